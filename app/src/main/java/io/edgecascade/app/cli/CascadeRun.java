@@ -1,0 +1,63 @@
+package io.edgecascade.app.cli;
+
+import io.edgecascade.cascade.pipeline.Cascade;
+import io.edgecascade.cascade.pipeline.RunSummary;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * Runs a cascade to its end: until every file source ends, or until SIGINT/SIGTERM, after which in-flight
+ * frames are drained and the command still exits normally. A second signal exits at once.
+ */
+final class CascadeRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CascadeRun.class);
+
+    private CascadeRun() {
+    }
+
+    static RunSummary run(Cascade cascade) {
+        AtomicInteger signals = new AtomicInteger();
+        Runnable onSignal = () -> {
+            if (signals.incrementAndGet() == 1) {
+                LOG.info("stopping: finishing the frames in flight (signal again to exit at once)");
+                cascade.requestStop();
+            } else {
+                Runtime.getRuntime().halt(130);
+            }
+        };
+        var previous = handle(onSignal);
+        try {
+            cascade.start();
+            cascade.awaitCompletion();
+            return cascade.summary();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted", UserError.FAILED, e);
+        } finally {
+            cascade.close();
+            restore(previous);
+        }
+    }
+
+    private static java.util.List<Object[]> handle(Runnable onSignal) {
+        java.util.List<Object[]> previous = new java.util.ArrayList<>();
+        for (String name : new String[] {"INT", "TERM"}) {
+            try {
+                Signal s = new Signal(name);
+                previous.add(new Object[] {s, Signal.handle(s, sig -> onSignal.run())});
+            } catch (IllegalArgumentException e) {
+                // the platform lacks this signal (or the JVM reserves it): the default handling stays
+            }
+        }
+        return previous;
+    }
+
+    private static void restore(java.util.List<Object[]> previous) {
+        for (Object[] p : previous) {
+            Signal.handle((Signal) p[0], (sun.misc.SignalHandler) p[1]);
+        }
+    }
+}

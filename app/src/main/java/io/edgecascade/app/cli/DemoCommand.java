@@ -1,0 +1,137 @@
+package io.edgecascade.app.cli;
+
+import io.edgecascade.app.Wiring;
+import io.edgecascade.app.config.AppConfig;
+import io.edgecascade.app.models.Asset;
+import io.edgecascade.app.models.AssetDownloader;
+import io.edgecascade.app.models.ModelCatalog;
+import io.edgecascade.cascade.motion.MotionSettings;
+import io.edgecascade.cascade.pipeline.CameraSettings;
+import io.edgecascade.cascade.pipeline.Cascade;
+import io.edgecascade.cascade.pipeline.CascadeOptions;
+import io.edgecascade.cascade.pipeline.DetectorSettings;
+import io.edgecascade.cascade.pipeline.RunSummary;
+import io.edgecascade.engines.EngineRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code edge-cascade demo}: the cascade on the sample video, printing who it saw and when. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run the cascade on the sample video with the sample model and print what it found.",
+                "Assets come from --assets, else $EDGE_CASCADE_ASSETS, else ./assets; missing ones are pulled."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--assets", paramLabel = "DIR", description = "Folder with models/ and video/ (as 'models pull'"
+            + " lays them out).")
+    Path assets;
+
+    @Option(names = "--events", paramLabel = "FILE", description = "Keep the event log here (default: a temporary"
+            + " file, deleted afterwards).")
+    Path events;
+
+    @Option(names = "--mirror", paramLabel = "URL", description = "Base URL to pull missing assets from.")
+    URI mirror;
+
+    @Option(names = "--no-gate", description = "Send every frame to the detector (to compare with the gated run).")
+    boolean noGate;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        Path dir = assetsDir();
+        List<Asset> missing = AssetDownloader.missing(ModelCatalog.standard(), dir);
+        if (!missing.isEmpty()) {
+            out.println("assets missing in " + dir.toAbsolutePath() + ": pulling them first");
+            out.flush();
+            try {
+                ModelsCommand.pull(missing, dir, mirror, out);
+            } catch (UserError e) {
+                throw new UserError(e.getMessage() + ". Or point --assets (or EDGE_CASCADE_ASSETS) at a folder"
+                        + " holding models/yolox_nano.onnx, models/coco_classes.txt and"
+                        + " video/one-by-one-person-detection.mp4", e.exitCode(), e.getCause());
+            }
+        }
+        Path eventFile = events != null ? events : Files.createTempFile("edge-cascade-demo-", ".jsonl");
+        if (events != null) {
+            Files.deleteIfExists(events);
+        }
+        try {
+            return run(dir, eventFile, out);
+        } finally {
+            if (events == null) {
+                Files.deleteIfExists(eventFile);
+            }
+        }
+    }
+
+    private Path assetsDir() {
+        if (assets != null) {
+            return assets;
+        }
+        String env = System.getenv("EDGE_CASCADE_ASSETS");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of("assets");
+    }
+
+    private int run(Path dir, Path eventFile, PrintWriter out) throws IOException {
+        MotionSettings motion = noGate ? withGate(MotionSettings.DEFAULTS, false) : MotionSettings.DEFAULTS;
+        CameraSettings camera = new CameraSettings("demo", dir.resolve(ModelCatalog.VIDEO).toString(), false, motion,
+                new DetectorSettings(0.4f, 0.45f, Set.of("person")));
+        int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        AppConfig config = new AppConfig(new AppConfig.ModelConfig(dir.resolve(ModelCatalog.MODEL), "yolox",
+                dir.resolve(ModelCatalog.LABELS)), EngineRegistry.AUTO, threads, eventFile, CascadeOptions.DEFAULTS,
+                List.of(camera));
+        Cascade cascade = Wiring.cascade(config, EngineRegistry.standard(), List.of(), List.of());
+        out.println("edge-cascade demo: " + camera.source());
+        out.flush();
+        RunSummary summary = CascadeRun.run(cascade);
+        if (cascade.failure() != null) {
+            throw new UserError(cascade.failure().getMessage(), UserError.FAILED, cascade.failure());
+        }
+        if (!cascade.failedCameras().isEmpty()) {
+            throw new UserError("the sample video could not be read: " + summary.errors().get("demo"));
+        }
+        var counts = summary.cameras().get("demo");
+        Sightings sightings;
+        try {
+            sightings = Sightings.read(eventFile, 2_000);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        out.println();
+        out.println("people seen (a sighting = positive frames less than 2 s apart):");
+        for (Sightings.Sighting s : sightings.list()) {
+            out.println("  " + s.describe());
+        }
+        out.println();
+        out.println(String.format(Locale.ROOT,
+                "%d frames decoded in %.2f s (%.0f frames/s) on %s; the motion gate sent %d frames (%.1f%%) to the"
+                        + " detector; %d were positive; %d sightings.",
+                counts.decoded(), summary.wallSeconds(), counts.decoded() / Math.max(1e-9, summary.wallSeconds()),
+                summary.engine(), counts.detected(), 100.0 * counts.detected() / Math.max(1, counts.decoded()),
+                counts.positive(), sightings.list().size()));
+        if (events != null) {
+            out.println("events: " + events.toAbsolutePath());
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static MotionSettings withGate(MotionSettings m, boolean enabled) {
+        return new MotionSettings(enabled, m.threshold(), m.minArea(), m.cooldownFrames(), m.minIntervalMs(),
+                m.frameHeight(), m.backgroundAlpha(), m.recalibrateArea());
+    }
+}

@@ -1,0 +1,79 @@
+package io.edgecascade.app.cli;
+
+import ch.qos.logback.classic.Level;
+import io.edgecascade.cascade.source.FfmpegFrameSource;
+import java.io.PrintWriter;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** {@code edge-cascade}: the command line. */
+@Command(name = "edge-cascade", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Edge video analytics: a motion gate, a local detector, and only the frames that matter.",
+        subcommands = {RunCommand.class, DemoCommand.class, ModelsCommand.class, ConfigCommand.class,
+                CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:the command failed (bad model, video, server...; the message says which)",
+                "2:bad command line or config"})
+public final class Main implements Runnable {
+
+    private static volatile boolean verbose;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "Debug logging, FFmpeg warnings and stack traces of errors.")
+    void setVerbose(boolean v) {
+        verbose = v;
+        configureLogging();
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns the exit code. */
+    public static int execute(String... args) {
+        verbose = false;
+        configureLogging();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(Main::handle);
+        return cl.execute(args);
+    }
+
+    private static void configureLogging() {
+        if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                instanceof ch.qos.logback.classic.Logger root) {
+            root.setLevel(verbose ? Level.DEBUG : Level.INFO);
+        }
+        FfmpegFrameSource.configureLogging(verbose);
+    }
+
+    private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        if (e instanceof UserError u) {
+            for (String line : u.getMessage().split("\n")) {
+                err.println("error: " + line);
+            }
+            if (verbose && u.getCause() != null) {
+                u.getCause().printStackTrace(err);
+            }
+            err.flush();
+            return u.exitCode();
+        }
+        err.println("error: unexpected " + e + (verbose ? "" : " (run with --verbose for details)"));
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return UserError.FAILED;
+    }
+}

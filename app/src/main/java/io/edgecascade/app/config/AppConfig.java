@@ -1,0 +1,32 @@
+package io.edgecascade.app.config;
+
+import io.edgecascade.cascade.pipeline.CameraSettings;
+import io.edgecascade.cascade.pipeline.CascadeOptions;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A validated config file.
+ *
+ * @param model    the detector model
+ * @param engine   engine name, or {@code auto}
+ * @param threads  inference threads
+ * @param events   where positive frames are logged, one JSON line each
+ * @param pipeline queue sizes and progress-log interval
+ * @param cameras  every camera with the defaults merged in
+ */
+public record AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
+        List<CameraSettings> cameras) {
+
+    public AppConfig {
+        cameras = List.copyOf(cameras);
+    }
+
+    /**
+     * @param path   the ONNX model
+     * @param type   the decoder family ({@code yolox})
+     * @param labels class names, one per line
+     */
+    public record ModelConfig(Path path, String type, Path labels) {
+    }
+}

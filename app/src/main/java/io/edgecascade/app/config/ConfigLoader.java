@@ -1,0 +1,229 @@
+package io.edgecascade.app.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.edgecascade.cascade.detect.Labels;
+import io.edgecascade.cascade.detect.ModelTypes;
+import io.edgecascade.cascade.motion.MotionSettings;
+import io.edgecascade.cascade.pipeline.CameraSettings;
+import io.edgecascade.cascade.pipeline.CascadeOptions;
+import io.edgecascade.cascade.pipeline.DetectorSettings;
+import io.edgecascade.cascade.source.SourceException;
+import io.edgecascade.cascade.source.SourceUri;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a YAML config into an {@link AppConfig}: expands {@code ${VAR}}, merges {@code defaults} into every
+ * camera, checks every key and range, and checks that the files it names exist. All problems are reported
+ * at once. Relative paths are relative to the working directory.
+ */
+public final class ConfigLoader {
+
+    private static final Pattern CAMERA_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final Map<String, String> env;
+    private final List<String> engines;
+
+    /**
+     * @param env     the environment for {@code ${VAR}}
+     * @param engines engine names the build knows, for {@code engine:}
+     */
+    public ConfigLoader(Map<String, String> env, List<String> engines) {
+        this.env = env;
+        this.engines = List.copyOf(engines);
+    }
+
+    public AppConfig load(Path file) throws ConfigException {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(List.of("config file not found: " + file
+                    + "; pass the path of a YAML config (examples in configs/)"));
+        }
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(List.of("cannot read config file " + file + ": " + e.getMessage()));
+        }
+        return parse(text, file.toString());
+    }
+
+    public AppConfig parse(String yaml, String name) throws ConfigException {
+        JsonNode tree;
+        try {
+            tree = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            throw new ConfigException(List.of(name + (loc == null ? "" : ":" + loc.getLineNr()) + ": not valid YAML ("
+                    + e.getOriginalMessage().lines().findFirst().orElse("syntax error") + ")"));
+        }
+        Problems problems = new Problems();
+        Section root = Section.root(tree, problems, new EnvExpander(env));
+        AppConfig config = read(root, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems.list());
+        }
+        return config;
+    }
+
+    private AppConfig read(Section root, Problems problems) {
+        Section model = root.section("model");
+        String modelPath = model.requiredString("path", "set it to the ONNX detector, e.g. "
+                + "${EDGE_CASCADE_ASSETS}/models/yolox_nano.onnx");
+        String type = model.choice("type", "yolox", ModelTypes.NAMES);
+        String labelsPath = model.requiredString("labels", "set it to the class-names file, e.g. "
+                + "${EDGE_CASCADE_ASSETS}/models/coco_classes.txt");
+        model.finish();
+        checkFile(model, "path", modelPath, "run 'edge-cascade models pull' or fix the path");
+        List<String> labels = readLabels(model, labelsPath);
+
+        String engine = root.choice("engine", "auto", engines);
+        int threads = (int) root.integer("threads", 2, 1, 256);
+
+        Section events = root.section("events");
+        String eventsPath = events.string("path", "events.jsonl");
+        events.finish();
+
+        Section pipeline = root.section("pipeline");
+        CascadeOptions options = new CascadeOptions(
+                (int) pipeline.integer("detector_queue", CascadeOptions.DEFAULTS.detectorQueue(), 1, 1024),
+                (int) pipeline.integer("output_queue", CascadeOptions.DEFAULTS.outputQueue(), 1, 65536),
+                Duration.ofSeconds(pipeline.integer("progress_interval_s",
+                        CascadeOptions.DEFAULTS.progressInterval().toSeconds(), 0, 86400)));
+        pipeline.finish();
+
+        Section defaults = root.section("defaults");
+        Section defaultMotion = defaults.section("motion");
+        MotionSettings motionBase = readMotion(defaultMotion, MotionSettings.DEFAULTS);
+        defaultMotion.finish();
+        Section defaultDetector = defaults.section("detector");
+        DetectorValues detectorBase = readDetector(defaultDetector,
+                new DetectorValues(0.4, 0.45, List.of("person")), labels);
+        defaultDetector.finish();
+        defaults.finish();
+
+        List<CameraSettings> cameras = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        List<Section> cameraSections = root.sections("cameras");
+        if (cameraSections.isEmpty()) {
+            root.problem("cameras", "at least one camera is required, e.g. cameras: [{id: lobby, source: "
+                    + "/videos/lobby.mp4}]");
+        }
+        for (Section c : cameraSections) {
+            String id = c.requiredString("id", "give every camera a unique id such as lobby");
+            if (id != null && !CAMERA_ID.matcher(id).matches()) {
+                c.problem("id", "'" + id + "' is not a valid id; use letters, digits, '_', '-', '.' (up to 64)");
+            } else if (id != null && !ids.add(id)) {
+                c.problem("id", "'" + id + "' is used by two cameras; ids must be unique");
+            }
+            String source = c.requiredString("source", "set it to a video file, an rtsp:// URL or usb:0");
+            boolean realtime = c.bool("realtime", false);
+            Section m = c.section("motion");
+            MotionSettings motion = readMotion(m, motionBase);
+            m.finish();
+            Section d = c.section("detector");
+            DetectorValues detector = readDetector(d, detectorBase, labels);
+            d.finish();
+            c.finish();
+            if (source != null) {
+                checkSource(c, source);
+            }
+            if (problems.isEmpty()) {
+                cameras.add(new CameraSettings(id, source, realtime, motion, detector.settings()));
+            }
+        }
+        root.finish();
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return new AppConfig(new AppConfig.ModelConfig(Path.of(modelPath), type, Path.of(labelsPath)), engine,
+                threads, Path.of(eventsPath), options, cameras);
+    }
+
+    private static MotionSettings readMotion(Section s, MotionSettings base) {
+        boolean enabled = s.bool("enabled", base.enabled());
+        int threshold = (int) s.integer("threshold", base.threshold(), 1, 255);
+        double minArea = s.number("min_area", base.minArea(), 0, 1, false);
+        int cooldown = (int) s.integer("cooldown_frames", base.cooldownFrames(), 0, 100_000);
+        long minInterval = s.integer("min_interval_ms", base.minIntervalMs(), 0, 3_600_000);
+        int height = (int) s.integer("frame_height", base.frameHeight(), 16, 2160);
+        double alpha = s.number("background_alpha", base.backgroundAlpha(), 0, 1, true);
+        double recalibrate = s.number("recalibrate_area", base.recalibrateArea(), 0, 1, true);
+        return new MotionSettings(enabled, threshold, minArea, cooldown, minInterval, height, alpha, recalibrate);
+    }
+
+    /** Detector values before they become settings, so defaults can carry classes unchecked by labels. */
+    private record DetectorValues(double confidence, double nmsIou, List<String> classes) {
+        DetectorSettings settings() {
+            return new DetectorSettings((float) confidence, (float) nmsIou, new LinkedHashSet<>(classes));
+        }
+    }
+
+    private static DetectorValues readDetector(Section s, DetectorValues base, List<String> labels) {
+        double confidence = s.number("confidence", base.confidence(), 0, 1, false);
+        double nms = s.number("nms_iou", base.nmsIou(), 0, 1, true);
+        List<String> classes = s.strings("classes", base.classes());
+        if (s.has("classes")) {
+            if (classes.isEmpty()) {
+                s.problem("classes", "is empty; list the labels that make a frame positive, e.g. [person]");
+            }
+            if (labels != null) {
+                for (String c : classes) {
+                    if (!labels.contains(c)) {
+                        s.problem("classes", "'" + c + "' is not a label of the model; labels include "
+                                + String.join(", ", labels.subList(0, Math.min(8, labels.size())))
+                                + (labels.size() > 8 ? ", ..." : ""));
+                    }
+                }
+            }
+        }
+        return new DetectorValues(confidence, nms, classes);
+    }
+
+    private static void checkFile(Section s, String key, String path, String fix) {
+        if (path == null) {
+            return;
+        }
+        Path p = Path.of(path);
+        if (!Files.exists(p)) {
+            s.problem(key, "file not found: " + path + "; " + fix);
+        } else if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            s.problem(key, "not a readable file: " + path + "; check the path and its permissions");
+        }
+    }
+
+    private static List<String> readLabels(Section model, String path) {
+        if (path == null) {
+            return null;
+        }
+        try {
+            return Labels.read(Path.of(path));
+        } catch (IOException e) {
+            model.problem("labels", e.getMessage());
+            return null;
+        }
+    }
+
+    private static void checkSource(Section camera, String source) {
+        try {
+            SourceUri uri = SourceUri.parse(source);
+            if (!uri.live()) {
+                checkFile(camera, "source", uri.location(), "fix the path of the video file");
+            }
+        } catch (SourceException e) {
+            camera.problem("source", e.getMessage());
+        }
+    }
+}

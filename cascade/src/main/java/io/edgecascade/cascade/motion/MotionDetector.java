@@ -1,0 +1,17 @@
+package io.edgecascade.cascade.motion;
+
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * Measures how much of a frame moved compared with the scene's recent past. One implementation per
+ * algorithm; the {@link MotionGate} turns the measurement into a decision. Not thread-safe: it keeps the
+ * background of one camera.
+ */
+public interface MotionDetector extends AutoCloseable {
+
+    /** Measures motion in a BGR frame and updates the background. */
+    MotionResult detect(Mat bgr);
+
+    @Override
+    void close();
+}

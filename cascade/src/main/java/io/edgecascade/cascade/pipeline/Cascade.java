@@ -1,0 +1,233 @@
+package io.edgecascade.cascade.pipeline;
+
+import io.edgecascade.cascade.detect.ObjectDetector;
+import io.edgecascade.engines.EngineException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole cascade: one capture thread per camera (decode + motion gate), detector workers shared by all
+ * cameras, and one output thread feeding the sinks, connected by bounded {@link StageQueue}s:
+ *
+ * <pre>
+ *   camera A: source -> gate --\
+ *   camera B: source -> gate ---+--> [detector queue] --> detector worker(s) --> [output queue] --> sinks
+ * </pre>
+ *
+ * <p>Lifecycle: {@link #start()}, then {@link #awaitCompletion()} (returns when every camera has ended and
+ * everything queued was processed) or {@link #requestStop()} for live sources; {@link #close()} frees the
+ * detectors and sinks. The cascade owns every thread it starts and every object passed to it.
+ */
+public final class Cascade implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Cascade.class);
+
+    private final List<CameraSettings> cameras;
+    private final SourceFactory sources;
+    private final List<ObjectDetector> detectors;
+    private final List<FrameSink> sinks;
+    private final CascadeOptions options;
+    private final CascadeStats stats;
+    private final PipelineObserver observer;
+    private final StageQueue<GatedFrame> detectorQueue;
+    private final StageQueue<PositiveFrame> outputQueue;
+    private final List<CameraPipeline> pipelines = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicReference<EngineException> failure = new AtomicReference<>();
+    private ScheduledExecutorService progress;
+    private OutputStage output;
+    private long startNanos;
+    private long endNanos;
+    private boolean started;
+    private boolean closed;
+
+    /**
+     * @param detectors one per detector worker; each must be used by one thread only
+     * @param observers extra observers (metrics) besides the built-in statistics
+     */
+    public Cascade(List<CameraSettings> cameras, SourceFactory sources, List<ObjectDetector> detectors,
+            List<FrameSink> sinks, CascadeOptions options, List<PipelineObserver> observers) {
+        if (cameras.isEmpty()) {
+            throw new IllegalArgumentException("no cameras");
+        }
+        if (detectors.isEmpty()) {
+            throw new IllegalArgumentException("no detector");
+        }
+        this.cameras = List.copyOf(cameras);
+        this.sources = sources;
+        this.detectors = List.copyOf(detectors);
+        this.sinks = List.copyOf(sinks);
+        this.options = options;
+        this.stats = new CascadeStats(this.cameras.stream().map(CameraSettings::id).toList());
+        List<PipelineObserver> all = new ArrayList<>();
+        all.add(stats);
+        all.addAll(observers);
+        this.observer = PipelineObserver.of(all);
+        this.detectorQueue = new StageQueue<>("detector", options.detectorQueue());
+        this.outputQueue = new StageQueue<>("output", options.outputQueue());
+    }
+
+    /** Starts every thread. */
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        started = true;
+        startNanos = System.nanoTime();
+
+        output = new OutputStage(outputQueue, sinks);
+        threads.add(newThread("output", output));
+
+        AtomicInteger workersLeft = new AtomicInteger(detectors.size());
+        for (int i = 0; i < detectors.size(); i++) {
+            DetectorStage stage = new DetectorStage(detectors.get(i), detectorQueue, outputQueue, observer,
+                    this::detectorFailed, () -> {
+                        if (workersLeft.decrementAndGet() == 0) {
+                            outputQueue.end();
+                        }
+                    });
+            threads.add(newThread("detector-" + i, stage));
+        }
+
+        AtomicInteger camerasLeft = new AtomicInteger(cameras.size());
+        for (CameraSettings c : cameras) {
+            CameraPipeline p = new CameraPipeline(c, sources, detectorQueue, observer, stats, () -> {
+                if (camerasLeft.decrementAndGet() == 0) {
+                    detectorQueue.end();
+                }
+            });
+            pipelines.add(p);
+            threads.add(newThread("capture-" + c.id(), p));
+        }
+        if (!options.progressInterval().isZero()) {
+            progress = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "progress-log"));
+            long ms = options.progressInterval().toMillis();
+            progress.scheduleAtFixedRate(new ProgressLog(stats), ms, ms, TimeUnit.MILLISECONDS);
+        }
+        threads.forEach(Thread::start);
+    }
+
+    private static Thread newThread(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(false);
+        return t;
+    }
+
+    private void detectorFailed(EngineException e) {
+        if (failure.compareAndSet(null, e)) {
+            LOG.error("detector failed, stopping every camera: {}", e.getMessage());
+            requestStop();
+        }
+    }
+
+    /** Asks every camera to stop after its current frame; queued frames are still processed. */
+    public void requestStop() {
+        for (CameraPipeline p : pipelines) {
+            p.requestStop();
+        }
+    }
+
+    /** Waits until every camera has ended and every queued frame has gone through the sinks. */
+    public void awaitCompletion() throws InterruptedException {
+        for (Thread t : threads) {
+            t.join();
+        }
+        synchronized (this) {
+            if (endNanos == 0) {
+                endNanos = System.nanoTime();
+            }
+        }
+    }
+
+    /** Like {@link #awaitCompletion()} but gives up after {@code millis}; true when everything ended. */
+    public boolean awaitCompletion(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (Thread t : threads) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return false;
+            }
+            t.join(left);
+            if (t.isAlive()) {
+                return false;
+            }
+        }
+        awaitCompletion();
+        return true;
+    }
+
+    /** The detector failure that stopped the run, or null. */
+    public EngineException failure() {
+        return failure.get();
+    }
+
+    public CascadeStats stats() {
+        return stats;
+    }
+
+    /** Items waiting in each queue now, by queue name (for metrics). */
+    public Map<String, Integer> queueDepths() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put(detectorQueue.name(), detectorQueue.depth());
+        m.put(outputQueue.name(), outputQueue.depth());
+        return m;
+    }
+
+    /** The run's summary; call after {@link #awaitCompletion()}. */
+    public synchronized RunSummary summary() {
+        long end = endNanos == 0 ? System.nanoTime() : endNanos;
+        Map<String, String> errors = new LinkedHashMap<>();
+        for (String id : stats.cameraIds()) {
+            if (stats.error(id) != null) {
+                errors.put(id, stats.error(id));
+            }
+        }
+        ObjectDetector d = detectors.get(0);
+        return new RunSummary((end - startNanos) / 1e9, d.engine().model(), d.engine().name(), stats.snapshot(),
+                errors);
+    }
+
+    /** Cameras that ended with an error. */
+    public List<String> failedCameras() {
+        return stats.cameraIds().stream().filter(id -> stats.error(id) != null).toList();
+    }
+
+    /** Stops (if running), waits for the threads, closes detectors and sinks. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        requestStop();
+        try {
+            if (started) {
+                awaitCompletion();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (progress != null) {
+            progress.shutdownNow();
+        }
+        for (ObjectDetector d : detectors) {
+            d.close();
+        }
+        for (FrameSink s : sinks) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                LOG.error("closing {} failed: {}", s, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.edgecascade.cascade.pipeline;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Counts every camera's frame outcomes and stage times; the source of the summary and the progress log. */
+public final class CascadeStats implements PipelineObserver {
+
+    /** One camera's counters at one moment. */
+    public record CameraCounts(long decoded, long motion, long motionSkipped, long detected, long positive,
+            long dropped, long decodeErrors) {
+    }
+
+    private static final class Camera {
+        final EnumMap<Outcome, AtomicLong> outcomes = new EnumMap<>(Outcome.class);
+        final EnumMap<Stage, AtomicLong> stageNanos = new EnumMap<>(Stage.class);
+        final EnumMap<Stage, AtomicLong> stageCount = new EnumMap<>(Stage.class);
+        final AtomicReference<String> error = new AtomicReference<>();
+
+        Camera() {
+            for (Outcome o : Outcome.values()) {
+                outcomes.put(o, new AtomicLong());
+            }
+            for (Stage s : Stage.values()) {
+                stageNanos.put(s, new AtomicLong());
+                stageCount.put(s, new AtomicLong());
+            }
+        }
+
+        long get(Outcome o) {
+            return outcomes.get(o).get();
+        }
+    }
+
+    private final Map<String, Camera> cameras = new LinkedHashMap<>();
+
+    public CascadeStats(List<String> cameraIds) {
+        for (String id : cameraIds) {
+            cameras.put(id, new Camera());
+        }
+    }
+
+    @Override
+    public void stage(String camera, Stage stage, long nanos) {
+        Camera c = cameras.get(camera);
+        c.stageNanos.get(stage).addAndGet(nanos);
+        c.stageCount.get(stage).incrementAndGet();
+    }
+
+    @Override
+    public void frame(String camera, Outcome outcome) {
+        cameras.get(camera).outcomes.get(outcome).incrementAndGet();
+    }
+
+    /** Records why a camera stopped early; shown in the summary. */
+    public void failed(String camera, String message) {
+        cameras.get(camera).error.set(message);
+    }
+
+    public List<String> cameraIds() {
+        return List.copyOf(cameras.keySet());
+    }
+
+    public CameraCounts counts(String camera) {
+        Camera c = cameras.get(camera);
+        return new CameraCounts(c.get(Outcome.DECODED), c.get(Outcome.MOTION), c.get(Outcome.MOTION_SKIPPED),
+                c.get(Outcome.DETECTED), c.get(Outcome.POSITIVE), c.get(Outcome.DROPPED),
+                c.get(Outcome.DECODE_ERROR));
+    }
+
+    /** The error that ended the camera, or null. */
+    public String error(String camera) {
+        return cameras.get(camera).error.get();
+    }
+
+    /** Mean time per frame of {@code stage} on {@code camera} in ms, or 0 when the stage never ran. */
+    public double meanMillis(String camera, Stage stage) {
+        Camera c = cameras.get(camera);
+        long n = c.stageCount.get(stage).get();
+        return n == 0 ? 0 : c.stageNanos.get(stage).get() / 1e6 / n;
+    }
+
+    /** Snapshot of every camera, in config order. */
+    public Map<String, CameraCounts> snapshot() {
+        Map<String, CameraCounts> out = new LinkedHashMap<>();
+        for (String id : cameras.keySet()) {
+            out.put(id, counts(id));
+        }
+        return out;
+    }
+}

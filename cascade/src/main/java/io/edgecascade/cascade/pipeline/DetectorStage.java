@@ -1,0 +1,80 @@
+package io.edgecascade.cascade.pipeline;
+
+import io.edgecascade.cascade.detect.Detection;
+import io.edgecascade.cascade.detect.DetectionResult;
+import io.edgecascade.cascade.detect.ObjectDetector;
+import io.edgecascade.engines.EngineException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One detector worker: takes gated frames of any camera, runs the detector, keeps the detections of the
+ * camera's classes at its confidence, and passes positive frames on; negative frames end here.
+ */
+final class DetectorStage implements Runnable {
+
+    private final ObjectDetector detector;
+    private final StageQueue<GatedFrame> in;
+    private final StageQueue<PositiveFrame> out;
+    private final PipelineObserver observer;
+    private final Consumer<EngineException> onFailure;
+    private final Runnable onEnd;
+
+    DetectorStage(ObjectDetector detector, StageQueue<GatedFrame> in, StageQueue<PositiveFrame> out,
+            PipelineObserver observer, Consumer<EngineException> onFailure, Runnable onEnd) {
+        this.detector = detector;
+        this.in = in;
+        this.out = out;
+        this.observer = observer;
+        this.onFailure = onFailure;
+        this.onEnd = onEnd;
+    }
+
+    @Override
+    public void run() {
+        boolean failed = false;
+        try {
+            GatedFrame g;
+            while ((g = in.take()) != null) {
+                if (failed) {
+                    g.frame().close(); // keep draining so capture threads never block on a dead stage
+                    continue;
+                }
+                try {
+                    process(g);
+                } catch (EngineException e) {
+                    g.frame().close();
+                    failed = true;
+                    onFailure.accept(e);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            onEnd.run();
+        }
+    }
+
+    private void process(GatedFrame g) throws EngineException, InterruptedException {
+        String id = g.camera().id();
+        DetectorSettings settings = g.camera().detector();
+        DetectionResult result = detector.detect(g.frame().image(), settings.confidence(), settings.nmsIou());
+        observer.stage(id, Stage.PREPROCESS, result.preprocessNanos());
+        observer.stage(id, Stage.INFERENCE, result.inferenceNanos());
+        observer.stage(id, Stage.POSTPROCESS, result.postprocessNanos());
+        observer.frame(id, Outcome.DETECTED);
+        List<Detection> wanted = new ArrayList<>();
+        for (Detection d : result.detections()) {
+            if (settings.classes().contains(d.label())) {
+                wanted.add(d);
+            }
+        }
+        if (wanted.isEmpty()) {
+            g.frame().close();
+            return;
+        }
+        observer.frame(id, Outcome.POSITIVE);
+        out.put(new PositiveFrame(g.frame(), g.motion(), wanted));
+    }
+}

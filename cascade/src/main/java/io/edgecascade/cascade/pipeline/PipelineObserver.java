@@ -1,0 +1,48 @@
+package io.edgecascade.cascade.pipeline;
+
+/**
+ * Receives what the pipeline measures. Called from the pipeline's threads, so implementations are
+ * thread-safe and fast (a counter increment, not I/O). The built-in {@link CascadeStats} is one; the metrics
+ * endpoint is another.
+ */
+public interface PipelineObserver {
+
+    /** One frame of {@code camera} spent {@code nanos} in {@code stage}. */
+    default void stage(String camera, Stage stage, long nanos) {
+    }
+
+    /** One frame of {@code camera} had {@code outcome}. */
+    default void frame(String camera, Outcome outcome) {
+    }
+
+    /** {@code camera} started ({@code up}) or stopped delivering frames. */
+    default void cameraState(String camera, boolean up) {
+    }
+
+    /** Fans out to several observers. */
+    static PipelineObserver of(java.util.List<PipelineObserver> observers) {
+        java.util.List<PipelineObserver> all = java.util.List.copyOf(observers);
+        return new PipelineObserver() {
+            @Override
+            public void stage(String camera, Stage stage, long nanos) {
+                for (PipelineObserver o : all) {
+                    o.stage(camera, stage, nanos);
+                }
+            }
+
+            @Override
+            public void frame(String camera, Outcome outcome) {
+                for (PipelineObserver o : all) {
+                    o.frame(camera, outcome);
+                }
+            }
+
+            @Override
+            public void cameraState(String camera, boolean up) {
+                for (PipelineObserver o : all) {
+                    o.cameraState(camera, up);
+                }
+            }
+        };
+    }
+}

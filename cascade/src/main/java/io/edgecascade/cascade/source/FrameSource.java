@@ -1,0 +1,43 @@
+package io.edgecascade.cascade.source;
+
+/**
+ * Where a camera's frames come from. {@link #grab()} returns a frame that is only valid until the next call
+ * (sources decode into a reused buffer); a stage that keeps a frame copies it. Not thread-safe: one capture
+ * thread owns a source.
+ */
+public interface FrameSource extends AutoCloseable {
+
+    /** Connects or opens the file; the message of a failure names the problem and the fix. */
+    void open() throws SourceException;
+
+    /**
+     * The next frame, or {@code null} at the end of a file. Frames that fail to decode are counted in
+     * {@link #decodeErrors()} and skipped; a source that cannot go on throws.
+     */
+    Frame grab() throws SourceException;
+
+    /** Frames per second the stream declares, or 0 when unknown. */
+    double frameRate();
+
+    /** True for cameras and network streams, false for files (which end, and may be read faster than live). */
+    boolean isLive();
+
+    /** Frames that could not be decoded so far. */
+    long decodeErrors();
+
+    /** A short description safe to log: never contains credentials. */
+    String describe();
+
+    @Override
+    void close();
+
+    /**
+     * A frame borrowed from the source: the pixels are overwritten by the next {@link #grab()}.
+     *
+     * @param sequence  0-based frame index
+     * @param ptsMillis presentation timestamp in ms
+     * @param image     BGR pixels, owned by the source
+     */
+    record Frame(long sequence, long ptsMillis, org.bytedeco.opencv.opencv_core.Mat image) {
+    }
+}
