@@ -33,6 +33,11 @@ public final class FfmpegFrameSource implements FrameSource {
     private long declaredDurationMillis;
     private double frameRate;
 
+    static {
+        // FFmpeg prints every decode hiccup to the console; errors reach the user as counted, one-line reports
+        configureLogging(false);
+    }
+
     public FfmpegFrameSource(SourceUri uri) {
         this.uri = uri;
     }
@@ -139,6 +144,9 @@ public final class FfmpegFrameSource implements FrameSource {
         // the function name, which is FFmpeg's own explanation.
         int colon = m.indexOf(": ");
         String tail = colon >= 0 && m.contains("()") ? m.substring(colon + 2) : m;
+        // drop JavaCV's hints for programmers, which mean nothing to a user
+        tail = tail.replace(" (Has setFormat() been called?)", "")
+                .replace(" (For more details, make sure FFmpegLogCallback.set() has been called.)", "");
         return SourceUri.redact(tail.replace('\n', ' ').trim());
     }
 
