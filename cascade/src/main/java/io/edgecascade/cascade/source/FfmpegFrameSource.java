@@ -11,7 +11,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /**
  * Files, network streams and V4L2 cameras through FFmpeg (JavaCV's grabber), decoded straight to BGR.
  *
- * <p>A frame that fails to decode is counted and skipped; {@link #MAX_CONSECUTIVE_ERRORS} failures in a row,
+ * <p>A frame that fails to decode (an exception, or a hole in the timestamps where the decoder silently skipped
+ * corrupt data) is counted and skipped; {@link #MAX_CONSECUTIVE_ERRORS} failures in a row,
  * or a file that ends well before the duration its container declares, end the source with an error.
  */
 public final class FfmpegFrameSource implements FrameSource {
@@ -116,9 +117,25 @@ public final class FfmpegFrameSource implements FrameSource {
                 firstTimestampMicros = f.timestamp;
             }
             Mat image = converter.convert(f);
-            lastPtsMillis = Math.max(0, (f.timestamp - firstTimestampMicros) / 1000);
-            return new Frame(sequence++, lastPtsMillis, image);
+            long pts = Math.max(0, (f.timestamp - firstTimestampMicros) / 1000);
+            decodeErrors += framesMissingBefore(pts);
+            lastPtsMillis = pts;
+            return new Frame(sequence++, pts, image);
         }
+    }
+
+    /**
+     * FFmpeg's decoder skips packets it cannot decode without telling the caller; the hole they leave in the
+     * timestamps is how they are counted. A gap of more than 1.5 frame intervals holds round(gap/interval) - 1
+     * lost frames.
+     */
+    private long framesMissingBefore(long ptsMillis) {
+        if (sequence == 0 || frameRate <= 0) {
+            return 0;
+        }
+        double interval = 1000.0 / frameRate;
+        double gap = ptsMillis - lastPtsMillis;
+        return gap > 1.5 * interval ? Math.round(gap / interval) - 1 : 0;
     }
 
     private void checkNotTruncated() throws SourceException {

@@ -80,6 +80,28 @@ class FfmpegFrameSourceTest {
     }
 
     @Test
+    void framesLostToCorruptDataAreCountedNotSilentlySkipped(@TempDir Path dir) throws Exception {
+        byte[] bytes = Files.readAllBytes(TestAssets.personVideo());
+        Random random = new Random(3);
+        for (int k = 0; k < 40; k++) { // damage 40 spots of the compressed stream, leaving the index intact
+            int at = 200_000 + random.nextInt(bytes.length - 300_000);
+            for (int i = 0; i < 2000; i++) {
+                bytes[at + i] = (byte) random.nextInt(256);
+            }
+        }
+        Path damaged = Files.write(dir.resolve("damaged.mp4"), bytes);
+        try (FfmpegFrameSource s = open(damaged)) {
+            long frames = 0;
+            while (s.grab() != null) {
+                frames++;
+            }
+            assertTrue(frames < 1394, "some frames cannot be decoded: " + frames);
+            assertTrue(s.decodeErrors() > 0, "lost frames must be counted");
+            assertEquals(1394, frames + s.decodeErrors(), 3, "decoded + lost = the stream's frames");
+        }
+    }
+
+    @Test
     void aTruncatedFileWithItsIndexAtTheEndFailsToOpen(@TempDir Path dir) throws Exception {
         Path remux = dir.resolve("remux.mp4");
         TestAssets.ffmpeg("-i", TestAssets.personVideo().toString(), "-t", "20", "-c", "copy", remux.toString());
