@@ -86,9 +86,9 @@ public final class EngineCache {
         Files.deleteIfExists(path(key));
     }
 
-    /** Lower-case letters, digits, '.' and '_'; everything else becomes '_'. */
+    /** Lower-case letters, digits, '.' and '_' (not at the ends); everything else becomes '_'. */
     static String slug(String s) {
-        String t = s.strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._]+", "_").replaceAll("^_+|_+$", "");
+        String t = s.strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._]+", "_").replaceAll("^[._]+|[._]+$", "");
         return t.isEmpty() ? "unknown" : t;
     }
 

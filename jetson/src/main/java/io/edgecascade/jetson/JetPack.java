@@ -21,7 +21,7 @@ public record JetPack(String jetpack, String tensorrt, String cuda) {
     public static Optional<JetPack> of(TegraRelease l4t) {
         int major = l4t.major();
         int minor = minor(l4t.revision());
-        if (major >= 36 && minor >= 4) {
+        if (major > 36 || major == 36 && minor >= 4) {
             return Optional.of(new JetPack("6.1+", "10.3", "12.6"));
         }
         if (major == 36) {
