@@ -9,14 +9,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The engines this build knows, keyed by their config name. */
 public final class EngineRegistry {
 
     /** Config value that lets the selector choose the engine for the hardware. */
     public static final String AUTO = "auto";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EngineRegistry.class);
 
     private final Map<String, EngineFactory> factories;
     private final Supplier<HardwareProfile> probe;
@@ -53,8 +58,17 @@ public final class EngineRegistry {
     /** The factories {@link #standard()} registers. */
     public static List<EngineFactory> standardFactories() {
         List<EngineFactory> list = new ArrayList<>(builtIn());
-        for (EngineFactory f : ServiceLoader.load(EngineFactory.class, EngineRegistry.class.getClassLoader())) {
-            list.add(f);
+        var providers = ServiceLoader.load(EngineFactory.class, EngineRegistry.class.getClassLoader()).iterator();
+        while (true) {
+            try {
+                if (!providers.hasNext()) {
+                    break;
+                }
+                list.add(providers.next());
+            } catch (ServiceConfigurationError | LinkageError e) {
+                // a broken plug-in engine must not take the others down; probe shows it missing
+                LOG.warn("an engine module cannot be loaded and is left out: {}", e.getMessage());
+            }
         }
         return list;
     }

@@ -86,14 +86,23 @@ public final class EngineSelector {
     public List<Availability> availability() {
         List<Availability> out = new ArrayList<>();
         for (String name : registry.engineNames()) {
-            Optional<String> why = registry.find(name).orElseThrow().unavailable(hardware);
+            Optional<String> why = unavailable(registry.find(name).orElseThrow());
             out.add(new Availability(name, why.isEmpty(), why.orElse("")));
         }
         return out;
     }
 
+    /** The factory's own verdict; a factory whose classes do not even load is unavailable too. */
+    private Optional<String> unavailable(EngineFactory factory) {
+        try {
+            return factory.unavailable(hardware);
+        } catch (LinkageError e) {
+            return Optional.of("its classes do not load (" + e + "); the distribution is incomplete");
+        }
+    }
+
     private boolean available(String name) {
-        return registry.find(name).map(f -> f.unavailable(hardware).isEmpty()).orElse(false);
+        return registry.find(name).map(f -> unavailable(f).isEmpty()).orElse(false);
     }
 
     /** {@code name} followed by its fallbacks. */
@@ -126,7 +135,7 @@ public final class EngineSelector {
                 continue;
             }
             boolean lastResort = i == chain.size() - 1;
-            if (i > 0 && !lastResort && factory.get().unavailable(hardware).isPresent()) {
+            if (i > 0 && !lastResort && unavailable(factory.get()).isPresent()) {
                 continue; // a fallback the probe already rules out: not worth a load attempt or a word
             }
             try {

@@ -14,8 +14,14 @@ public final class OnnxRuntimeCudaEngine {
 
     public static final String NAME = "onnxruntime-cuda";
 
-    static final String HINT = "it needs the ONNX Runtime GPU build (package edge-cascade with -Pgpu) and the CUDA 12"
-            + " and cuDNN 9 libraries of an NVIDIA driver install";
+    /** What to do when the provider does not load: get the GPU build, or the CUDA libraries it needs. */
+    static String hint(String needs) {
+        boolean gpuBuild = io.edgecascade.engines.probe.HardwareProbe.onnxRuntimeProviders().contains("CUDA");
+        return gpuBuild ? "install " + needs + " and put them on the library path (LD_LIBRARY_PATH)"
+                : "this build's ONNX Runtime is CPU-only: package edge-cascade with -Pgpu, and install " + needs;
+    }
+
+    static final String NEEDS = "an NVIDIA driver, CUDA 12 (cudart, cublas) and cuDNN 9";
 
     private OnnxRuntimeCudaEngine() {
     }
@@ -60,6 +66,6 @@ public final class OnnxRuntimeCudaEngine {
             OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(gpu);
             so.addCUDA(cuda);
             return List.of(cuda);
-        }, HINT);
+        }, hint(NEEDS));
     }
 }

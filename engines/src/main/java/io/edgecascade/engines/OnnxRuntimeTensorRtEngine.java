@@ -20,8 +20,6 @@ public final class OnnxRuntimeTensorRtEngine {
 
     public static final String NAME = "onnxruntime-tensorrt";
 
-    static final String HINT = "it needs the ONNX Runtime GPU build (package edge-cascade with -Pgpu), CUDA 12,"
-            + " cuDNN 9 and the TensorRT 10 libraries (libnvinfer) on the library path";
 
     private OnnxRuntimeTensorRtEngine() {
     }
@@ -98,6 +96,6 @@ public final class OnnxRuntimeTensorRtEngine {
             OrtCUDAProviderOptions cuda = new OrtCUDAProviderOptions(gpu);
             so.addCUDA(cuda);
             return List.of(trt, cuda);
-        }, HINT);
+        }, OnnxRuntimeCudaEngine.hint(OnnxRuntimeCudaEngine.NEEDS + " and TensorRT 10 (libnvinfer.so.10)"));
     }
 }

@@ -48,6 +48,7 @@ class OnnxRuntimeEnginesTest {
                 new EngineOptions(Assets.model(), 1).withCacheDir(cache)));
         assertTrue(e.getMessage().startsWith("engine onnxruntime-tensorrt is not available: "), e.getMessage());
         assertTrue(e.getMessage().contains("TensorRT 10"), e.getMessage());
+        assertTrue(e.getMessage().contains("-Pgpu"), e.getMessage());
     }
 
     @Test

@@ -83,33 +83,9 @@ public final class TensorRtEngine implements InferenceEngine {
 
         @Override
         public Optional<String> unavailable(HardwareProfile hw) {
-            return TensorRtEngine.unavailable(hw);
+            // a class without JavaCPP references: the probe works even where the preset jars are absent
+            return TensorRtRequirements.unavailable(hw);
         }
-    }
-
-    /** A Jetson with JetPack 6.1+, or an NVIDIA GPU, plus the TensorRT 10 and CUDA 12 libraries. */
-    static Optional<String> unavailable(HardwareProfile hw) {
-        String arch = hw.arch();
-        if (!arch.equals("amd64") && !arch.equals("x86_64") && !arch.equals("aarch64")) {
-            return Optional.of("no TensorRT preset for " + arch + " (linux-x86_64 and linux-arm64 only)");
-        }
-        if (hw.jetson().isPresent()) {
-            Optional<TegraRelease> l4t = TegraRelease.parse(hw.jetson().get().release(), hw.jetson().get().model());
-            if (l4t.isPresent()) {
-                Optional<String> why = JetPack.unsupported(l4t.get());
-                if (why.isPresent()) {
-                    return why;
-                }
-            }
-        } else if (!hw.hasNvidiaGpu()) {
-            return Optional.of("no NVIDIA GPU and not a Jetson (" + hw.nvidiaStatus() + ")");
-        }
-        for (String lib : List.of(HardwareProfile.NVINFER, HardwareProfile.NVONNXPARSER, HardwareProfile.CUDART)) {
-            if (!hw.loads(lib)) {
-                return Optional.of(hw.whyNot(lib) + "; " + TensorRtErrors.INSTALL);
-            }
-        }
-        return Optional.empty();
     }
 
     /** TensorRT's log, forwarded to SLF4J (warnings and errors only: INFO is a build diary). */

@@ -41,20 +41,20 @@ class TensorRtEngineTest {
     @Test
     void availabilityFollowsJetPackGpuAndLibraries() {
         String r364 = "# R36 (release), REVISION: 4.0, GCID: 1, BOARD: generic, EABI: aarch64";
-        assertEquals(Optional.empty(), TensorRtEngine.unavailable(jetson(r364, TRT)));
-        assertTrue(TensorRtEngine.unavailable(jetson("# R35 (release), REVISION: 4.1, GCID: 1, BOARD: t186ref", TRT))
+        assertEquals(Optional.empty(), TensorRtRequirements.unavailable(jetson(r364, TRT)));
+        assertTrue(TensorRtRequirements.unavailable(jetson("# R35 (release), REVISION: 4.1, GCID: 1, BOARD: t186ref", TRT))
                 .orElseThrow().startsWith("JetPack 5.1 (L4T 35.4.1) ships TensorRT 8.5"));
-        assertTrue(TensorRtEngine.unavailable(jetson(r364, HardwareProfile.CUDART)).orElseThrow()
+        assertTrue(TensorRtRequirements.unavailable(jetson(r364, HardwareProfile.CUDART)).orElseThrow()
                 .startsWith("libnvinfer.so.10 not found"));
         HardwareProfile pc = new HardwareProfile("amd64", Optional.empty(), List.of(), "no NVIDIA driver", "GenuineIntel",
                 "", Set.of(), List.of(), List.of(), libs(TRT), Set.of("CPU"));
-        assertTrue(TensorRtEngine.unavailable(pc).orElseThrow().startsWith("no NVIDIA GPU and not a Jetson"));
+        assertTrue(TensorRtRequirements.unavailable(pc).orElseThrow().startsWith("no NVIDIA GPU and not a Jetson"));
         HardwareProfile dgpu = new HardwareProfile("amd64", Optional.empty(), List.of("RTX A2000"), "", "", "",
                 Set.of(), List.of(), List.of(), libs(TRT), Set.of("CPU"));
-        assertEquals(Optional.empty(), TensorRtEngine.unavailable(dgpu));
+        assertEquals(Optional.empty(), TensorRtRequirements.unavailable(dgpu));
         HardwareProfile riscv = new HardwareProfile("riscv64", Optional.empty(), List.of("x"), "", "", "", Set.of(),
                 List.of(), List.of(), libs(TRT), Set.of("CPU"));
-        assertTrue(TensorRtEngine.unavailable(riscv).orElseThrow().contains("linux-x86_64 and linux-arm64 only"));
+        assertTrue(TensorRtRequirements.unavailable(riscv).orElseThrow().contains("linux-x86_64 and linux-arm64 only"));
     }
 
     @Test

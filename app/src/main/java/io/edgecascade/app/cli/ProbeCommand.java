@@ -28,12 +28,12 @@ final class ProbeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Probes through this registry; tests pass one with a fake probe. */
-    EngineRegistry registry = EngineRegistry.standard();
+    /** Probes through this registry; null = the standard one. */
+    EngineRegistry registry;
 
     @Override
     public Integer call() {
-        EngineSelector selector = registry.selector();
+        EngineSelector selector = (registry != null ? registry : EngineRegistry.standard()).selector();
         Map<String, Object> report = report(selector);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
