@@ -14,12 +14,32 @@ import java.util.List;
  * @param events   where positive frames are logged, one JSON line each
  * @param pipeline queue sizes and progress-log interval
  * @param cameras  every camera with the defaults merged in
+ * @param engineSettings {@code engine_options:} device, precision switches and engine cache
  */
 public record AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
-        List<CameraSettings> cameras) {
+        List<CameraSettings> cameras, EngineSettings engineSettings) {
 
     public AppConfig {
         cameras = List.copyOf(cameras);
+    }
+
+    /** A config with default engine options. */
+    public AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
+            List<CameraSettings> cameras) {
+        this(model, engine, threads, events, pipeline, cameras, EngineSettings.DEFAULTS);
+    }
+
+    /**
+     * {@code engine_options:}.
+     *
+     * @param device   engine device: OpenVINO CPU/GPU/NPU/AUTO, CUDA index 0.. ; empty = the engine's default
+     * @param fp16     allow half precision on GPUs (TensorRT, OpenVINO GPU)
+     * @param int8     build INT8 TensorRT engines (needs a QDQ-quantized model)
+     * @param cacheDir compiled engines (TensorRT plans, OpenVINO GPU blobs)
+     */
+    public record EngineSettings(String device, boolean fp16, boolean int8, Path cacheDir) {
+        public static final EngineSettings DEFAULTS = new EngineSettings("", true, false,
+                io.edgecascade.engines.EngineOptions.defaultCacheDir());
     }
 
     /**
