@@ -135,7 +135,11 @@ public final class Bench {
         }
     }
 
-    private void warmUp(ObjectDetector detector) throws SourceException, EngineException {
+    /**
+     * Runs the warm-up frames through gate and detector on this thread, then through a pipeline, so that the
+     * measured passes pay no first-time costs (class loading, JIT, engine allocations, thread start-up).
+     */
+    private void warmUp(ObjectDetector detector) throws SourceException, EngineException, InterruptedException {
         if (options.warmup() == 0) {
             return;
         }
@@ -145,6 +149,31 @@ public final class Bench {
                 gate.decide(f.image(), f.ptsMillis());
                 detect(detector, f);
             }
+        }
+        runPipeline(new Borrowed(detector), options.warmup(), PipelineObserver.of(List.of()));
+    }
+
+    /** Lends a detector to a cascade without letting the cascade close it. */
+    private record Borrowed(ObjectDetector detector) implements ObjectDetector {
+        @Override
+        public DetectionResult detect(org.bytedeco.opencv.opencv_core.Mat bgr, float minScore, float nmsIou)
+                throws EngineException {
+            return detector.detect(bgr, minScore, nmsIou);
+        }
+
+        @Override
+        public List<String> labels() {
+            return detector.labels();
+        }
+
+        @Override
+        public io.edgecascade.engines.EngineInfo engine() {
+            return detector.engine();
+        }
+
+        @Override
+        public void close() {
+            // the owner closes it
         }
     }
 
@@ -196,20 +225,20 @@ public final class Bench {
         }
     }
 
-    private VariantResult pipeline(EngineVariant v, ObjectDetector detector, long limit, double decodeFps,
-            Standalone alone) throws SourceException, EngineException, InterruptedException {
-        LOG.info("bench: pipeline pass");
-        StageRecorder recorder = new StageRecorder();
+    /** What a pipeline run did. */
+    private record PipelineRun(double wallSeconds, CascadeStats.CameraCounts counts) {
+    }
+
+    /** Runs the cascade, as {@code run} does, on the first {@code limit} frames; the cascade closes the detector. */
+    private PipelineRun runPipeline(ObjectDetector detector, long limit, PipelineObserver observer)
+            throws SourceException, EngineException, InterruptedException {
         CameraSettings camera = new CameraSettings(CAMERA, options.source(), false, options.motion(),
                 options.detector());
         SourceFactory limited = s -> new LimitedFrameSource(sources.create(s), limit);
         CascadeOptions cascadeOptions = new CascadeOptions(CascadeOptions.DEFAULTS.detectorQueue(),
                 CascadeOptions.DEFAULTS.outputQueue(), Duration.ZERO);
-        var engineInfo = detector.engine();
-        double wall;
-        CascadeStats.CameraCounts counts;
         try (Cascade cascade = new Cascade(List.of(camera), limited, List.of(detector), List.of(), cascadeOptions,
-                List.of(recorder))) {
+                List.of(observer))) {
             cascade.start();
             cascade.awaitCompletion();
             if (cascade.failure() != null) {
@@ -218,9 +247,18 @@ public final class Bench {
             if (!cascade.failedCameras().isEmpty()) {
                 throw new SourceException(cascade.stats().error(CAMERA));
             }
-            wall = cascade.summary().wallSeconds();
-            counts = cascade.stats().counts(CAMERA);
+            return new PipelineRun(cascade.summary().wallSeconds(), cascade.stats().counts(CAMERA));
         }
+    }
+
+    private VariantResult pipeline(EngineVariant v, ObjectDetector detector, long limit, double decodeFps,
+            Standalone alone) throws SourceException, EngineException, InterruptedException {
+        LOG.info("bench: pipeline pass");
+        StageRecorder recorder = new StageRecorder();
+        var engineInfo = detector.engine();
+        PipelineRun run = runPipeline(detector, limit, recorder);
+        double wall = run.wallSeconds();
+        CascadeStats.CameraCounts counts = run.counts();
         Map<Stage, StageSummary> stages = new LinkedHashMap<>();
         recorder.stages.forEach((stage, samples) -> {
             if (samples.count() > 0) {

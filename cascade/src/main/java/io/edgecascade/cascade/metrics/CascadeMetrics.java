@@ -59,6 +59,7 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
         final FrameRateWindow fps = new FrameRateWindow(FPS_WINDOW.toNanos());
         volatile boolean up;
         volatile boolean started;
+        volatile boolean stopped;
         volatile long lastFrameNanos;
 
         CameraState(String id) {
@@ -222,7 +223,10 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
         CameraState c = camera(camera);
         if (up) {
             c.started = true;
+            c.stopped = false;
             c.lastFrameNanos = clock.getAsLong(); // the staleness clock starts when the source opens
+        } else {
+            c.stopped = true; // ended, failed, or never opened
         }
         c.up = up;
         cameraUp.labelValues(camera).set(up ? 1 : 0);
@@ -282,10 +286,10 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
             List<String> ids = cameraIds();
             for (String id : ids) {
                 CameraState c = cameras.get(id);
-                if (!c.started) {
-                    problems.add(id + ": not started");
-                } else if (!c.up) {
+                if (c.stopped) {
                     problems.add(id + ": source stopped");
+                } else if (!c.started) {
+                    problems.add(id + ": not started");
                 } else if (now - c.lastFrameNanos > staleAfterNanos) {
                     problems.add(String.format(Locale.ROOT, "%s: no frame for %.0f s", id,
                             (now - c.lastFrameNanos) / 1e9));

@@ -163,10 +163,10 @@ public final class MetricsServer implements AutoCloseable {
         }
     }
 
-    /** Stops serving and frees the port; a request in progress gets up to a second to finish. */
+    /** Stops serving and frees the port; a scrape in progress is cut off. */
     @Override
     public void close() {
-        server.stop(1);
+        server.stop(0);
         executor.shutdownNow();
         try {
             executor.awaitTermination(2, TimeUnit.SECONDS);
