@@ -140,7 +140,8 @@ class MetricsDuringRunTest {
         double detected = end.value("edge_cascade_frames_total{camera=\"lobby\",outcome=\"detected\"}");
         double skipped = end.value("edge_cascade_frames_total{camera=\"lobby\",outcome=\"motion_skipped\"}");
         double dropped = end.value("edge_cascade_frames_total{camera=\"lobby\",outcome=\"dropped\"}");
-        assertEquals(decodedFrames, detected + skipped + dropped, "every decoded frame is detected, skipped or dropped");
+        assertEquals(decodedFrames, detected + skipped + dropped,
+                "every decoded frame is detected, skipped or dropped");
         assertTrue(detected > 0, "the person walking in opens the gate");
         assertTrue(end.value("edge_cascade_frames_total{camera=\"lobby\",outcome=\"positive\"}") > 0,
                 "the detector finds the person");
