@@ -45,7 +45,8 @@ public final class TestMedia {
 
     /**
      * Cuts {@code seconds} of the sample video starting at {@code startSeconds} into {@code dir} (re-encoded, so
-     * it starts on a key frame and its declared duration is exact), optionally scaled to {@code width x height}.
+     * it starts on a key frame and its declared duration is exact; the index comes first, so a cut-off copy still
+     * opens), optionally scaled to {@code width x height}.
      */
     public static Path clip(Path dir, double startSeconds, double seconds, int width, int height)
             throws IOException, InterruptedException {
@@ -53,7 +54,7 @@ public final class TestMedia {
                 height));
         List<String> cmd = new java.util.ArrayList<>(List.of(ExternalTool.require("ffmpeg").toString(), "-v",
                 "error", "-y", "-ss", fmt(startSeconds), "-i", video().toString(), "-t", fmt(seconds), "-an", "-c:v",
-                "libx264", "-preset", "ultrafast", "-g", "10"));
+                "libx264", "-preset", "ultrafast", "-g", "10", "-movflags", "+faststart"));
         if (width > 0) {
             cmd.addAll(List.of("-vf", "scale=" + width + ":" + height));
         }
