@@ -58,10 +58,10 @@ class PrometheusScrapeTest {
         String prom = "http://127.0.0.1:" + prometheusPort;
         CompletableFuture<MainRunner.Result> run = null;
         try {
+            waitFor("Prometheus to start", 60, () -> Http.get(prom + "/-/ready").statusCode() == 200);
             run = CompletableFuture.supplyAsync(() -> MainRunner.run("run", "--config", config.toString()));
             String agent = "http://127.0.0.1:" + agentPort;
             waitFor("the agent to be ready", 60, () -> Http.get(agent + "/readyz").statusCode() == 200);
-            waitFor("Prometheus to start", 60, () -> Http.get(prom + "/-/ready").statusCode() == 200);
 
             String decoded = "edge_cascade_frames_total{job=\"edge-cascade\",camera=\"lobby\",outcome=\"decoded\"}";
             waitFor("Prometheus to hold decoded frames", 60, () -> firstValue(query(prom, decoded)) > 0);
