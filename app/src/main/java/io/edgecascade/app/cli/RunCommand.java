@@ -1,5 +1,6 @@
 package io.edgecascade.app.cli;
 
+import io.edgecascade.app.MetricsEndpoint;
 import io.edgecascade.app.Wiring;
 import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.config.ConfigException;
@@ -33,8 +34,13 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AppConfig cfg = load(config);
-        Cascade cascade = Wiring.cascade(cfg, EngineRegistry.standard(), List.of(), List.of());
-        RunSummary result = CascadeRun.run(cascade);
+        RunSummary result;
+        Cascade cascade;
+        try (MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metrics(), cfg.cameras(), VersionProvider.version())) {
+            cascade = Wiring.cascade(cfg, EngineRegistry.standard(), List.of(), metrics.observers());
+            metrics.attach(cascade);
+            result = CascadeRun.run(cascade);
+        }
         report(result, summary);
         if (cascade.failure() != null) {
             throw new UserError(cascade.failure().getMessage(), UserError.FAILED, cascade.failure());

@@ -1,9 +1,11 @@
 package io.edgecascade.app.config;
 
+import io.edgecascade.cascade.metrics.MetricsSettings;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A validated config file.
@@ -15,18 +17,21 @@ import java.util.List;
  * @param pipeline queue sizes and progress-log interval
  * @param cameras  every camera with the defaults merged in
  * @param engineSettings {@code engine_options:} device, precision switches and engine cache
+ * @param metrics  where the Prometheus endpoint listens ({@code metrics.listen}), or disabled
  */
 public record AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
-        List<CameraSettings> cameras, EngineSettings engineSettings) {
+        List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics) {
 
     public AppConfig {
         cameras = List.copyOf(cameras);
+        Objects.requireNonNull(engineSettings, "engineSettings");
+        Objects.requireNonNull(metrics, "metrics");
     }
 
-    /** A config with default engine options. */
+    /** A config built in code (the demo): default engine options, no metrics endpoint. */
     public AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
             List<CameraSettings> cameras) {
-        this(model, engine, threads, events, pipeline, cameras, EngineSettings.DEFAULTS);
+        this(model, engine, threads, events, pipeline, cameras, EngineSettings.DEFAULTS, MetricsSettings.DISABLED);
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
+import io.edgecascade.cascade.metrics.MetricsSettings;
 import io.edgecascade.cascade.motion.MotionSettings;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
@@ -111,6 +112,10 @@ public final class ConfigLoader {
                         CascadeOptions.DEFAULTS.progressInterval().toSeconds(), 0, 86400)));
         pipeline.finish();
 
+        Section metricsSection = root.section("metrics");
+        MetricsSettings metrics = readMetrics(metricsSection);
+        metricsSection.finish();
+
         Section defaults = root.section("defaults");
         Section defaultMotion = defaults.section("motion");
         MotionSettings motionBase = readMotion(defaultMotion, MotionSettings.DEFAULTS);
@@ -156,7 +161,20 @@ public final class ConfigLoader {
             return null;
         }
         return new AppConfig(new AppConfig.ModelConfig(Path.of(modelPath), type, Path.of(labelsPath)), engine,
-                threads, Path.of(eventsPath), options, cameras, engineSettings);
+                threads, Path.of(eventsPath), options, cameras, engineSettings, metrics);
+    }
+
+    private static MetricsSettings readMetrics(Section s) {
+        String listen = s.string("listen", MetricsSettings.DEFAULT.toString());
+        if (listen == null) {
+            return MetricsSettings.DEFAULT;
+        }
+        try {
+            return MetricsSettings.parse(listen);
+        } catch (IllegalArgumentException e) {
+            s.problem("listen", e.getMessage());
+            return MetricsSettings.DEFAULT;
+        }
     }
 
     private static MotionSettings readMotion(Section s, MotionSettings base) {
