@@ -33,8 +33,19 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AppConfig cfg = load(config);
-        Cascade cascade = Wiring.cascade(cfg, EngineRegistry.standard(), List.of(), List.of());
+        Wiring.Forwarding forwarding = Wiring.forwarding(cfg, List.of(), List.of());
+        Cascade cascade;
+        try {
+            cascade = Wiring.cascade(cfg, EngineRegistry.standard(),
+                    forwarding == null ? List.of() : List.of(forwarding.forwarder()), List.of());
+        } catch (RuntimeException e) {
+            closeQuietly(forwarding);
+            throw e;
+        }
         RunSummary result = CascadeRun.run(cascade);
+        if (forwarding != null) {
+            result = result.withForwarding(forwarding.summary(cascade.stats().cameraIds()));
+        }
         report(result, summary);
         if (cascade.failure() != null) {
             throw new UserError(cascade.failure().getMessage(), UserError.FAILED, cascade.failure());
@@ -45,6 +56,17 @@ final class RunCommand implements Callable<Integer> {
                     + " stopped with an error: " + result.errors().get(failed.get(0)));
         }
         return 0;
+    }
+
+    static void closeQuietly(Wiring.Forwarding forwarding) {
+        if (forwarding == null) {
+            return;
+        }
+        try {
+            forwarding.forwarder().close();
+        } catch (Exception ignored) {
+            // already failing; the first error is the one to report
+        }
     }
 
     static AppConfig load(Path file) {
@@ -62,6 +84,12 @@ final class RunCommand implements Callable<Integer> {
                         + " %d decode errors", id, c.decoded(), c.detected(),
                 c.decoded() == 0 ? 0.0 : 100.0 * c.detected() / c.decoded(), c.positive(), c.dropped(),
                 c.decodeErrors())));
+        if (result.forwarding() != null) {
+            result.forwarding().cameras().forEach((id, f) -> LOG.info(String.format(java.util.Locale.ROOT,
+                    "camera %s forwarding: %d acknowledged by the cloud, %d waited in the spool, %d evicted,"
+                            + " %d failed requests", id, f.forwarded(), f.spooled(), f.spoolEvicted(),
+                    f.forwardErrors())));
+        }
         LOG.info(String.format(java.util.Locale.ROOT, "run took %.2f s", result.wallSeconds()));
         if (summaryFile != null) {
             try {

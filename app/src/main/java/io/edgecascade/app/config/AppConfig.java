@@ -1,7 +1,9 @@
 package io.edgecascade.app.config;
 
 import io.edgecascade.cascade.pipeline.CameraSettings;
+import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
+import io.edgecascade.cascade.spool.SpoolDirectory;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,12 +16,28 @@ import java.util.List;
  * @param events   where positive frames are logged, one JSON line each
  * @param pipeline queue sizes and progress-log interval
  * @param cameras  every camera with the defaults merged in
+ * @param cloud    where positives are forwarded ({@code url} may be {@value #EMBEDDED}), or null for nowhere
+ * @param spool    the store-and-forward spool (used when {@code cloud} is set)
  */
 public record AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
-        List<CameraSettings> cameras) {
+        List<CameraSettings> cameras, CloudSettings cloud, SpoolDirectory.Settings spool) {
+
+    /** {@code cloud.url} value that runs the reference cloud server inside the agent. */
+    public static final String EMBEDDED = "embedded";
 
     public AppConfig {
         cameras = List.copyOf(cameras);
+    }
+
+    /** A config without forwarding. */
+    public AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
+            List<CameraSettings> cameras) {
+        this(model, engine, threads, events, pipeline, cameras, null, null);
+    }
+
+    /** This config forwarding to {@code cloud} through {@code spool}. */
+    public AppConfig withCloud(CloudSettings newCloud, SpoolDirectory.Settings newSpool) {
+        return new AppConfig(model, engine, threads, events, pipeline, cameras, newCloud, newSpool);
     }
 
     /**
