@@ -168,7 +168,12 @@ public final class SpoolDirectory implements AutoCloseable {
             throw new IOException("spool folder " + dir + " cannot be used (" + e.getClass().getSimpleName() + ": "
                     + e.getMessage() + "); set spool.dir to a writable folder", e);
         }
-        FileLock lock = lockChannel.tryLock();
+        FileLock lock;
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null; // held by this very process
+        }
         if (lock == null) {
             lockChannel.close();
             throw new IOException("spool folder " + dir + " is in use by another edge-cascade process; give each"
