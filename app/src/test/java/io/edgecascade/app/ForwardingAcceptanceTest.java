@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.edgecascade.app.cli.Main;
+import io.edgecascade.cascade.forward.Forwarder;
 import io.edgecascade.cascade.cloud.CloudServer;
 import io.edgecascade.cascade.spool.SpoolDirectory;
 import java.io.ByteArrayInputStream;
@@ -30,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The acceptance tests of forwarding: the real agent (in process, or as a child JVM where it must be killed),
@@ -65,6 +70,11 @@ class ForwardingAcceptanceTest {
 
     private Path config(String name, String url, boolean realtime, long spoolBytes, int drainSeconds)
             throws IOException {
+        return config(name, url, realtime, spoolBytes, drainSeconds, "yolox", "binary");
+    }
+
+    private Path config(String name, String url, boolean realtime, long spoolBytes, int drainSeconds, String model,
+            String input) throws IOException {
         String yaml = """
                 model:
                   path: %s
@@ -76,7 +86,8 @@ class ForwardingAcceptanceTest {
                   progress_interval_s: 0
                 cloud:
                   url: %s
-                  model: yolox
+                  model: %s
+                  input: %s
                   inflight: 4
                   deadline_ms: 20000
                   backoff_ms: 100
@@ -92,7 +103,7 @@ class ForwardingAcceptanceTest {
                     source: %s
                     realtime: %s
                 """.formatted(assets.resolve("models/yolox_nano.onnx"), assets.resolve("models/coco_classes.txt"),
-                dir.resolve("events.jsonl"), url, drainSeconds, dir.resolve("results.jsonl"), dir.resolve("spool"),
+                dir.resolve("events.jsonl"), url, model, input, drainSeconds, dir.resolve("results.jsonl"), dir.resolve("spool"),
                 spoolBytes, clip, realtime);
         Path f = dir.resolve(name + ".yaml");
         Files.writeString(f, yaml);
@@ -280,12 +291,79 @@ class ForwardingAcceptanceTest {
         return ids;
     }
 
+    private static ListAppender<ILoggingEvent> capture() {
+        ListAppender<ILoggingEvent> a = new ListAppender<>();
+        a.start();
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Forwarder.class)).addAppender(a);
+        return a;
+    }
+
+    private static void release(ListAppender<ILoggingEvent> a) {
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Forwarder.class)).detachAppender(a);
+    }
+
+    private static List<String> messages(ListAppender<ILoggingEvent> a, Level level, String part) {
+        return a.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage)
+                .filter(m -> m.contains(part)).toList();
+    }
+
+    @Test
+    @Timeout(180)
+    void wrongModelNameIsReportedOnceAndFramesStaySpooled() throws Exception {
+        ListAppender<ILoggingEvent> log = capture();
+        try (CloudServer server = server(0)) {
+            assertEquals(0, run(config("wrong", "127.0.0.1:" + server.port(), false, 1L << 30, 3, "yolo-typo",
+                    "binary")));
+        } finally {
+            release(log);
+        }
+        JsonNode s = summary();
+        int positives = s.get("cameras").get("cam1").get("frames_positive").asInt();
+        assertTrue(positives > 0);
+        assertEquals(0, s.get("cameras").get("cam1").get("forwarded").asInt());
+        assertEquals(positives, s.get("spool_frames").asInt(), "every positive stays spooled");
+        assertTrue(recorded().isEmpty(), "no inference reached the server");
+        List<String> errors = messages(log, Level.ERROR, "'yolo-typo'");
+        assertEquals(1, errors.size(), "reported once, not per retry: " + errors);
+        assertTrue(errors.get(0).contains("NOT_FOUND") && errors.get(0).contains("models: yolox"),
+                "names the server's status and message: " + errors.get(0));
+    }
+
+    @Test
+    @Timeout(180)
+    void tensorInputModeSendsPixelsShapedAsTheModelAsks() throws Exception {
+        try (CloudServer server = server(0)) {
+            assertEquals(0, run(config("tensor", "127.0.0.1:" + server.port(), false, 1L << 30, 60, "yolox",
+                    "tensor")));
+        }
+        List<String> events = eventIds();
+        assertFalse(events.isEmpty());
+        assertEquals(new HashSet<>(events), new HashSet<>(recorded()));
+        int people = 0;
+        for (String line : Files.readAllLines(dir.resolve("results.jsonl"))) {
+            JsonNode out = JSON.readTree(line).get("outputs");
+            for (JsonNode c : out.get("class_ids").get("data")) {
+                people += c.asInt() == 0 ? 1 : 0;
+            }
+            for (JsonNode v : out.get("boxes").get("data")) {
+                assertTrue(v.asDouble() >= -1 && v.asDouble() <= 417, "box inside the 416x416 input: " + v);
+            }
+        }
+        assertTrue(people > 0, "the cloud model finds the people the edge found");
+    }
+
     @Test
     @Timeout(180)
     void fullSpoolEvictsCountsAndKeepsRunning() throws Exception {
         long bound = 200_000;
         Path config = config("bound", "127.0.0.1:" + freePort(), false, bound, 0);
-        assertEquals(0, run(config));
+        ListAppender<ILoggingEvent> log = capture();
+        try {
+            assertEquals(0, run(config));
+        } finally {
+            release(log);
+        }
+        assertEquals(1, messages(log, Level.WARN, "is unreachable").size(), "an unreachable cloud is reported once");
         JsonNode s = summary();
         JsonNode cam = s.get("cameras").get("cam1");
         int positives = cam.get("frames_positive").asInt();
