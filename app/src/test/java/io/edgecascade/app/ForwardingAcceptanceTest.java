@@ -329,6 +329,43 @@ class ForwardingAcceptanceTest {
                 "names the server's status and message: " + errors.get(0));
     }
 
+    private void openssl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("openssl");
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "openssl " + cmd + ": " + out);
+    }
+
+    @Test
+    @Timeout(180)
+    void mutualTlsForwardsEveryPositive() throws Exception {
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "1",
+                "-subj", "/CN=edge-cascade test CA");
+        Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
+        for (String who : List.of("server", "client")) {
+            openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", who + ".key", "-out", who + ".csr", "-subj",
+                    "/CN=" + who);
+            openssl("x509", "-req", "-in", who + ".csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+                    "-out", who + ".pem", "-days", "1", "-extfile", "san.ext");
+        }
+        Path config = config("tls", "grpcs://127.0.0.1:PORT", false, 1L << 30, 60);
+        try (CloudServer server = CloudServer.start(new CloudServer.Settings("127.0.0.1", 0,
+                Map.of("yolox", assets.resolve("models/yolox_nano.onnx")), dir.resolve("record.txt"), 1,
+                dir.resolve("server.pem"), dir.resolve("server.key"), dir.resolve("ca.pem")))) {
+            String yaml = Files.readString(config).replace("PORT", Integer.toString(server.port()))
+                    .replace("  results_path:", "  tls: {ca: " + dir.resolve("ca.pem") + ", cert: "
+                            + dir.resolve("client.pem") + ", key: " + dir.resolve("client.key") + "}\n  results_path:");
+            Files.writeString(config, yaml);
+            assertEquals(0, run(config));
+        }
+        List<String> events = eventIds();
+        assertFalse(events.isEmpty());
+        assertEquals(new HashSet<>(events), new HashSet<>(recorded()));
+        assertEquals(events.size(), summary().get("cameras").get("cam1").get("forwarded").asInt());
+    }
+
     @Test
     @Timeout(180)
     void tensorInputModeSendsPixelsShapedAsTheModelAsks() throws Exception {

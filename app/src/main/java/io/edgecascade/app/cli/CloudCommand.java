@@ -36,6 +36,16 @@ final class CloudCommand implements Callable<Integer> {
             description = "Inference threads (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve TLS with this certificate (and --tls-key).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The certificate's private key (PKCS#8 PEM).")
+    Path tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "PEM",
+            description = "Require client certificates signed by this CA (mutual TLS).")
+    Path tlsCa;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -72,10 +82,14 @@ final class CloudCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new UserError("--threads must be at least 1", UserError.USAGE, null);
         }
+        if ((tlsCert == null) != (tlsKey == null) || (tlsCa != null && tlsCert == null)) {
+            throw new UserError("TLS needs --tls-cert and --tls-key together (--tls-ca only with them)",
+                    UserError.USAGE, null);
+        }
         CloudServer server;
         try {
             server = CloudServer.start(new CloudServer.Settings(listen.substring(0, colon), port, served, record,
-                    threads));
+                    threads, tlsCert, tlsKey, tlsCa));
         } catch (IOException e) {
             throw new UserError(e.getMessage(), UserError.FAILED, e);
         }

@@ -1,7 +1,10 @@
 package io.edgecascade.cascade.cloud;
 
 import io.edgecascade.engines.EngineException;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import java.io.BufferedWriter;
@@ -35,9 +38,22 @@ public final class CloudServer implements AutoCloseable {
      * @param models  name to ONNX file, in the order they are listed
      * @param record  file to append every received request id to, or null
      * @param threads inference threads (and ONNX Runtime threads per model)
+     * @param tlsCert server certificate (PEM) to serve TLS, or null for plaintext
+     * @param tlsKey  its private key (PKCS#8 PEM), or null
+     * @param tlsCa   CA (PEM) that client certificates must chain to (mutual TLS), or null
      */
-    public record Settings(String host, int port, Map<String, Path> models, Path record, int threads) {
+    public record Settings(String host, int port, Map<String, Path> models, Path record, int threads, Path tlsCert,
+            Path tlsKey, Path tlsCa) {
+
+        /** Plaintext. */
+        public Settings(String host, int port, Map<String, Path> models, Path record, int threads) {
+            this(host, port, models, record, threads, null, null, null);
+        }
+
         public Settings {
+            if ((tlsCert == null) != (tlsKey == null) || (tlsCa != null && tlsCert == null)) {
+                throw new IllegalArgumentException("TLS needs a certificate and its key (and optionally a CA)");
+            }
             models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
             if (models.isEmpty()) {
                 throw new IllegalArgumentException("no models");
@@ -102,7 +118,8 @@ public final class CloudServer implements AutoCloseable {
             InferenceService service = new InferenceService(models, workers, record);
             // directExecutor: calls are taken in the order they arrive on the connection, so the record keeps
             // that order; the inference itself runs on the worker pool.
-            Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()))
+            Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()),
+                            credentials(settings))
                     .withOption(ChannelOption.SO_REUSEADDR, true)
                     .directExecutor()
                     .maxInboundMessageSize(64 << 20)
@@ -126,6 +143,23 @@ public final class CloudServer implements AutoCloseable {
                 record.close();
             }
             throw e;
+        }
+    }
+
+    private static ServerCredentials credentials(Settings s) throws IOException {
+        if (s.tlsCert() == null) {
+            return InsecureServerCredentials.create();
+        }
+        try {
+            TlsServerCredentials.Builder b = TlsServerCredentials.newBuilder()
+                    .keyManager(s.tlsCert().toFile(), s.tlsKey().toFile());
+            if (s.tlsCa() != null) {
+                b.trustManager(s.tlsCa().toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+            }
+            return b.build();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException("cannot load the TLS files (" + e.getMessage() + "); give a PEM certificate, its"
+                    + " PKCS#8 PEM key and optionally a PEM CA for client certificates", e);
         }
     }
 
