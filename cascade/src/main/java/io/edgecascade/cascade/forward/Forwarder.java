@@ -261,7 +261,12 @@ public final class Forwarder implements FrameSink {
                 if (h == END) {
                     return;
                 }
-                store(h);
+                try {
+                    store(h);
+                } catch (RuntimeException e) {
+                    // keep the thread alive: the output thread must never block on a dead hand-off
+                    storeFailed(h.camera(), e.toString());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -420,6 +425,9 @@ public final class Forwarder implements FrameSink {
         try {
             item = ForwardItem.fromBytes(spool.read(e));
             request = request(item, input);
+        } catch (SpoolDirectory.EvictedException ex) {
+            spool.release(e); // counted as evicted there
+            return;
         } catch (IOException | RuntimeException ex) {
             LOG.error("spool {}: a stored positive cannot be read ({}); it is dropped", spool.dir(), ex.getMessage());
             try {

@@ -72,6 +72,15 @@ public final class SpoolDirectory implements AutoCloseable {
         }
     }
 
+    /** {@link #read} of a record whose segment was evicted after it was handed out; {@link #release} it. */
+    public static final class EvictedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        EvictedException() {
+            super("the spool record was evicted");
+        }
+    }
+
     /** Told about every record evicted (never sent) because of the size bound. */
     @FunctionalInterface
     public interface EvictionListener {
@@ -449,7 +458,7 @@ public final class SpoolDirectory implements AutoCloseable {
         checkOpen();
         Segment s = segments.get(e.segment());
         if (s == null) {
-            throw new IOException("spool record was evicted");
+            throw new EvictedException();
         }
         ByteBuffer body = ByteBuffer.allocate(e.bodyLength());
         if (readFully(s.channel, body, e.offset() + (long) HEADER) < e.bodyLength()) {
