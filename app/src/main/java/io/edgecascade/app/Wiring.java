@@ -45,7 +45,9 @@ public final class Wiring {
         }
         InferenceEngine engine;
         try {
-            engine = engines.open(config.engine(), new EngineOptions(config.model().path(), config.threads()));
+            AppConfig.EngineSettings es = config.engineSettings();
+            engine = engines.open(config.engine(), new EngineOptions(config.model().path(), config.threads(),
+                    es.device(), es.fp16(), es.int8(), es.cacheDir()));
         } catch (EngineException e) {
             throw new UserError(e.getMessage(), UserError.FAILED, e);
         }

@@ -4,11 +4,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** Reads the precision a model file declares by the project's naming convention ({@code *int8*.onnx}). */
-final class ModelPrecision {
+public final class ModelPrecision {
     private ModelPrecision() {
     }
 
-    static String of(Path model) {
+    public static String of(Path model) {
         String name = model.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.contains("int8") || name.contains("qdq") || name.contains("quant")) {
             return "int8";

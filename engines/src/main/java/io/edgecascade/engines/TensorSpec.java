@@ -22,6 +22,25 @@ public record TensorSpec(String name, String elementType, long[] shape) {
         return n;
     }
 
+    /**
+     * The shape a model declares, with a dynamic batch (dimension 0, written as -1) fixed to 1: we always run one
+     * frame. Any other dynamic dimension is an error naming {@code what}.
+     */
+    public static long[] concreteShape(long[] declared, String what) throws EngineException {
+        long[] shape = declared.clone();
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                if (i == 0) {
+                    shape[i] = 1;
+                } else {
+                    throw new EngineException("model " + what + " has a dynamic dimension " + i + " in "
+                            + Arrays.toString(declared) + "; export the model with a fixed input size (e.g. 416x416)");
+                }
+            }
+        }
+        return shape;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof TensorSpec t && name.equals(t.name) && elementType.equals(t.elementType)

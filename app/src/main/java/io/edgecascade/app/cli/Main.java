@@ -13,6 +13,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "edge-cascade", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Edge video analytics: a motion gate, a local detector, and only the frames that matter.",
         subcommands = {RunCommand.class, DemoCommand.class, CloudCommand.class, ModelsCommand.class, ConfigCommand.class,
+                ProbeCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the command failed (bad model, video, server...; the message says which)",
@@ -42,11 +43,21 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code. */
     public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line writing its output and error lines to the given writers. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         verbose = false;
         configureLogging();
         CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
         cl.setExecutionExceptionHandler(Main::handle);
-        return cl.execute(args);
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
     }
 
     private static void configureLogging() {

@@ -16,11 +16,13 @@ import java.util.List;
  * @param events   where positive frames are logged, one JSON line each
  * @param pipeline queue sizes and progress-log interval
  * @param cameras  every camera with the defaults merged in
+ * @param engineSettings {@code engine_options:} device, precision switches and engine cache
  * @param cloud    where positives are forwarded ({@code url} may be {@value #EMBEDDED}), or null for nowhere
  * @param spool    the store-and-forward spool (used when {@code cloud} is set)
  */
 public record AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
-        List<CameraSettings> cameras, CloudSettings cloud, SpoolDirectory.Settings spool) {
+        List<CameraSettings> cameras, EngineSettings engineSettings, CloudSettings cloud,
+        SpoolDirectory.Settings spool) {
 
     /** {@code cloud.url} value that runs the reference cloud server inside the agent. */
     public static final String EMBEDDED = "embedded";
@@ -29,15 +31,34 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
         cameras = List.copyOf(cameras);
     }
 
-    /** A config without forwarding. */
+    /** A config with default engine options, without forwarding. */
     public AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
             List<CameraSettings> cameras) {
-        this(model, engine, threads, events, pipeline, cameras, null, null);
+        this(model, engine, threads, events, pipeline, cameras, EngineSettings.DEFAULTS, null, null);
+    }
+
+    /** A config without forwarding. */
+    public AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
+            List<CameraSettings> cameras, EngineSettings engineSettings) {
+        this(model, engine, threads, events, pipeline, cameras, engineSettings, null, null);
     }
 
     /** This config forwarding to {@code cloud} through {@code spool}. */
     public AppConfig withCloud(CloudSettings newCloud, SpoolDirectory.Settings newSpool) {
-        return new AppConfig(model, engine, threads, events, pipeline, cameras, newCloud, newSpool);
+        return new AppConfig(model, engine, threads, events, pipeline, cameras, engineSettings, newCloud, newSpool);
+    }
+
+    /**
+     * {@code engine_options:}.
+     *
+     * @param device   engine device: OpenVINO CPU/GPU/NPU/AUTO, CUDA index 0.. ; empty = the engine's default
+     * @param fp16     allow half precision on GPUs (TensorRT, OpenVINO GPU)
+     * @param int8     build INT8 TensorRT engines (needs a QDQ-quantized model)
+     * @param cacheDir compiled engines (TensorRT plans, OpenVINO GPU blobs)
+     */
+    public record EngineSettings(String device, boolean fp16, boolean int8, Path cacheDir) {
+        public static final EngineSettings DEFAULTS = new EngineSettings("", true, false,
+                io.edgecascade.engines.EngineOptions.defaultCacheDir());
     }
 
     /**

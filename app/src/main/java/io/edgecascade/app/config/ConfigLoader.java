@@ -93,6 +93,13 @@ public final class ConfigLoader {
 
         String engine = root.choice("engine", "auto", engines);
         int threads = (int) root.integer("threads", 2, 1, 256);
+        Section engineOptions = root.section("engine_options");
+        AppConfig.EngineSettings engineSettings = new AppConfig.EngineSettings(
+                engineOptions.string("device", AppConfig.EngineSettings.DEFAULTS.device()),
+                engineOptions.bool("fp16", AppConfig.EngineSettings.DEFAULTS.fp16()),
+                engineOptions.bool("int8", AppConfig.EngineSettings.DEFAULTS.int8()),
+                Path.of(engineOptions.string("cache_dir", AppConfig.EngineSettings.DEFAULTS.cacheDir().toString())));
+        engineOptions.finish();
 
         Section events = root.section("events");
         String eventsPath = events.string("path", "events.jsonl");
@@ -155,7 +162,7 @@ public final class ConfigLoader {
             return null;
         }
         return new AppConfig(new AppConfig.ModelConfig(Path.of(modelPath), type, Path.of(labelsPath)), engine,
-                threads, Path.of(eventsPath), options, cameras, cloud, spool);
+                threads, Path.of(eventsPath), options, cameras, engineSettings, cloud, spool);
     }
 
     /** Default bound of the spool folder: 1 GiB. */

@@ -7,6 +7,7 @@ import io.edgecascade.engines.EngineException;
 import io.edgecascade.engines.EngineOptions;
 import io.edgecascade.engines.EngineRegistry;
 import io.edgecascade.engines.InferenceEngine;
+import io.edgecascade.engines.OnnxRuntimeCpuEngine;
 import io.edgecascade.engines.TensorSpec;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
@@ -56,7 +57,7 @@ final class ServedModel implements AutoCloseable {
 
     /** Loads a YOLOX model; the message of a failure names the model and what is wrong. */
     static ServedModel load(String name, Path path, int threads) throws EngineException {
-        InferenceEngine engine = EngineRegistry.standard().open(EngineRegistry.AUTO, new EngineOptions(path, threads));
+        InferenceEngine engine = EngineRegistry.standard().open(OnnxRuntimeCpuEngine.NAME, new EngineOptions(path, threads));
         try {
             if (engine.inputs().size() != 1 || engine.outputs().size() != 1) {
                 throw new EngineException("model " + name + " (" + path + ") has " + engine.inputs().size()

@@ -11,7 +11,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /**
  * Files, network streams and V4L2 cameras through FFmpeg (JavaCV's grabber), decoded straight to BGR.
  *
- * <p>A frame that fails to decode is counted and skipped; {@link #MAX_CONSECUTIVE_ERRORS} failures in a row,
+ * <p>A frame that fails to decode (an exception, or a hole in the timestamps where the decoder silently skipped
+ * corrupt data) is counted and skipped; {@link #MAX_CONSECUTIVE_ERRORS} failures in a row,
  * or a file that ends well before the duration its container declares, end the source with an error.
  */
 public final class FfmpegFrameSource implements FrameSource {
@@ -32,6 +33,11 @@ public final class FfmpegFrameSource implements FrameSource {
     private long decodeErrors;
     private long declaredDurationMillis;
     private double frameRate;
+
+    static {
+        // FFmpeg prints every decode hiccup to the console; errors reach the user as counted, one-line reports
+        configureLogging(false);
+    }
 
     public FfmpegFrameSource(SourceUri uri) {
         this.uri = uri;
@@ -111,9 +117,25 @@ public final class FfmpegFrameSource implements FrameSource {
                 firstTimestampMicros = f.timestamp;
             }
             Mat image = converter.convert(f);
-            lastPtsMillis = Math.max(0, (f.timestamp - firstTimestampMicros) / 1000);
-            return new Frame(sequence++, lastPtsMillis, image);
+            long pts = Math.max(0, (f.timestamp - firstTimestampMicros) / 1000);
+            decodeErrors += framesMissingBefore(pts);
+            lastPtsMillis = pts;
+            return new Frame(sequence++, pts, image);
         }
+    }
+
+    /**
+     * FFmpeg's decoder skips packets it cannot decode without telling the caller; the hole they leave in the
+     * timestamps is how they are counted. A gap of more than 1.5 frame intervals holds round(gap/interval) - 1
+     * lost frames.
+     */
+    private long framesMissingBefore(long ptsMillis) {
+        if (sequence == 0 || frameRate <= 0) {
+            return 0;
+        }
+        double interval = 1000.0 / frameRate;
+        double gap = ptsMillis - lastPtsMillis;
+        return gap > 1.5 * interval ? Math.round(gap / interval) - 1 : 0;
     }
 
     private void checkNotTruncated() throws SourceException {
@@ -139,6 +161,9 @@ public final class FfmpegFrameSource implements FrameSource {
         // the function name, which is FFmpeg's own explanation.
         int colon = m.indexOf(": ");
         String tail = colon >= 0 && m.contains("()") ? m.substring(colon + 2) : m;
+        // drop JavaCV's hints for programmers, which mean nothing to a user
+        tail = tail.replace(" (Has setFormat() been called?)", "")
+                .replace(" (For more details, make sure FFmpegLogCallback.set() has been called.)", "");
         return SourceUri.redact(tail.replace('\n', ' ').trim());
     }
 

@@ -1,0 +1,35 @@
+package io.edgecascade.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgecascade.cascade.TestAssets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoCommandTest {
+
+    @Test
+    void demoFindsThePeopleInTheSampleVideo(@TempDir Path dir) throws Exception {
+        Path events = dir.resolve("demo.jsonl");
+        Cli r = Cli.run("demo", "--assets", TestAssets.root().toString(), "--events", events.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("people seen"), r.out());
+        long sightings = r.out().lines().filter(l -> l.trim().startsWith("demo ")).count();
+        assertTrue(sightings >= 6, "the sample video has at least six walk-throughs: " + r.out());
+        assertTrue(r.out().contains("1394 frames decoded"), r.out());
+        assertTrue(Files.size(events) > 0);
+    }
+
+    @Test
+    void withoutAssetsOrInternetItSaysHowToPointAtLocalCopies(@TempDir Path dir) {
+        // a mirror on a closed local port stands in for a machine without internet
+        Cli r = Cli.run("demo", "--assets", dir.resolve("empty").toString(), "--mirror", "http://127.0.0.1:9/");
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals(1, r.errLines().size(), r.toString());
+        assertTrue(r.err().contains("cannot reach 127.0.0.1"), r.toString());
+        assertTrue(r.err().contains("point --assets (or EDGE_CASCADE_ASSETS) at a folder"), r.toString());
+    }
+}

@@ -1,0 +1,71 @@
+package io.edgecascade.cascade.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class StageQueueTest {
+
+    @Test
+    void offerRefusesWhenFullPutWaitsForRoom() throws Exception {
+        StageQueue<Integer> q = new StageQueue<>("q", 2);
+        assertTrue(q.offer(1));
+        assertTrue(q.offer(2));
+        assertFalse(q.offer(3));
+        Thread producer = new Thread(() -> {
+            try {
+                q.put(3);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        producer.start();
+        producer.join(200);
+        assertTrue(producer.isAlive(), "put must wait while the queue is full");
+        assertEquals(1, q.take());
+        producer.join(TimeUnit.SECONDS.toMillis(5));
+        assertFalse(producer.isAlive());
+        assertEquals(2, q.depth());
+    }
+
+    @Test
+    void everyConsumerDrainsThenSeesTheEnd() throws Exception {
+        StageQueue<Integer> q = new StageQueue<>("q", 4);
+        List<Integer> seen = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> consumers = new ArrayList<>();
+        for (int c = 0; c < 3; c++) {
+            Thread t = new Thread(() -> {
+                try {
+                    Integer v;
+                    while ((v = q.take()) != null) {
+                        seen.add(v);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            t.start();
+            consumers.add(t);
+        }
+        for (int i = 0; i < 100; i++) {
+            q.put(i);
+        }
+        q.end();
+        for (Thread t : consumers) {
+            t.join(TimeUnit.SECONDS.toMillis(5));
+            assertFalse(t.isAlive(), "consumer still waiting after end()");
+        }
+        assertEquals(100, seen.size());
+        assertEquals(4950, seen.stream().mapToInt(Integer::intValue).sum());
+        assertNull(q.take());
+        assertThrows(IllegalStateException.class, () -> q.put(1));
+    }
+}
