@@ -57,7 +57,8 @@ final class ServedModel implements AutoCloseable {
 
     /** Loads a YOLOX model; the message of a failure names the model and what is wrong. */
     static ServedModel load(String name, Path path, int threads) throws EngineException {
-        InferenceEngine engine = EngineRegistry.standard().open(OnnxRuntimeCpuEngine.NAME, new EngineOptions(path, threads));
+        InferenceEngine engine = EngineRegistry.standard().open(OnnxRuntimeCpuEngine.NAME,
+                new EngineOptions(path, threads));
         try {
             if (engine.inputs().size() != 1 || engine.outputs().size() != 1) {
                 throw new EngineException("model " + name + " (" + path + ") has " + engine.inputs().size()
