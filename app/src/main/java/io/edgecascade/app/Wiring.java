@@ -11,6 +11,8 @@ import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.forward.ForwardListener;
 import io.edgecascade.cascade.forward.ForwardStats;
 import io.edgecascade.cascade.forward.Forwarder;
+import io.edgecascade.cascade.metrics.ForwardMetrics;
+import io.edgecascade.cascade.metrics.ForwardResult;
 import io.edgecascade.cascade.pipeline.Cascade;
 import io.edgecascade.cascade.pipeline.FrameSink;
 import io.edgecascade.cascade.pipeline.PipelineObserver;
@@ -82,6 +84,46 @@ public final class Wiring {
         sinks.addAll(extraSinks);
         return new Cascade(config.cameras(), SourceFactory.ffmpeg(), List.of(detector), sinks, config.pipeline(),
                 observers);
+    }
+
+    /** Reports the forwarder's outcomes to the metrics endpoint. */
+    public static ForwardListener metricsListener(ForwardMetrics metrics) {
+        return new ForwardListener() {
+            @Override
+            public void onAcked(String camera) {
+                metrics.forwarded(camera, ForwardResult.ACKED);
+            }
+
+            @Override
+            public void onSpooled(String camera) {
+                metrics.forwarded(camera, ForwardResult.SPOOLED);
+            }
+
+            @Override
+            public void onError(String camera) {
+                metrics.forwarded(camera, ForwardResult.ERROR);
+            }
+
+            @Override
+            public void onEvicted(String camera) {
+                metrics.forwarded(camera, ForwardResult.EVICTED);
+            }
+
+            @Override
+            public void spoolBytes(long bytes) {
+                metrics.spoolBytes(bytes);
+            }
+
+            @Override
+            public void cloudUp(boolean up) {
+                metrics.cloudUp(up);
+            }
+
+            @Override
+            public void spoolAccepting(boolean accepting) {
+                metrics.spoolAccepting(accepting);
+            }
+        };
     }
 
     /** A running forwarder and its counters; {@link #summary} is complete once the cascade has closed it. */

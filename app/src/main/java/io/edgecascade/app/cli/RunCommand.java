@@ -1,5 +1,6 @@
 package io.edgecascade.app.cli;
 
+import io.edgecascade.app.MetricsEndpoint;
 import io.edgecascade.app.Wiring;
 import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.config.ConfigException;
@@ -33,18 +34,23 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AppConfig cfg = load(config);
-        Wiring.Forwarding forwarding = Wiring.forwarding(cfg, List.of(), List.of());
+        RunSummary result;
         Cascade cascade;
-        try {
-            cascade = Wiring.cascade(cfg, EngineRegistry.standard(),
-                    forwarding == null ? List.of() : List.of(forwarding.forwarder()), List.of());
-        } catch (RuntimeException e) {
-            closeQuietly(forwarding);
-            throw e;
-        }
-        RunSummary result = CascadeRun.run(cascade);
-        if (forwarding != null) {
-            result = result.withForwarding(forwarding.summary(cascade.stats().cameraIds()));
+        try (MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metrics(), cfg.cameras(), VersionProvider.version())) {
+            Wiring.Forwarding forwarding = Wiring.forwarding(cfg,
+                    List.of(Wiring.metricsListener(metrics.forwardMetrics())), metrics.observers());
+            try {
+                cascade = Wiring.cascade(cfg, EngineRegistry.standard(),
+                        forwarding == null ? List.of() : List.of(forwarding.forwarder()), metrics.observers());
+            } catch (RuntimeException e) {
+                closeQuietly(forwarding);
+                throw e;
+            }
+            metrics.attach(cascade);
+            result = CascadeRun.run(cascade);
+            if (forwarding != null) {
+                result = result.withForwarding(forwarding.summary(cascade.stats().cameraIds()));
+            }
         }
         report(result, summary);
         if (cascade.failure() != null) {

@@ -8,6 +8,7 @@ import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.spool.SpoolDirectory;
+import io.edgecascade.cascade.metrics.MetricsSettings;
 import io.edgecascade.cascade.motion.MotionSettings;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
@@ -113,6 +114,10 @@ public final class ConfigLoader {
                         CascadeOptions.DEFAULTS.progressInterval().toSeconds(), 0, 86400)));
         pipeline.finish();
 
+        Section metricsSection = root.section("metrics");
+        MetricsSettings metrics = readMetrics(metricsSection);
+        metricsSection.finish();
+
         Section defaults = root.section("defaults");
         Section defaultMotion = defaults.section("motion");
         MotionSettings motionBase = readMotion(defaultMotion, MotionSettings.DEFAULTS);
@@ -162,7 +167,7 @@ public final class ConfigLoader {
             return null;
         }
         return new AppConfig(new AppConfig.ModelConfig(Path.of(modelPath), type, Path.of(labelsPath)), engine,
-                threads, Path.of(eventsPath), options, cameras, engineSettings, cloud, spool);
+                threads, Path.of(eventsPath), options, cameras, engineSettings, metrics, cloud, spool);
     }
 
     /** Default bound of the spool folder: 1 GiB. */
@@ -227,6 +232,19 @@ public final class ConfigLoader {
                 Duration.ofMillis(backoff), Duration.ofMillis(maxBackoff), Duration.ofSeconds(drain),
                 results == null || results.isBlank() ? null : Path.of(results),
                 ca == null ? null : Path.of(ca), cert == null ? null : Path.of(cert), key == null ? null : Path.of(key));
+    }
+
+    private static MetricsSettings readMetrics(Section s) {
+        String listen = s.string("listen", MetricsSettings.DEFAULT.toString());
+        if (listen == null) {
+            return MetricsSettings.DEFAULT;
+        }
+        try {
+            return MetricsSettings.parse(listen);
+        } catch (IllegalArgumentException e) {
+            s.problem("listen", e.getMessage());
+            return MetricsSettings.DEFAULT;
+        }
     }
 
     private static MotionSettings readMotion(Section s, MotionSettings base) {

@@ -33,6 +33,10 @@ public interface ForwardListener {
     default void cloudUp(boolean up) {
     }
 
+    /** Whether the spool can take more frames (false while storing fails, e.g. the disk is full). */
+    default void spoolAccepting(boolean accepting) {
+    }
+
     /** Fans out to several listeners. */
     static ForwardListener of(List<ForwardListener> listeners) {
         List<ForwardListener> all = List.copyOf(listeners);
@@ -65,6 +69,11 @@ public interface ForwardListener {
             @Override
             public void cloudUp(boolean up) {
                 all.forEach(l -> l.cloudUp(up));
+            }
+
+            @Override
+            public void spoolAccepting(boolean accepting) {
+                all.forEach(l -> l.spoolAccepting(accepting));
             }
         };
     }

@@ -121,6 +121,7 @@ public final class Forwarder implements FrameSink {
     private boolean reportedDown;
     private String lastRejection;
     private long storeFailures;
+    private boolean storeFailing;
     private long remainingAtClose = -1;
     private long remainingBytesAtClose;
 
@@ -163,6 +164,8 @@ public final class Forwarder implements FrameSink {
                     .build();
             Forwarder f = new Forwarder(cloud, spool, listener, observer, channel, results, owned);
             listener.spoolBytes(spool.pendingBytes());
+            listener.spoolAccepting(true);
+            listener.cloudUp(false); // until the model has been checked
             f.spoolThread.start();
             f.senderThread.start();
             LOG.info("forwarding positives to model '{}' at {} ({} input, up to {} in flight), spool {}",
@@ -297,6 +300,11 @@ public final class Forwarder implements FrameSink {
         }
         try {
             if (spool.append(h.camera(), item.toBytes())) {
+                if (storeFailing) {
+                    storeFailing = false;
+                    listener.spoolAccepting(true);
+                    LOG.info("spool {} stores positives again", spool.dir());
+                }
                 if (mustWait) {
                     listener.onSpooled(h.camera());
                 }
@@ -313,6 +321,10 @@ public final class Forwarder implements FrameSink {
 
     private void storeFailed(String camera, String why) {
         listener.onError(camera);
+        if (!storeFailing) {
+            storeFailing = true;
+            listener.spoolAccepting(false);
+        }
         storeFailures++;
         if (storeFailures == 1 || storeFailures % 100 == 0) {
             LOG.error("spool {} cannot store a positive of camera {} ({}); {} lost so far: free disk space, fix the"

@@ -2,6 +2,7 @@ package io.edgecascade.cascade.pipeline;
 
 import io.edgecascade.cascade.detect.ObjectDetector;
 import io.edgecascade.engines.EngineException;
+import io.edgecascade.engines.EngineInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,8 +73,8 @@ public final class Cascade implements AutoCloseable {
         all.add(stats);
         all.addAll(observers);
         this.observer = PipelineObserver.of(all);
-        this.detectorQueue = new StageQueue<>("detector", options.detectorQueue());
-        this.outputQueue = new StageQueue<>("output", options.outputQueue());
+        this.detectorQueue = new StageQueue<>("detector", options.detectorQueue(), g -> g.camera().id());
+        this.outputQueue = new StageQueue<>("output", options.outputQueue(), p -> p.frame().camera());
     }
 
     /** Starts every thread. */
@@ -180,6 +181,28 @@ public final class Cascade implements AutoCloseable {
         m.put(detectorQueue.name(), detectorQueue.depth());
         m.put(outputQueue.name(), outputQueue.depth());
         return m;
+    }
+
+    /**
+     * Items of each camera waiting in each queue now: camera id -> queue name -> count, every camera and queue
+     * present (for the per-camera queue-depth metric).
+     */
+    public Map<String, Map<String, Integer>> queueDepthsByCamera() {
+        Map<String, Integer> detector = detectorQueue.depthByKey();
+        Map<String, Integer> output = outputQueue.depthByKey();
+        Map<String, Map<String, Integer>> m = new LinkedHashMap<>();
+        for (CameraSettings c : cameras) {
+            Map<String, Integer> q = new LinkedHashMap<>();
+            q.put(detectorQueue.name(), detector.getOrDefault(c.id(), 0));
+            q.put(outputQueue.name(), output.getOrDefault(c.id(), 0));
+            m.put(c.id(), q);
+        }
+        return m;
+    }
+
+    /** The engine the (first) detector runs on, for the engine-info metric. */
+    public EngineInfo engine() {
+        return detectors.get(0).engine();
     }
 
     /** The run's summary; call after {@link #awaitCompletion()}. */

@@ -1,13 +1,17 @@
 package io.edgecascade.cascade.pipeline;
 
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 
 /**
  * The bounded buffer between two stages. Producers {@link #put} (wait for room: no frame is lost) or
  * {@link #offer} (give up when full: a live source must not fall behind); after the last producer calls
- * {@link #end()}, every consumer's {@link #take()} returns null once the queue is drained.
+ * {@link #end()}, every consumer's {@link #take()} returns null once the queue is drained. A queue made with a
+ * key function (the camera of a frame) also counts what waits per key, for the per-camera queue-depth metric.
  */
 public final class StageQueue<T> {
 
@@ -17,15 +21,23 @@ public final class StageQueue<T> {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
+    private final Function<? super T, String> keyOf;
+    private final Map<String, Integer> depthByKey = new HashMap<>();
     private boolean ended;
 
     public StageQueue(String name, int capacity) {
+        this(name, capacity, null);
+    }
+
+    /** @param keyOf the key each item is counted under in {@link #depthByKey()}, or null to count none */
+    public StageQueue(String name, int capacity, Function<? super T, String> keyOf) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1");
         }
         this.name = name;
         this.capacity = capacity;
         this.items = new ArrayDeque<>(capacity);
+        this.keyOf = keyOf;
     }
 
     public String name() {
@@ -45,6 +57,7 @@ public final class StageQueue<T> {
                 notFull.await();
             }
             items.addLast(item);
+            count(item, 1);
             notEmpty.signal();
         } finally {
             lock.unlock();
@@ -60,6 +73,7 @@ public final class StageQueue<T> {
                 return false;
             }
             items.addLast(item);
+            count(item, 1);
             notEmpty.signal();
             return true;
         } finally {
@@ -95,8 +109,25 @@ public final class StageQueue<T> {
                 notEmpty.await();
             }
             T item = items.removeFirst();
+            count(item, -1);
             notFull.signal();
             return item;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void count(T item, int delta) {
+        if (keyOf != null) {
+            depthByKey.merge(keyOf.apply(item), delta, (a, b) -> a + b == 0 ? null : a + b);
+        }
+    }
+
+    /** Items waiting now per key (keys with none waiting are absent); empty without a key function. */
+    public Map<String, Integer> depthByKey() {
+        lock.lock();
+        try {
+            return Map.copyOf(depthByKey);
         } finally {
             lock.unlock();
         }

@@ -1,0 +1,85 @@
+package io.edgecascade.app;
+
+import io.edgecascade.app.cli.UserError;
+import io.edgecascade.cascade.metrics.CascadeMetrics;
+import io.edgecascade.cascade.metrics.ForwardMetrics;
+import io.edgecascade.cascade.metrics.MetricsServer;
+import io.edgecascade.cascade.metrics.MetricsSettings;
+import io.edgecascade.cascade.metrics.ReadinessCheck;
+import io.edgecascade.cascade.pipeline.CameraSettings;
+import io.edgecascade.cascade.pipeline.Cascade;
+import io.edgecascade.cascade.pipeline.PipelineObserver;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The metrics endpoint of a run ({@code metrics.listen}): started before the model loads, so {@code /healthz}
+ * answers at once and {@code /readyz} says what is still missing; closed when the run ends. With the endpoint
+ * off every method is a no-op.
+ *
+ * <p>For the cloud forwarder: pass {@link #forwardMetrics()} to it, and add its own readiness condition with
+ * {@code start(..., extraChecks)} if it has one beyond what it reports (the built-in {@code cloud} check reads
+ * {@code cloudUp} and {@code spoolAccepting}).
+ */
+public final class MetricsEndpoint implements AutoCloseable {
+
+    private final CascadeMetrics metrics;
+    private final MetricsServer server;
+
+    private MetricsEndpoint(CascadeMetrics metrics, MetricsServer server) {
+        this.metrics = metrics;
+        this.server = server;
+    }
+
+    /** Starts the endpoint the settings describe for these cameras, or an inactive one when disabled. */
+    public static MetricsEndpoint start(MetricsSettings settings, List<CameraSettings> cameras, String version) {
+        return start(settings, cameras, version, Map.of());
+    }
+
+    /** @param extraChecks readiness conditions added after model, cameras and cloud */
+    public static MetricsEndpoint start(MetricsSettings settings, List<CameraSettings> cameras, String version,
+            Map<String, ReadinessCheck> extraChecks) {
+        if (!settings.enabled()) {
+            return new MetricsEndpoint(null, null);
+        }
+        CascadeMetrics metrics = new CascadeMetrics(cameras.stream().map(CameraSettings::id).toList(), version);
+        Map<String, ReadinessCheck> checks = new java.util.LinkedHashMap<>(metrics.readinessChecks());
+        checks.putAll(extraChecks);
+        try {
+            return new MetricsEndpoint(metrics, MetricsServer.start(settings, metrics.registry(), checks));
+        } catch (IOException e) {
+            throw new UserError(e.getMessage(), UserError.FAILED, e);
+        }
+    }
+
+    /** Observers to hand to the cascade. */
+    public List<PipelineObserver> observers() {
+        return metrics == null ? List.of() : List.of(metrics);
+    }
+
+    /** What the forwarder reports to. */
+    public ForwardMetrics forwardMetrics() {
+        return metrics == null ? ForwardMetrics.NONE : metrics;
+    }
+
+    /** Connects the built cascade: its engine (the model is loaded now) and its queues. */
+    public void attach(Cascade cascade) {
+        if (metrics != null) {
+            metrics.engine(cascade.engine());
+            metrics.queueDepths(cascade::queueDepthsByCamera);
+        }
+    }
+
+    /** The port bound, or -1 when the endpoint is off. */
+    public int port() {
+        return server == null ? -1 : server.port();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.edgecascade.cascade.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One engine configuration a benchmark runs: {@code ENGINE[:key=value]...}, for example
+ * {@code onnxruntime-cpu}, {@code onnxruntime-cpu:threads=1}, or {@code onnxruntime-cpu:model=yolox_nano_int8.onnx}
+ * to compare a model of another precision. Keys: {@code threads} (inference threads), {@code model} (model
+ * file, default the bench's {@code --model}).
+ *
+ * @param spec    the text it was parsed from, used as its name in reports
+ * @param engine  registry name ({@code auto} allowed)
+ * @param threads inference threads
+ * @param model   the model file
+ */
+public record EngineVariant(String spec, String engine, int threads, Path model) {
+
+    public EngineVariant {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(model, "model");
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1");
+        }
+    }
+
+    /**
+     * Parses one variant; {@code threads} and {@code model} are taken from the defaults unless the spec sets them.
+     *
+     * @throws IllegalArgumentException naming what is wrong and the accepted form
+     */
+    public static EngineVariant parse(String spec, int defaultThreads, Path defaultModel) {
+        String s = spec == null ? "" : spec.trim();
+        String[] parts = s.split(":");
+        String engine = parts[0].trim();
+        if (engine.isEmpty()) {
+            throw new IllegalArgumentException("variant '" + spec + "' names no engine; write ENGINE[:threads=N]"
+                    + "[:model=FILE], e.g. onnxruntime-cpu:threads=1");
+        }
+        int threads = defaultThreads;
+        Path model = defaultModel;
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].trim();
+            int eq = p.indexOf('=');
+            String key = eq < 0 ? p : p.substring(0, eq).trim();
+            String value = eq < 0 ? "" : p.substring(eq + 1).trim();
+            switch (key) {
+                case "threads" -> {
+                    try {
+                        threads = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        threads = 0;
+                    }
+                    if (threads < 1 || threads > 256) {
+                        throw new IllegalArgumentException("variant '" + spec + "': threads must be a whole number"
+                                + " 1..256, got '" + value + "'");
+                    }
+                }
+                case "model" -> {
+                    if (value.isEmpty()) {
+                        throw new IllegalArgumentException("variant '" + spec + "': model= needs a file");
+                    }
+                    model = Path.of(value);
+                }
+                default -> throw new IllegalArgumentException("variant '" + spec + "': unknown option '" + key
+                        + "'; options are threads=N and model=FILE, e.g. onnxruntime-cpu:threads=1");
+            }
+        }
+        return new EngineVariant(s, engine, threads, model);
+    }
+
+    /** Parses a {@code --compare} list: variants separated by commas. */
+    public static List<EngineVariant> parseList(String specs, int defaultThreads, Path defaultModel) {
+        List<EngineVariant> out = new ArrayList<>();
+        for (String spec : specs.split(",")) {
+            if (!spec.isBlank()) {
+                out.add(parse(spec, defaultThreads, defaultModel));
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("--compare lists no variant; write e.g."
+                    + " onnxruntime-cpu:threads=1,onnxruntime-cpu:threads=2");
+        }
+        return List.copyOf(out);
+    }
+}

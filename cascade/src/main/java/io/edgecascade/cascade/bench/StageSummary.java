@@ -1,0 +1,18 @@
+package io.edgecascade.cascade.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** One stage's per-frame time in ms: percentiles, mean, and how many frames it ran on. */
+public record StageSummary(double p50Millis, double p95Millis, double p99Millis, double meanMillis, int frames) {
+
+    Map<String, Object> toJsonTree() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("p50_ms", BenchReport.round(p50Millis, 4));
+        m.put("p95_ms", BenchReport.round(p95Millis, 4));
+        m.put("p99_ms", BenchReport.round(p99Millis, 4));
+        m.put("mean_ms", BenchReport.round(meanMillis, 4));
+        m.put("frames", frames);
+        return m;
+    }
+}

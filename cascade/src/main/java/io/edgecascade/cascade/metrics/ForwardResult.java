@@ -1,0 +1,17 @@
+package io.edgecascade.cascade.metrics;
+
+import java.util.Locale;
+
+/**
+ * What became of a positive frame the forwarder handled, the {@code result} label of
+ * {@code edge_cascade_forward_total}: ACKED (the cloud model server answered), SPOOLED (the cloud was
+ * unreachable, the frame was written to the local spool), ERROR (the cloud rejected it or it could not be
+ * spooled), EVICTED (a spooled frame was deleted to stay within the spool's size before it could be sent).
+ */
+public enum ForwardResult {
+    ACKED, SPOOLED, ERROR, EVICTED;
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,177 @@
+package io.edgecascade.cascade.metrics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP endpoint Prometheus and the orchestrator poll:
+ * <ul>
+ *   <li>{@code /metrics}: the registry in the Prometheus text format, or OpenMetrics when the scraper asks for
+ *       it in {@code Accept} (the client library's handler negotiates);</li>
+ *   <li>{@code /healthz}: 200 while the process serves requests (liveness);</li>
+ *   <li>{@code /readyz}: 200 when every readiness check passes, else 503 (readiness); the JSON body names
+ *       each check and why it fails.</li>
+ * </ul>
+ *
+ * <p>Lifecycle: {@link #start} binds and serves on one thread of its own ({@code metrics-http}); {@link #close}
+ * stops it. Scrapes are cheap and rare (every few seconds), so one thread is enough and never competes with
+ * the pipeline.
+ */
+public final class MetricsServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Map<String, ReadinessCheck> checks;
+
+    private MetricsServer(HttpServer server, ExecutorService executor, Map<String, ReadinessCheck> checks) {
+        this.server = server;
+        this.executor = executor;
+        this.checks = checks;
+    }
+
+    /**
+     * Binds {@code settings}' address and starts serving.
+     *
+     * @param checks the {@code /readyz} conditions by name, in the order they are reported
+     * @throws IOException with a message naming the address and the fix when it cannot bind
+     */
+    public static MetricsServer start(MetricsSettings settings, PrometheusRegistry registry,
+            Map<String, ReadinessCheck> checks) throws IOException {
+        if (!settings.enabled()) {
+            throw new IllegalArgumentException("metrics endpoint is disabled");
+        }
+        InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
+        if (address.isUnresolved()) {
+            throw new IOException("metrics.listen: cannot resolve host '" + settings.host()
+                    + "'; use an IP address such as 127.0.0.1 or 0.0.0.0");
+        }
+        HttpServer server;
+        try {
+            server = HttpServer.create(address, 8);
+        } catch (BindException e) {
+            throw new IOException("metrics.listen: cannot listen on " + settings + " (" + e.getMessage()
+                    + "); another process holds the port or the address is not this machine's; choose another"
+                    + " port, or 0 to turn the endpoint off", e);
+        }
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "metrics-http");
+            t.setDaemon(true); // never keeps a finished run alive
+            return t;
+        });
+        MetricsServer s = new MetricsServer(server, executor,
+                Collections.unmodifiableMap(new LinkedHashMap<>(checks)));
+        MetricsHandler metrics = new MetricsHandler(registry);
+        server.createContext("/metrics", exchange -> s.serve(exchange, metrics));
+        server.createContext("/healthz", exchange -> s.serve(exchange, s::healthz));
+        server.createContext("/readyz", exchange -> s.serve(exchange, s::readyz));
+        server.createContext("/", exchange -> s.serve(exchange, s::index));
+        server.setExecutor(executor);
+        server.start();
+        LOG.info("metrics: serving http://{}/metrics (and /healthz, /readyz)", s.describeAddress());
+        return s;
+    }
+
+    /** The port bound (useful with port 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private String describeAddress() {
+        InetSocketAddress a = server.getAddress();
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    private void serve(HttpExchange exchange, HttpHandler handler) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            if (!method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
+                send(exchange, 405, "text/plain; charset=utf-8", "method not allowed\n");
+                return;
+            }
+            handler.handle(exchange);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("metrics: request {} failed", exchange.getRequestURI().getPath(), e);
+        }
+    }
+
+    private void healthz(HttpExchange exchange) throws IOException {
+        send(exchange, 200, "application/json", "{\"status\":\"alive\"}\n");
+    }
+
+    private void readyz(HttpExchange exchange) throws IOException {
+        Map<String, Object> results = new LinkedHashMap<>();
+        boolean ready = true;
+        for (Map.Entry<String, ReadinessCheck> e : checks.entrySet()) {
+            ReadinessCheck.Result r;
+            try {
+                r = e.getValue().check();
+            } catch (RuntimeException ex) {
+                r = ReadinessCheck.Result.failing("check failed: " + ex);
+            }
+            ready &= r.ok();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ok", r.ok());
+            m.put("detail", r.detail());
+            results.put(e.getKey(), m);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", ready ? "ready" : "not ready");
+        body.put("checks", results);
+        send(exchange, ready ? 200 : 503, "application/json", JSON.writeValueAsString(body) + "\n");
+    }
+
+    private void index(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestURI().getPath().equals("/")) {
+            send(exchange, 404, "text/plain; charset=utf-8", "not found; try /metrics, /healthz or /readyz\n");
+            return;
+        }
+        send(exchange, 200, "text/plain; charset=utf-8", "edge-cascade: /metrics /healthz /readyz\n");
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    /** Stops serving and frees the port; a scrape in progress is cut off. */
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package io.edgecascade.cascade.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgecascade.cascade.pipeline.Outcome;
+import io.edgecascade.cascade.pipeline.Stage;
+import io.edgecascade.cascade.testing.Promtool;
+import io.edgecascade.cascade.testing.Scrape;
+import io.edgecascade.engines.EngineInfo;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class CascadeMetricsTest {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    private final AtomicLong clock = new AtomicLong(1_000 * SECOND);
+
+    private CascadeMetrics metrics(boolean jvm, String... cameras) {
+        return new CascadeMetrics(List.of(cameras), "1.2.3", new PrometheusRegistry(), Duration.ofSeconds(10),
+                clock::get, jvm);
+    }
+
+    private static Scrape scrape(CascadeMetrics m) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, m.registry().scrape());
+        return new Scrape(out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyCameraSeriesExistsAtZeroBeforeTheFirstFrame() throws IOException {
+        Scrape s = scrape(metrics(false, "lobby", "yard"));
+        for (String camera : List.of("lobby", "yard")) {
+            for (Outcome o : Outcome.values()) {
+                assertEquals(0.0, s.value("edge_cascade_frames_total{camera=\"" + camera + "\",outcome=\""
+                        + o.label() + "\"}"), o.label());
+            }
+            for (Stage st : Stage.values()) {
+                assertEquals(0.0, s.value("edge_cascade_stage_duration_seconds_count{camera=\"" + camera
+                        + "\",stage=\"" + st.label() + "\"}"), st.label());
+            }
+            assertEquals(0.0, s.value("edge_cascade_camera_up{camera=\"" + camera + "\"}"));
+            assertEquals(0.0, s.value("edge_cascade_camera_fps{camera=\"" + camera + "\"}"));
+        }
+        assertEquals(1.0, s.value("edge_cascade_build_info{version=\"1.2.3\"}"));
+    }
+
+    @Test
+    void observationsMoveTheirSeries() throws IOException {
+        CascadeMetrics m = metrics(false, "lobby");
+        m.cameraState("lobby", true);
+        for (int i = 0; i < 30; i++) {
+            clock.addAndGet(SECOND / 10);
+            m.frame("lobby", Outcome.DECODED);
+            m.stage("lobby", Stage.DECODE, 2_000_000); // 2 ms
+        }
+        m.frame("lobby", Outcome.DETECTED);
+        m.stage("lobby", Stage.INFERENCE, 30_000_000); // 30 ms
+        Scrape s = scrape(m);
+        assertEquals(30.0, s.value("edge_cascade_frames_total{camera=\"lobby\",outcome=\"decoded\"}"));
+        assertEquals(1.0, s.value("edge_cascade_frames_total{camera=\"lobby\",outcome=\"detected\"}"));
+        assertEquals(30.0, s.value("edge_cascade_stage_duration_seconds_count{camera=\"lobby\",stage=\"decode\"}"));
+        assertEquals(0.06, s.value("edge_cascade_stage_duration_seconds_sum{camera=\"lobby\",stage=\"decode\"}"),
+                1e-9);
+        assertEquals(0.0, s.value(
+                "edge_cascade_stage_duration_seconds_bucket{camera=\"lobby\",stage=\"decode\",le=\"0.001\"}"));
+        assertEquals(30.0, s.value(
+                "edge_cascade_stage_duration_seconds_bucket{camera=\"lobby\",stage=\"decode\",le=\"0.0025\"}"));
+        assertEquals(1.0, s.value(
+                "edge_cascade_stage_duration_seconds_bucket{camera=\"lobby\",stage=\"inference\",le=\"0.05\"}"));
+        assertEquals(1.0, s.value("edge_cascade_camera_up{camera=\"lobby\"}"));
+        assertEquals(10.0, s.value("edge_cascade_camera_fps{camera=\"lobby\"}"), 0.5);
+        m.cameraState("lobby", false);
+        assertEquals(0.0, scrape(m).value("edge_cascade_camera_up{camera=\"lobby\"}"));
+    }
+
+    @Test
+    void queueDepthsAndEngineComeFromWhatTheyAreAttachedTo() throws IOException {
+        CascadeMetrics m = metrics(false, "lobby");
+        assertFalse(scrape(m).hasMetricStartingWith("edge_cascade_engine_info"));
+        m.engine(new EngineInfo("onnxruntime-cpu", "cpu", "fp32", "yolox_nano.onnx"));
+        m.queueDepths(() -> Map.of("lobby", Map.of("detector", 3, "output", 1)));
+        Scrape s = scrape(m);
+        assertEquals(1.0, s.value("edge_cascade_engine_info{device=\"cpu\",engine=\"onnxruntime-cpu\","
+                + "model=\"yolox_nano.onnx\",precision=\"fp32\"}"));
+        assertEquals(3.0, s.value("edge_cascade_queue_depth{camera=\"lobby\",queue=\"detector\"}"));
+        assertEquals(1.0, s.value("edge_cascade_queue_depth{camera=\"lobby\",queue=\"output\"}"));
+    }
+
+    @Test
+    void forwardSeriesAppearWhenTheForwarderFirstReports() throws IOException {
+        CascadeMetrics m = metrics(false, "lobby", "yard");
+        Scrape before = scrape(m);
+        assertFalse(before.hasMetricStartingWith("edge_cascade_forward_total"));
+        assertFalse(before.hasMetricStartingWith("edge_cascade_cloud_up"));
+        assertFalse(before.hasMetricStartingWith("edge_cascade_spool_bytes"));
+
+        ForwardMetrics f = m;
+        f.cloudUp(false);
+        f.forwarded("lobby", ForwardResult.SPOOLED);
+        f.forwarded("lobby", ForwardResult.SPOOLED);
+        f.spoolBytes(123_456);
+        Scrape s = scrape(m);
+        assertEquals(2.0, s.value("edge_cascade_forward_total{camera=\"lobby\",result=\"spooled\"}"));
+        assertEquals(0.0, s.value("edge_cascade_forward_total{camera=\"yard\",result=\"acked\"}"));
+        assertEquals(0.0, s.value("edge_cascade_forward_total{camera=\"yard\",result=\"evicted\"}"));
+        assertEquals(0.0, s.value("edge_cascade_cloud_up"));
+        assertEquals(123_456.0, s.value("edge_cascade_spool_bytes"));
+        f.cloudUp(true);
+        f.forwarded("lobby", ForwardResult.ACKED);
+        Scrape after = scrape(m);
+        assertEquals(1.0, after.value("edge_cascade_cloud_up"));
+        assertEquals(1.0, after.value("edge_cascade_forward_total{camera=\"lobby\",result=\"acked\"}"));
+    }
+
+    @Test
+    void camerasAreReadyOnlyWhileDeliveringFrames() {
+        CascadeMetrics m = metrics(false, "lobby", "yard");
+        ReadinessCheck cameras = m.camerasCheck();
+        ReadinessCheck.Result r = cameras.check();
+        assertFalse(r.ok());
+        assertTrue(r.detail().contains("lobby: not started"), r.detail());
+
+        m.cameraState("lobby", true);
+        m.cameraState("yard", true);
+        m.frame("lobby", Outcome.DECODED);
+        m.frame("yard", Outcome.DECODED);
+        assertTrue(cameras.check().ok(), cameras.check().detail());
+        assertEquals("2 cameras delivering", cameras.check().detail());
+
+        clock.addAndGet(8 * SECOND);
+        m.frame("lobby", Outcome.DECODED);
+        clock.addAndGet(3 * SECOND); // yard: 11 s without a frame
+        r = cameras.check();
+        assertFalse(r.ok());
+        assertEquals("yard: no frame for 11 s", r.detail());
+
+        m.frame("yard", Outcome.DECODED);
+        assertTrue(cameras.check().ok());
+        m.cameraState("lobby", false);
+        r = cameras.check();
+        assertFalse(r.ok());
+        assertEquals("lobby: source stopped", r.detail());
+    }
+
+    @Test
+    void modelIsReadyOnceTheEngineIsKnown() {
+        CascadeMetrics m = metrics(false, "lobby");
+        assertFalse(m.modelCheck().check().ok());
+        m.engine(new EngineInfo("onnxruntime-cpu", "cpu", "fp32", "yolox_nano.onnx"));
+        assertTrue(m.modelCheck().check().ok());
+        assertEquals("yolox_nano.onnx on onnxruntime-cpu", m.modelCheck().check().detail());
+    }
+
+    @Test
+    void cloudIsReadyWithoutForwarderWhenReachableOrWhileTheSpoolAccepts() {
+        CascadeMetrics m = metrics(false, "lobby");
+        ReadinessCheck cloud = m.cloudCheck();
+        assertEquals(ReadinessCheck.Result.ok("no forwarder"), cloud.check());
+        m.cloudUp(false);
+        assertEquals(ReadinessCheck.Result.ok("unreachable, spooling"), cloud.check());
+        m.spoolAccepting(false);
+        assertFalse(cloud.check().ok());
+        m.cloudUp(true);
+        assertEquals(ReadinessCheck.Result.ok("reachable"), cloud.check());
+    }
+
+    @Test
+    void aFullScrapeWithJvmAndForwardSeriesPassesPromtool() throws Exception {
+        CascadeMetrics m = metrics(true, "lobby", "yard");
+        m.engine(new EngineInfo("onnxruntime-cpu", "cpu", "fp32", "yolox_nano.onnx"));
+        m.queueDepths(() -> Map.of("lobby", Map.of("detector", 0, "output", 0)));
+        m.cameraState("lobby", true);
+        for (Stage st : Stage.values()) {
+            m.stage("lobby", st, 1_500_000);
+        }
+        for (Outcome o : Outcome.values()) {
+            m.frame("lobby", o);
+        }
+        m.cloudUp(true);
+        m.spoolBytes(0);
+        for (ForwardResult r : ForwardResult.values()) {
+            m.forwarded("lobby", r);
+        }
+        Scrape s = scrape(m);
+        assertTrue(s.hasMetricStartingWith("jvm_memory_used_bytes"), "JVM metrics missing");
+        assertTrue(s.hasMetricStartingWith("process_cpu_seconds_total"), "process metrics missing");
+        Promtool.checkMetrics(s.text());
+    }
+}
