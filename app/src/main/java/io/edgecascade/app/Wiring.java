@@ -5,10 +5,18 @@ import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
+import io.edgecascade.cascade.cloud.CloudServer;
 import io.edgecascade.cascade.events.EventLog;
+import io.edgecascade.cascade.forward.CloudSettings;
+import io.edgecascade.cascade.forward.ForwardListener;
+import io.edgecascade.cascade.forward.ForwardStats;
+import io.edgecascade.cascade.forward.Forwarder;
+import io.edgecascade.cascade.metrics.ForwardMetrics;
+import io.edgecascade.cascade.metrics.ForwardResult;
 import io.edgecascade.cascade.pipeline.Cascade;
 import io.edgecascade.cascade.pipeline.FrameSink;
 import io.edgecascade.cascade.pipeline.PipelineObserver;
+import io.edgecascade.cascade.pipeline.RunSummary;
 import io.edgecascade.cascade.pipeline.SourceFactory;
 import io.edgecascade.engines.EngineException;
 import io.edgecascade.engines.EngineOptions;
@@ -17,6 +25,7 @@ import io.edgecascade.engines.InferenceEngine;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +84,91 @@ public final class Wiring {
         sinks.addAll(extraSinks);
         return new Cascade(config.cameras(), SourceFactory.ffmpeg(), List.of(detector), sinks, config.pipeline(),
                 observers);
+    }
+
+    /** Reports the forwarder's outcomes to the metrics endpoint. */
+    public static ForwardListener metricsListener(ForwardMetrics metrics) {
+        return new ForwardListener() {
+            @Override
+            public void onAcked(String camera) {
+                metrics.forwarded(camera, ForwardResult.ACKED);
+            }
+
+            @Override
+            public void onSpooled(String camera) {
+                metrics.forwarded(camera, ForwardResult.SPOOLED);
+            }
+
+            @Override
+            public void onError(String camera) {
+                metrics.forwarded(camera, ForwardResult.ERROR);
+            }
+
+            @Override
+            public void onEvicted(String camera) {
+                metrics.forwarded(camera, ForwardResult.EVICTED);
+            }
+
+            @Override
+            public void spoolBytes(long bytes) {
+                metrics.spoolBytes(bytes);
+            }
+
+            @Override
+            public void cloudUp(boolean up) {
+                metrics.cloudUp(up);
+            }
+
+            @Override
+            public void spoolAccepting(boolean accepting) {
+                metrics.spoolAccepting(accepting);
+            }
+        };
+    }
+
+    /** A running forwarder and its counters; {@link #summary} is complete once the cascade has closed it. */
+    public record Forwarding(Forwarder forwarder, ForwardStats stats) {
+        public RunSummary.Forwarding summary(List<String> cameraIds) {
+            return new RunSummary.Forwarding(stats.snapshot(cameraIds), forwarder.remainingBytes(),
+                    forwarder.remaining(), forwarder.timingMillis());
+        }
+    }
+
+    /**
+     * Starts the forwarder the {@code cloud:} section asks for (and with {@code url: embedded} the reference
+     * cloud server it sends to), or returns null when there is no {@code cloud:}. Give the forwarder to
+     * {@link #cascade} as an extra sink: the cascade closes it, which drains the spool.
+     */
+    public static Forwarding forwarding(AppConfig config, List<ForwardListener> listeners,
+            List<PipelineObserver> observers) {
+        CloudSettings cloud = config.cloud();
+        if (cloud == null) {
+            return null;
+        }
+        CloudServer embedded = null;
+        if (AppConfig.EMBEDDED.equals(cloud.url())) {
+            try {
+                embedded = CloudServer.start(new CloudServer.Settings("127.0.0.1", 0,
+                        Map.of(cloud.model(), config.model().path()), null, 1));
+            } catch (IOException e) {
+                throw new UserError("cannot start the embedded cloud server: " + e.getMessage(), UserError.FAILED, e);
+            }
+            cloud = cloud.withUrl("127.0.0.1:" + embedded.port());
+        }
+        ForwardStats stats = new ForwardStats();
+        List<ForwardListener> all = new ArrayList<>();
+        all.add(stats);
+        all.addAll(listeners);
+        try {
+            Forwarder f = Forwarder.start(cloud, config.spool(), ForwardListener.of(all),
+                    PipelineObserver.of(observers), embedded);
+            return new Forwarding(f, stats);
+        } catch (IOException e) {
+            if (embedded != null) {
+                embedded.close();
+            }
+            throw new UserError(e.getMessage(), UserError.FAILED, e);
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -5,6 +5,9 @@ import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.models.Asset;
 import io.edgecascade.app.models.AssetDownloader;
 import io.edgecascade.app.models.ModelCatalog;
+import io.edgecascade.cascade.detect.Labels;
+import io.edgecascade.cascade.forward.CloudSettings;
+import io.edgecascade.cascade.spool.SpoolDirectory;
 import io.edgecascade.cascade.motion.MotionSettings;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
@@ -18,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -45,6 +49,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--no-gate", description = "Send every frame to the detector (to compare with the gated run).")
     boolean noGate;
+
+    @Option(names = "--no-cloud", description = "Do not forward positives to the embedded cloud server.")
+    boolean noCloud;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -94,10 +101,45 @@ final class DemoCommand implements Callable<Integer> {
         AppConfig config = new AppConfig(new AppConfig.ModelConfig(dir.resolve(ModelCatalog.MODEL), "yolox",
                 dir.resolve(ModelCatalog.LABELS)), EngineRegistry.AUTO, threads, eventFile, CascadeOptions.DEFAULTS,
                 List.of(camera));
-        Cascade cascade = Wiring.cascade(config, EngineRegistry.standard(), List.of(), List.of());
-        out.println("edge-cascade demo: " + camera.source());
+        Path cloudDir = noCloud ? null : Files.createTempDirectory("edge-cascade-demo-cloud-");
+        try {
+            return run(config, camera, dir, cloudDir, eventFile, out);
+        } finally {
+            if (cloudDir != null) {
+                deleteTree(cloudDir);
+            }
+        }
+    }
+
+    private int run(AppConfig plain, CameraSettings camera, Path dir, Path cloudDir, Path eventFile, PrintWriter out)
+            throws IOException {
+        AppConfig config = plain;
+        Path results = null;
+        if (cloudDir != null) {
+            results = cloudDir.resolve("cloud-results.jsonl");
+            CloudSettings d = CloudSettings.defaults(AppConfig.EMBEDDED, "yolox");
+            CloudSettings cloud = new CloudSettings(AppConfig.EMBEDDED, "yolox", "", CloudSettings.InputMode.BINARY,
+                    d.jpegQuality(), d.inflight(), d.deadline(), d.retries(), d.backoff(), d.maxBackoff(),
+                    Duration.ofMinutes(5), results, null, null, null);
+            config = plain.withCloud(cloud, SpoolDirectory.Settings.of(cloudDir.resolve("spool"), 1L << 30,
+                    SpoolDirectory.Fsync.NEVER));
+        }
+        Wiring.Forwarding forwarding = Wiring.forwarding(config, List.of(), List.of());
+        Cascade cascade;
+        try {
+            cascade = Wiring.cascade(config, EngineRegistry.standard(),
+                    forwarding == null ? List.of() : List.of(forwarding.forwarder()), List.of());
+        } catch (RuntimeException e) {
+            RunCommand.closeQuietly(forwarding);
+            throw e;
+        }
+        out.println("edge-cascade demo: " + camera.source()
+                + (forwarding == null ? "" : " (positives forwarded to an embedded KServe v2 cloud server)"));
         out.flush();
         RunSummary summary = CascadeRun.run(cascade);
+        if (forwarding != null) {
+            summary = summary.withForwarding(forwarding.summary(List.of(camera.id())));
+        }
         if (cascade.failure() != null) {
             throw new UserError(cascade.failure().getMessage(), UserError.FAILED, cascade.failure());
         }
@@ -123,11 +165,22 @@ final class DemoCommand implements Callable<Integer> {
                 counts.decoded(), summary.wallSeconds(), counts.decoded() / Math.max(1e-9, summary.wallSeconds()),
                 summary.engine(), counts.detected(), 100.0 * counts.detected() / Math.max(1, counts.decoded()),
                 counts.positive(), sightings.list().size()));
+        if (results != null) {
+            CloudResults.print(results, summary.forwarding(), Labels.read(dir.resolve(ModelCatalog.LABELS)), out);
+        }
         if (events != null) {
             out.println("events: " + events.toAbsolutePath());
         }
         out.flush();
         return 0;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     private static MotionSettings withGate(MotionSettings m, boolean enabled) {

@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
 /** {@code edge-cascade}: the command line. */
 @Command(name = "edge-cascade", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Edge video analytics: a motion gate, a local detector, and only the frames that matter.",
-        subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class, ProbeCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, CloudCommand.class, BenchCommand.class, ProbeCommand.class,
                 ModelsCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the command failed (bad model, video, server...; the message says which)",

@@ -37,9 +37,20 @@ final class RunCommand implements Callable<Integer> {
         RunSummary result;
         Cascade cascade;
         try (MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metrics(), cfg.cameras(), VersionProvider.version())) {
-            cascade = Wiring.cascade(cfg, EngineRegistry.standard(), List.of(), metrics.observers());
+            Wiring.Forwarding forwarding = Wiring.forwarding(cfg,
+                    List.of(Wiring.metricsListener(metrics.forwardMetrics())), metrics.observers());
+            try {
+                cascade = Wiring.cascade(cfg, EngineRegistry.standard(),
+                        forwarding == null ? List.of() : List.of(forwarding.forwarder()), metrics.observers());
+            } catch (RuntimeException e) {
+                closeQuietly(forwarding);
+                throw e;
+            }
             metrics.attach(cascade);
             result = CascadeRun.run(cascade);
+            if (forwarding != null) {
+                result = result.withForwarding(forwarding.summary(cascade.stats().cameraIds()));
+            }
         }
         report(result, summary);
         if (cascade.failure() != null) {
@@ -51,6 +62,17 @@ final class RunCommand implements Callable<Integer> {
                     + " stopped with an error: " + result.errors().get(failed.get(0)));
         }
         return 0;
+    }
+
+    static void closeQuietly(Wiring.Forwarding forwarding) {
+        if (forwarding == null) {
+            return;
+        }
+        try {
+            forwarding.forwarder().close();
+        } catch (Exception ignored) {
+            // already failing; the first error is the one to report
+        }
     }
 
     static AppConfig load(Path file) {
@@ -68,6 +90,12 @@ final class RunCommand implements Callable<Integer> {
                         + " %d decode errors", id, c.decoded(), c.detected(),
                 c.decoded() == 0 ? 0.0 : 100.0 * c.detected() / c.decoded(), c.positive(), c.dropped(),
                 c.decodeErrors())));
+        if (result.forwarding() != null) {
+            result.forwarding().cameras().forEach((id, f) -> LOG.info(String.format(java.util.Locale.ROOT,
+                    "camera %s forwarding: %d acknowledged by the cloud, %d waited in the spool, %d evicted,"
+                            + " %d failed requests", id, f.forwarded(), f.spooled(), f.spoolEvicted(),
+                    f.forwardErrors())));
+        }
         LOG.info(String.format(java.util.Locale.ROOT, "run took %.2f s", result.wallSeconds()));
         if (summaryFile != null) {
             try {

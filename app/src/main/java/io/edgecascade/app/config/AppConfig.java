@@ -1,8 +1,10 @@
 package io.edgecascade.app.config;
 
+import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.metrics.MetricsSettings;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
+import io.edgecascade.cascade.spool.SpoolDirectory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -18,9 +20,15 @@ import java.util.Objects;
  * @param cameras  every camera with the defaults merged in
  * @param engineSettings {@code engine_options:} device, precision switches and engine cache
  * @param metrics  where the Prometheus endpoint listens ({@code metrics.listen}), or disabled
+ * @param cloud    where positives are forwarded ({@code url} may be {@value #EMBEDDED}), or null for nowhere
+ * @param spool    the store-and-forward spool (used when {@code cloud} is set)
  */
 public record AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
-        List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics) {
+        List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics, CloudSettings cloud,
+        SpoolDirectory.Settings spool) {
+
+    /** {@code cloud.url} value that runs the reference cloud server inside the agent. */
+    public static final String EMBEDDED = "embedded";
 
     public AppConfig {
         cameras = List.copyOf(cameras);
@@ -28,10 +36,23 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
         Objects.requireNonNull(metrics, "metrics");
     }
 
-    /** A config built in code (the demo): default engine options, no metrics endpoint. */
+    /** A config built in code (the demo): default engine options, no metrics endpoint, no forwarding. */
     public AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
             List<CameraSettings> cameras) {
-        this(model, engine, threads, events, pipeline, cameras, EngineSettings.DEFAULTS, MetricsSettings.DISABLED);
+        this(model, engine, threads, events, pipeline, cameras, EngineSettings.DEFAULTS, MetricsSettings.DISABLED,
+                null, null);
+    }
+
+    /** A config without forwarding. */
+    public AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
+            List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics) {
+        this(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, null, null);
+    }
+
+    /** This config forwarding to {@code cloud} through {@code spool}. */
+    public AppConfig withCloud(CloudSettings newCloud, SpoolDirectory.Settings newSpool) {
+        return new AppConfig(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, newCloud,
+                newSpool);
     }
 
     /**

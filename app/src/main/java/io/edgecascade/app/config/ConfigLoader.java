@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
+import io.edgecascade.cascade.forward.CloudSettings;
+import io.edgecascade.cascade.spool.SpoolDirectory;
 import io.edgecascade.cascade.metrics.MetricsSettings;
 import io.edgecascade.cascade.motion.MotionSettings;
 import io.edgecascade.cascade.pipeline.CameraSettings;
@@ -156,12 +158,80 @@ public final class ConfigLoader {
                 cameras.add(new CameraSettings(id, source, realtime, motion, detector.settings()));
             }
         }
+        CloudSettings cloud = root.has("cloud") ? readCloud(root.section("cloud")) : null;
+        Section spoolSection = root.section("spool");
+        SpoolDirectory.Settings spool = readSpool(spoolSection);
+        spoolSection.finish();
         root.finish();
         if (!problems.isEmpty()) {
             return null;
         }
         return new AppConfig(new AppConfig.ModelConfig(Path.of(modelPath), type, Path.of(labelsPath)), engine,
-                threads, Path.of(eventsPath), options, cameras, engineSettings, metrics);
+                threads, Path.of(eventsPath), options, cameras, engineSettings, metrics, cloud, spool);
+    }
+
+    /** Default bound of the spool folder: 1 GiB. */
+    public static final long DEFAULT_SPOOL_BYTES = 1L << 30;
+
+    static SpoolDirectory.Settings readSpool(Section s) {
+        String dir = s.string("dir", "spool");
+        long maxBytes = s.integer("max_bytes", DEFAULT_SPOOL_BYTES, 64 << 10, Long.MAX_VALUE / 4);
+        String fsync = s.choice("fsync", "interval", List.of("always", "interval", "never"));
+        return SpoolDirectory.Settings.of(Path.of(dir == null ? "spool" : dir), maxBytes,
+                SpoolDirectory.Fsync.valueOf(fsync.toUpperCase(java.util.Locale.ROOT)));
+    }
+
+    private static CloudSettings readCloud(Section c) {
+        CloudSettings d = CloudSettings.defaults("embedded", "yolox");
+        String url = c.requiredString("url", "set it to the model server's host:port (grpc://, grpcs:// for TLS),"
+                + " or to 'embedded' to run the reference server inside the agent");
+        if (url != null && !AppConfig.EMBEDDED.equals(url)) {
+            String target = url.replaceFirst("^[a-z]+://", "");
+            if (!url.matches("^((grpc|grpcs|http|https)://)?[^/:\\s]+:[0-9]{1,5}/?$") || target.isEmpty()) {
+                c.problem("url", "'" + url + "' is not a server address; use host:port, grpc://host:port,"
+                        + " grpcs://host:port or embedded");
+            }
+        }
+        String model = c.string("model", d.model());
+        if (model == null || model.isBlank()) {
+            c.problem("model", "is empty; set it to the model's name on the server");
+        }
+        String version = c.string("version", "");
+        String input = c.choice("input", "binary", List.of("binary", "tensor"));
+        int quality = (int) c.integer("jpeg_quality", d.jpegQuality(), 1, 100);
+        int inflight = (int) c.integer("inflight", d.inflight(), 1, 1024);
+        long deadline = c.integer("deadline_ms", d.deadline().toMillis(), 1, 3_600_000);
+        int retries = (int) c.integer("retries", d.retries(), 0, 1000);
+        long backoff = c.integer("backoff_ms", d.backoff().toMillis(), 1, 3_600_000);
+        long maxBackoff = c.integer("max_backoff_ms", d.maxBackoff().toMillis(), 1, 3_600_000);
+        if (maxBackoff < backoff) {
+            c.problem("max_backoff_ms", maxBackoff + " is below backoff_ms " + backoff + "; make it at least that");
+            maxBackoff = backoff;
+        }
+        long drain = c.integer("drain_seconds", d.drain().toSeconds(), 0, 86_400);
+        String results = c.string("results_path", "cloud-results.jsonl");
+        Section tls = c.section("tls");
+        String ca = tls.string("ca", null);
+        String cert = tls.string("cert", null);
+        String key = tls.string("key", null);
+        checkFile(tls, "ca", ca, "point it at the CA certificate (PEM)");
+        checkFile(tls, "cert", cert, "point it at the client certificate (PEM)");
+        checkFile(tls, "key", key, "point it at the client's private key (PKCS#8 PEM)");
+        if ((cert == null) != (key == null)) {
+            tls.problem(cert == null ? "cert" : "key", "is missing; mutual TLS needs both cert and key");
+            cert = null;
+            key = null;
+        }
+        tls.finish();
+        c.finish();
+        if (url == null || model == null || model.isBlank()) {
+            return null;
+        }
+        return new CloudSettings(url, model, version, CloudSettings.InputMode.valueOf(input.toUpperCase(
+                java.util.Locale.ROOT)), quality, inflight, Duration.ofMillis(deadline), retries,
+                Duration.ofMillis(backoff), Duration.ofMillis(maxBackoff), Duration.ofSeconds(drain),
+                results == null || results.isBlank() ? null : Path.of(results),
+                ca == null ? null : Path.of(ca), cert == null ? null : Path.of(cert), key == null ? null : Path.of(key));
     }
 
     private static MetricsSettings readMetrics(Section s) {

@@ -21,6 +21,12 @@ class DemoCommandTest {
         assertTrue(sightings >= 6, "the sample video has at least six walk-throughs: " + r.out());
         assertTrue(r.out().contains("1394 frames decoded"), r.out());
         assertTrue(Files.size(events) > 0);
+        // the positives went through the embedded KServe v2 cloud server, and its answers are shown
+        long positives = Files.readAllLines(events).size();
+        assertTrue(r.out().contains("cloud (embedded KServe v2 server, model yolox): " + positives
+                + " positives forwarded and answered, 0 left in the spool"), r.out());
+        assertTrue(r.out().contains("person="), "the cloud model names what it found: " + r.out());
+        assertTrue(r.out().contains("busiest frame: frame "), r.out());
     }
 
     @Test

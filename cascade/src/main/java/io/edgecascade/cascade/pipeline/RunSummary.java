@@ -12,7 +12,46 @@ import java.util.Map;
  * {@code {"wall_seconds", "model", "engine", "cameras": {id: {"frames_decoded", ...}}}}.
  */
 public record RunSummary(double wallSeconds, String model, String engine, Map<String, CascadeStats.CameraCounts> cameras,
-        Map<String, String> errors) {
+        Map<String, String> errors, Forwarding forwarding) {
+
+    /**
+     * One camera's forwarding outcome.
+     *
+     * @param forwarded     acknowledged by the cloud
+     * @param spooled       had to wait in the spool (cloud down or slow, window full)
+     * @param spoolEvicted  evicted from the full spool without being sent
+     * @param forwardErrors failed requests (retried) and positives that could not be stored
+     */
+    public record ForwardCounts(long forwarded, long spooled, long spoolEvicted, long forwardErrors) {
+    }
+
+    /**
+     * What the forwarder did in the run.
+     *
+     * @param cameras     counts per camera
+     * @param spoolBytes  bytes left in the spool at exit
+     * @param spoolFrames positives left in the spool at exit
+     * @param timingMillis medians of the forwarder's steps (accept_p50, encode_p50, round_trip_p50); null = none
+     */
+    public record Forwarding(Map<String, ForwardCounts> cameras, long spoolBytes, long spoolFrames,
+            Map<String, Double> timingMillis) {
+        public Forwarding {
+            cameras = Map.copyOf(cameras);
+            timingMillis = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(timingMillis));
+        }
+    }
+
+    /** A summary without forwarding. */
+    public RunSummary(double wallSeconds, String model, String engine, Map<String, CascadeStats.CameraCounts> cameras,
+            Map<String, String> errors) {
+        this(wallSeconds, model, engine, cameras, errors, null);
+    }
+
+    /** This summary with the forwarder's outcome added. */
+    public RunSummary withForwarding(Forwarding f) {
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, f);
+    }
+
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -37,12 +76,24 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
             m.put("frames_positive", c.positive());
             m.put("decode_errors", c.decodeErrors());
             m.put("dropped", c.dropped());
+            if (forwarding != null) {
+                ForwardCounts f = forwarding.cameras().getOrDefault(id, new ForwardCounts(0, 0, 0, 0));
+                m.put("forwarded", f.forwarded());
+                m.put("spooled", f.spooled());
+                m.put("spool_evicted", f.spoolEvicted());
+                m.put("forward_errors", f.forwardErrors());
+            }
             if (errors.containsKey(id)) {
                 m.put("error", errors.get(id));
             }
             cams.put(id, m);
         });
         root.put("cameras", cams);
+        if (forwarding != null) {
+            root.put("spool_bytes", forwarding.spoolBytes());
+            root.put("spool_frames", forwarding.spoolFrames());
+            root.put("forward_timing_ms", forwarding.timingMillis());
+        }
         return root;
     }
 

@@ -1,0 +1,224 @@
+package io.edgecascade.cascade.cloud;
+
+import io.edgecascade.engines.EngineException;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference cloud side: a KServe v2 gRPC server ({@code inference.GRPCInferenceService}) running YOLOX ONNX
+ * models on ONNX Runtime. {@code edge-cascade cloud} runs one; {@code cloud.url: embedded} runs one inside the
+ * agent. Lifecycle: {@link #start}, {@link #port()}, {@link #close()} (finishes the requests it accepted).
+ */
+public final class CloudServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CloudServer.class);
+
+    /**
+     * @param host    address to listen on (127.0.0.1 for loopback only)
+     * @param port    0 for any free port
+     * @param models  name to ONNX file, in the order they are listed
+     * @param record  file to append every received request id to, or null
+     * @param threads inference threads (and ONNX Runtime threads per model)
+     * @param tlsCert server certificate (PEM) to serve TLS, or null for plaintext
+     * @param tlsKey  its private key (PKCS#8 PEM), or null
+     * @param tlsCa   CA (PEM) that client certificates must chain to (mutual TLS), or null
+     */
+    public record Settings(String host, int port, Map<String, Path> models, Path record, int threads, Path tlsCert,
+            Path tlsKey, Path tlsCa) {
+
+        /** Plaintext. */
+        public Settings(String host, int port, Map<String, Path> models, Path record, int threads) {
+            this(host, port, models, record, threads, null, null, null);
+        }
+
+        public Settings {
+            if ((tlsCert == null) != (tlsKey == null) || (tlsCa != null && tlsCert == null)) {
+                throw new IllegalArgumentException("TLS needs a certificate and its key (and optionally a CA)");
+            }
+            models = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
+            if (models.isEmpty()) {
+                throw new IllegalArgumentException("no models");
+            }
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1");
+            }
+        }
+    }
+
+    private final Server server;
+    private final ExecutorService workers;
+    private final Map<String, ServedModel> models;
+    private final BufferedWriter record;
+    private final InferenceService service;
+
+    private CloudServer(Server server, ExecutorService workers, Map<String, ServedModel> models, BufferedWriter record,
+            InferenceService service) {
+        this.server = server;
+        this.workers = workers;
+        this.models = models;
+        this.record = record;
+        this.service = service;
+    }
+
+    /**
+     * Loads every model and starts listening.
+     *
+     * @throws IOException with a message naming the problem (model, port, record file) and the fix
+     */
+    public static CloudServer start(Settings settings) throws IOException {
+        Map<String, ServedModel> models = new LinkedHashMap<>();
+        BufferedWriter record = null;
+        ExecutorService workers = null;
+        try {
+            for (var m : settings.models().entrySet()) {
+                try {
+                    models.put(m.getKey(), ServedModel.load(m.getKey(), m.getValue(), settings.threads()));
+                } catch (EngineException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+            }
+            if (settings.record() != null) {
+                try {
+                    Path parent = settings.record().toAbsolutePath().getParent();
+                    if (parent != null) {
+                        Files.createDirectories(parent);
+                    }
+                    record = Files.newBufferedWriter(settings.record(), StandardCharsets.UTF_8,
+                            StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+                } catch (IOException e) {
+                    throw new IOException("cannot write the record file " + settings.record() + " ("
+                            + e.getMessage() + "); choose a writable --record path", e);
+                }
+            }
+            AtomicInteger n = new AtomicInteger();
+            workers = Executors.newFixedThreadPool(settings.threads(), r -> {
+                Thread t = new Thread(r, "cloud-infer-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            InferenceService service = new InferenceService(models, workers, record);
+            // directExecutor: calls are taken in the order they arrive on the connection, so the record keeps
+            // that order; the inference itself runs on the worker pool.
+            Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()),
+                            credentials(settings))
+                    .withOption(ChannelOption.SO_REUSEADDR, true)
+                    .directExecutor()
+                    .maxInboundMessageSize(64 << 20)
+                    .addService(service)
+                    .build();
+            try {
+                server.start();
+            } catch (IOException e) {
+                throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + " ("
+                        + rootMessage(e) + "); choose a free port with --listen", e);
+            }
+            LOG.info("cloud server: KServe v2 gRPC on {}:{}, models {}", settings.host(), server.getPort(),
+                    models.keySet());
+            return new CloudServer(server, workers, models, record, service);
+        } catch (IOException | RuntimeException e) {
+            models.values().forEach(ServedModel::close);
+            if (workers != null) {
+                workers.shutdownNow();
+            }
+            if (record != null) {
+                record.close();
+            }
+            throw e;
+        }
+    }
+
+    private static ServerCredentials credentials(Settings s) throws IOException {
+        if (s.tlsCert() == null) {
+            return InsecureServerCredentials.create();
+        }
+        try {
+            TlsServerCredentials.Builder b = TlsServerCredentials.newBuilder()
+                    .keyManager(s.tlsCert().toFile(), s.tlsKey().toFile());
+            if (s.tlsCa() != null) {
+                b.trustManager(s.tlsCa().toFile()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+            }
+            return b.build();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException("cannot load the TLS files (" + e.getMessage() + "); give a PEM certificate, its"
+                    + " PKCS#8 PEM key and optionally a PEM CA for client certificates", e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
+    /** The port it listens on (the real one when started with port 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Inference requests received so far. */
+    public long received() {
+        return service.received();
+    }
+
+    /** Blocks until the server stops. */
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    /** Stops taking calls, finishes the ones accepted (up to 10 s), frees the models. */
+    @Override
+    public void close() {
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        }
+        workers.shutdown();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        models.values().forEach(ServedModel::close);
+        if (record != null) {
+            synchronized (record) {
+                try {
+                    record.close();
+                } catch (IOException e) {
+                    LOG.warn("closing the record file failed: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "cloud server on port " + port();
+    }
+}

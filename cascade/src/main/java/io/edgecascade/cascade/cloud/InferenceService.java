@@ -1,0 +1,246 @@
+package io.edgecascade.cascade.cloud;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
+import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
+
+import com.google.protobuf.ByteString;
+import io.edgecascade.cascade.kserve.GRPCInferenceServiceGrpc;
+import io.edgecascade.cascade.kserve.ModelInferRequest;
+import io.edgecascade.cascade.kserve.ModelInferResponse;
+import io.edgecascade.cascade.kserve.ModelMetadataRequest;
+import io.edgecascade.cascade.kserve.ModelMetadataResponse;
+import io.edgecascade.cascade.kserve.ModelReadyRequest;
+import io.edgecascade.cascade.kserve.ModelReadyResponse;
+import io.edgecascade.cascade.kserve.ServerLiveRequest;
+import io.edgecascade.cascade.kserve.ServerLiveResponse;
+import io.edgecascade.cascade.kserve.ServerMetadataRequest;
+import io.edgecascade.cascade.kserve.ServerMetadataResponse;
+import io.edgecascade.cascade.kserve.ServerReadyRequest;
+import io.edgecascade.cascade.kserve.ServerReadyResponse;
+import io.edgecascade.engines.EngineException;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The RPCs of the reference server. Errors carry a status code and a message that names the problem. */
+final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceService.class);
+    static final String VERSION = "1";
+    static final String SERVER_NAME = "edge-cascade";
+
+    private final Map<String, ServedModel> models;
+    private final ExecutorService workers;
+    private final BufferedWriter record;
+    private final AtomicLong received = new AtomicLong();
+
+    InferenceService(Map<String, ServedModel> models, ExecutorService workers, BufferedWriter record) {
+        this.models = models;
+        this.workers = workers;
+        this.record = record;
+    }
+
+    long received() {
+        return received.get();
+    }
+
+    @Override
+    public void serverLive(ServerLiveRequest request, StreamObserver<ServerLiveResponse> out) {
+        out.onNext(ServerLiveResponse.newBuilder().setLive(true).build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void serverReady(ServerReadyRequest request, StreamObserver<ServerReadyResponse> out) {
+        // every model is loaded before the server listens
+        out.onNext(ServerReadyResponse.newBuilder().setReady(true).build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void modelReady(ModelReadyRequest request, StreamObserver<ModelReadyResponse> out) {
+        boolean ready = models.containsKey(request.getName())
+                && (request.getVersion().isEmpty() || VERSION.equals(request.getVersion()));
+        out.onNext(ModelReadyResponse.newBuilder().setReady(ready).build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void serverMetadata(ServerMetadataRequest request, StreamObserver<ServerMetadataResponse> out) {
+        String version = InferenceService.class.getPackage().getImplementationVersion();
+        out.onNext(ServerMetadataResponse.newBuilder().setName(SERVER_NAME)
+                .setVersion(version == null ? "dev" : version).build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void modelMetadata(ModelMetadataRequest request, StreamObserver<ModelMetadataResponse> out) {
+        ServedModel m = find(request.getName(), request.getVersion(), out);
+        if (m == null) {
+            return;
+        }
+        var in = m.input();
+        ModelMetadataResponse.Builder b = ModelMetadataResponse.newBuilder().setName(m.name()).addVersions(VERSION)
+                .setPlatform("onnxruntime_onnx");
+        ModelMetadataResponse.TensorMetadata.Builder t = ModelMetadataResponse.TensorMetadata.newBuilder()
+                .setName(in.name()).setDatatype("FP32");
+        for (long d : in.shape()) {
+            t.addShape(d);
+        }
+        b.addInputs(t);
+        b.addOutputs(tensor("boxes", "FP32", 1, -1, 4));
+        b.addOutputs(tensor("scores", "FP32", 1, -1));
+        b.addOutputs(tensor("class_ids", "INT64", 1, -1));
+        out.onNext(b.build());
+        out.onCompleted();
+    }
+
+    private static ModelMetadataResponse.TensorMetadata tensor(String name, String type, long... shape) {
+        var b = ModelMetadataResponse.TensorMetadata.newBuilder().setName(name).setDatatype(type);
+        for (long d : shape) {
+            b.addShape(d);
+        }
+        return b.build();
+    }
+
+    private <T> ServedModel find(String name, String version, StreamObserver<T> out) {
+        ServedModel m = models.get(name);
+        if (m == null) {
+            out.onError(Status.NOT_FOUND.withDescription("model '" + name + "' is not served here; models: "
+                    + String.join(", ", models.keySet())).asRuntimeException());
+            return null;
+        }
+        if (!version.isEmpty() && !VERSION.equals(version)) {
+            out.onError(Status.NOT_FOUND.withDescription("model '" + name + "' has no version '" + version
+                    + "'; versions: " + VERSION).asRuntimeException());
+            return null;
+        }
+        return m;
+    }
+
+    @Override
+    public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
+        received.incrementAndGet();
+        record(request.getId());
+        ServedModel m = find(request.getModelName(), request.getModelVersion(), out);
+        if (m == null) {
+            return;
+        }
+        try {
+            workers.execute(() -> infer(m, request, out));
+        } catch (RejectedExecutionException e) {
+            out.onError(Status.UNAVAILABLE.withDescription("server is shutting down").asRuntimeException());
+        }
+    }
+
+    private void record(String id) {
+        if (record == null) {
+            return;
+        }
+        synchronized (record) {
+            try {
+                record.write(id.isEmpty() ? "-" : id);
+                record.newLine();
+                record.flush();
+            } catch (IOException e) {
+                LOG.warn("cannot append to the record file: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void infer(ServedModel m, ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
+        ServedModel.Result r;
+        try {
+            r = run(m, request);
+        } catch (IllegalArgumentException e) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription("model '" + m.name() + "': " + e.getMessage())
+                    .asRuntimeException());
+            return;
+        } catch (EngineException | RuntimeException e) {
+            LOG.error("model {} failed: {}", m.name(), e.getMessage());
+            out.onError(Status.INTERNAL.withDescription("model '" + m.name() + "' failed: " + e.getMessage())
+                    .asRuntimeException());
+            return;
+        }
+        int n = r.count();
+        ModelInferResponse resp = ModelInferResponse.newBuilder()
+                .setModelName(m.name()).setModelVersion(VERSION).setId(request.getId())
+                .addOutputs(output("boxes", "FP32", 1, n, 4))
+                .addOutputs(output("scores", "FP32", 1, n))
+                .addOutputs(output("class_ids", "INT64", 1, n))
+                .addRawOutputContents(Tensors.rawFloats(r.boxes()))
+                .addRawOutputContents(Tensors.rawFloats(r.scores()))
+                .addRawOutputContents(Tensors.rawLongs(r.classIds()))
+                .build();
+        out.onNext(resp);
+        out.onCompleted();
+    }
+
+    private static ModelInferResponse.InferOutputTensor output(String name, String type, long... shape) {
+        var b = ModelInferResponse.InferOutputTensor.newBuilder().setName(name).setDatatype(type);
+        for (long d : shape) {
+            b.addShape(d);
+        }
+        return b.build();
+    }
+
+    private static ServedModel.Result run(ServedModel m, ModelInferRequest req) throws EngineException {
+        if (req.getInputsCount() != 1) {
+            throw new IllegalArgumentException("expected one input (a JPEG/PNG as BYTES, UINT8 [1,H,W,3] BGR or FP32 "
+                    + m.input().name() + " [1,3," + m.height() + "," + m.width() + "]), got " + req.getInputsCount());
+        }
+        if (req.getRawInputContentsCount() > 0 && req.getInputs(0).hasContents()) {
+            throw new IllegalArgumentException("input data given both raw and as contents; use one");
+        }
+        ModelInferRequest.InferInputTensor in = req.getInputs(0);
+        List<Long> s = in.getShapeList();
+        switch (in.getDatatype()) {
+            case "BYTES" -> {
+                List<ByteString> items = Tensors.bytesElements(req, 0);
+                if (items.size() != 1) {
+                    throw new IllegalArgumentException("BYTES input must hold one encoded image, got " + items.size());
+                }
+                byte[] data = items.get(0).toByteArray();
+                try (Mat encoded = new Mat(data); Mat bgr = imdecode(encoded, IMREAD_COLOR)) {
+                    if (bgr == null || bgr.empty()) {
+                        throw new IllegalArgumentException("the BYTES input is not a JPEG or PNG image ("
+                                + data.length + " bytes)");
+                    }
+                    return m.detect(bgr);
+                }
+            }
+            case "UINT8" -> {
+                if (s.size() != 4 || s.get(0) != 1 || s.get(3) != 3 || s.get(1) < 1 || s.get(2) < 1) {
+                    throw new IllegalArgumentException("UINT8 input must be [1,H,W,3] (BGR), got " + s);
+                }
+                ByteBuffer px = Tensors.fixedElements(req, 0);
+                byte[] b = new byte[px.remaining()];
+                px.get(b);
+                try (Mat bgr = new Mat((int) (long) s.get(1), (int) (long) s.get(2), CV_8UC3)) {
+                    bgr.data().put(b);
+                    return m.detect(bgr);
+                }
+            }
+            case "FP32" -> {
+                if (!s.equals(List.of(1L, 3L, (long) m.height(), (long) m.width()))) {
+                    throw new IllegalArgumentException("FP32 input must be the model's [1,3," + m.height() + ","
+                            + m.width() + "], got " + s);
+                }
+                return m.detectTensor(Tensors.fixedElements(req, 0));
+            }
+            default -> throw new IllegalArgumentException("input data type '" + in.getDatatype()
+                    + "' is not supported; send BYTES (JPEG/PNG), UINT8 [1,H,W,3] or FP32 [1,3,H,W]");
+        }
+    }
+}

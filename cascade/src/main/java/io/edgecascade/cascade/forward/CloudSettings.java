@@ -1,0 +1,80 @@
+package io.edgecascade.cascade.forward;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Where and how positives are forwarded ({@code cloud:} in the config).
+ *
+ * @param url          {@code host:port}, {@code grpc://host:port} or {@code grpcs://host:port} (TLS)
+ * @param model        the model name on the server
+ * @param version      the model version, or empty for the server's choice
+ * @param input        {@code binary}: the frame as a JPEG BYTES tensor; {@code tensor}: raw pixels shaped as the
+ *                     model's metadata asks
+ * @param jpegQuality  1..100
+ * @param inflight     requests on the wire at once
+ * @param deadline     per request
+ * @param retries      failed requests in a row that are retried after a growing backoff before the circuit opens
+ * @param backoff      first backoff step
+ * @param maxBackoff   longest backoff (also the longest the circuit stays open between probes)
+ * @param drain        how long the end of a run waits for the spool to empty
+ * @param resultsPath  JSON lines of the cloud's answers, or null
+ * @param tlsCa        CA certificate (PEM) to trust, or null for the system's
+ * @param tlsCert      client certificate (PEM) for mutual TLS, or null
+ * @param tlsKey       its private key (PKCS#8 PEM), or null
+ */
+public record CloudSettings(String url, String model, String version, InputMode input, int jpegQuality, int inflight,
+        Duration deadline, int retries, Duration backoff, Duration maxBackoff, Duration drain, Path resultsPath,
+        Path tlsCa, Path tlsCert, Path tlsKey) {
+
+    /** How a frame travels. */
+    public enum InputMode {
+        BINARY, TENSOR;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public CloudSettings {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(model, "model");
+        version = version == null ? "" : version;
+        Objects.requireNonNull(input, "input");
+        if (jpegQuality < 1 || jpegQuality > 100) {
+            throw new IllegalArgumentException("jpegQuality must be 1..100");
+        }
+        if (inflight < 1) {
+            throw new IllegalArgumentException("inflight must be at least 1");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("tls cert and key go together");
+        }
+    }
+
+    /** Sensible values for everything but where to send. */
+    public static CloudSettings defaults(String url, String model) {
+        return new CloudSettings(url, model, "", InputMode.BINARY, 90, 4, Duration.ofSeconds(10), 3,
+                Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30), null, null, null, null);
+    }
+
+    /** A copy sending to another address (an embedded server's real port). */
+    public CloudSettings withUrl(String newUrl) {
+        return new CloudSettings(newUrl, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
+                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey);
+    }
+
+    /** True when the channel uses TLS. */
+    public boolean tls() {
+        return url.startsWith("grpcs://") || url.startsWith("https://") || tlsCa != null || tlsCert != null;
+    }
+
+    /** {@code host:port} without a scheme. */
+    public String target() {
+        int i = url.indexOf("://");
+        String t = i < 0 ? url : url.substring(i + 3);
+        return t.endsWith("/") ? t.substring(0, t.length() - 1) : t;
+    }
+}
