@@ -44,6 +44,14 @@ public record EngineOptions(Path model, int threads, String device, boolean fp16
     }
 
     /** {@code $XDG_CACHE_HOME/edge-cascade/engines}, else {@code ~/.cache/edge-cascade/engines}. */
+    /**
+     * Inference threads when the config sets none: half the cores (at least one). The capture threads decode
+     * and gate on the other half; measured on 2 cores, one inference thread beat two (docs/BENCHMARKS.md).
+     */
+    public static int defaultThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
+
     public static Path defaultCacheDir() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");

@@ -54,9 +54,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Engine to run the model on (default: ${DEFAULT-VALUE}); ignored with --compare.")
     String engine;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "2",
-            description = "Inference threads (default: ${DEFAULT-VALUE}, as the config's threads:).")
-    int threads;
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Inference threads (default: half the cores, as the config's threads:).")
+    Integer threadsOption;
 
     @Option(names = "--frames", paramLabel = "N", defaultValue = "0",
             description = "Frames to measure (default: the whole file; " + Bench.DEFAULT_STREAM_FRAMES
@@ -114,6 +114,7 @@ final class BenchCommand implements Callable<Integer> {
         if (warmup < 0) {
             throw usage("--warmup must be 0 or more, got " + warmup);
         }
+        int threads = threadsOption != null ? threadsOption : io.edgecascade.engines.EngineOptions.defaultThreads();
         if (threads < 1 || threads > 256) {
             throw usage("--threads must be 1..256, got " + threads);
         }

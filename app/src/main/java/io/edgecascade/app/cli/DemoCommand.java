@@ -97,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
         MotionSettings motion = noGate ? withGate(MotionSettings.DEFAULTS, false) : MotionSettings.DEFAULTS;
         CameraSettings camera = new CameraSettings("demo", dir.resolve(ModelCatalog.VIDEO).toString(), false, motion,
                 new DetectorSettings(0.4f, 0.45f, Set.of("person")));
-        int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+        int threads = io.edgecascade.engines.EngineOptions.defaultThreads();
         AppConfig config = new AppConfig(new AppConfig.ModelConfig(dir.resolve(ModelCatalog.MODEL), "yolox",
                 dir.resolve(ModelCatalog.LABELS)), EngineRegistry.AUTO, threads, eventFile, CascadeOptions.DEFAULTS,
                 List.of(camera));

@@ -93,7 +93,7 @@ public final class ConfigLoader {
         List<String> labels = readLabels(model, labelsPath);
 
         String engine = root.choice("engine", "auto", engines);
-        int threads = (int) root.integer("threads", 2, 1, 256);
+        int threads = (int) root.integer("threads", io.edgecascade.engines.EngineOptions.defaultThreads(), 1, 256);
         Section engineOptions = root.section("engine_options");
         AppConfig.EngineSettings engineSettings = new AppConfig.EngineSettings(
                 engineOptions.string("device", AppConfig.EngineSettings.DEFAULTS.device()),
