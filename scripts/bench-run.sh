@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Wall time and frames/s of `edge-cascade run` on the sample video, with the default motion gate and with the
 # gate off, each run N times in alternation (default 5); prints every run and the medians.
-#   scripts/bench-run.sh [N] [threads]
+#   scripts/bench-run.sh [N] [threads]     (threads: default = the config's default, half the cores)
 # Needs the shared data (EDGE_CASCADE_ASSETS, default ../shared/data beside the checkout).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-5}"
-threads="${2:-2}"
+threads="${2:-}"
 assets="${EDGE_CASCADE_ASSETS:-$root/../shared/data}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 config() { # $1 = motion.enabled
   cat <<YAML
 model: { path: $assets/models/yolox_nano.onnx, labels: $assets/models/coco_classes.txt }
-threads: $threads
+${threads:+threads: $threads}
 events: { path: $work/events.jsonl }
 pipeline: { progress_interval_s: 0 }
 defaults: { motion: { enabled: $1 } }
