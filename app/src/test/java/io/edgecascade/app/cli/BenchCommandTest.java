@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgecascade.app.testing.MainRunner;
-import io.edgecascade.app.testing.TestMedia;
+import io.edgecascade.cascade.testing.TestMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

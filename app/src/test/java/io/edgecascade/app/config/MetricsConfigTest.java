@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.edgecascade.app.testing.TestMedia;
+import io.edgecascade.cascade.testing.TestMedia;
 import io.edgecascade.cascade.metrics.MetricsSettings;
 import java.util.List;
 import java.util.Map;

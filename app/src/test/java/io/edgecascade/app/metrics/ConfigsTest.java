@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.edgecascade.app.testing.Dashboard;
-import io.edgecascade.app.testing.ExternalTool;
+import io.edgecascade.cascade.testing.ExternalTool;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgecascade.app.testing.MainRunner;
-import io.edgecascade.app.testing.TestMedia;
+import io.edgecascade.cascade.testing.TestMedia;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
