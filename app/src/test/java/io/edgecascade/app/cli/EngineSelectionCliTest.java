@@ -8,16 +8,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgecascade.app.testing.MainRunner;
+import io.edgecascade.cascade.TestAssets;
 import io.edgecascade.engines.EngineRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,36 +35,15 @@ class EngineSelectionCliTest {
 
     @BeforeAll
     static void cutClip() throws Exception {
-        String env = System.getenv("EDGE_CASCADE_ASSETS");
-        assets = env == null || env.isBlank() || env.startsWith("${") ? Path.of("..", "..", "shared", "data")
-                : Path.of(env);
-        Path video = assets.resolve("video/one-by-one-person-detection.mp4");
-        assumeTrue(Files.isRegularFile(video), "test data not found; set EDGE_CASCADE_ASSETS");
+        assets = TestAssets.root();
         clip = dir.resolve("clip.mp4");
         // 8 s with people in it, stream-copied: quick to cut, quick to run
-        Process ffmpeg = new ProcessBuilder("ffmpeg", "-v", "error", "-y", "-ss", "40", "-t", "8", "-i",
-                video.toString(), "-an", "-c:v", "copy", clip.toString()).redirectErrorStream(true).start();
-        assertTrue(ffmpeg.waitFor(60, TimeUnit.SECONDS), "ffmpeg did not finish");
-        assertEquals(0, ffmpeg.exitValue(), new String(ffmpeg.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        TestAssets.ffmpeg("-ss", "40", "-t", "8", "-i", TestAssets.personVideo().toString(), "-an", "-c:v", "copy",
+                clip.toString());
     }
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run cli(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.execute(args);
-            return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static MainRunner.Result cli(String... args) {
+        return MainRunner.run(args);
     }
 
     private static Path config(String engine) throws Exception {
@@ -94,9 +71,9 @@ class EngineSelectionCliTest {
                 .filter(a -> a.name().equals(engine)).findFirst().orElseThrow().available(),
                 engine + " can run on this machine; the fallback cannot be shown here");
         Path summary = dir.resolve(engine + "-summary.json");
-        Run run = cli("run", "--config", config(engine).toString(), "--summary", summary.toString());
+        MainRunner.Result run = cli("run", "--config", config(engine).toString(), "--summary", summary.toString());
 
-        assertEquals(0, run.exit(), run.err());
+        assertEquals(0, run.exitCode(), run.err());
         List<String> warnings = run.err().lines().filter(l -> l.contains(" WARN ")).toList();
         assertEquals(1, warnings.size(), "exactly one WARN line:\n" + run.err());
         String warn = warnings.get(0);
@@ -113,8 +90,8 @@ class EngineSelectionCliTest {
 
     @Test
     void probeJsonHasTheDocumentedShape() throws Exception {
-        Run run = cli("probe", "--json");
-        assertEquals(0, run.exit(), run.err());
+        MainRunner.Result run = cli("probe", "--json");
+        assertEquals(0, run.exitCode(), run.err());
         JsonNode j = new ObjectMapper().readTree(run.out());
         assertTrue(j.get("hardware").isObject(), run.out());
         assertNotNull(j.get("hardware").get("cpu"));
@@ -135,8 +112,8 @@ class EngineSelectionCliTest {
 
     @Test
     void probeTextNamesEveryEngineAndTheChoice() {
-        Run run = cli("probe");
-        assertEquals(0, run.exit(), run.err());
+        MainRunner.Result run = cli("probe");
+        assertEquals(0, run.exitCode(), run.err());
         for (String name : List.of("onnxruntime-cpu", "onnxruntime-cuda", "onnxruntime-tensorrt", "openvino",
                 "tensorrt")) {
             assertTrue(run.out().contains("  " + name + " "), run.out());
@@ -148,11 +125,11 @@ class EngineSelectionCliTest {
     @Test
     void theConfigAcceptsEveryRegistryNameAndRejectsOthers() throws Exception {
         for (String name : EngineRegistry.standard().names()) {
-            Run ok = cli("config", "validate", config(name).toString());
-            assertEquals(0, ok.exit(), name + ": " + ok.err());
+            MainRunner.Result ok = cli("config", "validate", config(name).toString());
+            assertEquals(0, ok.exitCode(), name + ": " + ok.err());
         }
-        Run bad = cli("config", "validate", config("tflite").toString());
-        assertEquals(2, bad.exit(), bad.err());
+        MainRunner.Result bad = cli("config", "validate", config("tflite").toString());
+        assertEquals(2, bad.exitCode(), bad.err());
         assertTrue(bad.err().contains("engine"), bad.err());
     }
 }
