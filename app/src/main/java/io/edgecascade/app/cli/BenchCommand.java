@@ -154,11 +154,7 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw usage(e.getMessage() + (labels == null ? " (looked beside the model; pass --labels FILE)" : ""));
         }
-        MotionSettings motion = MotionSettings.DEFAULTS;
-        if (noGate) {
-            motion = new MotionSettings(false, motion.threshold(), motion.minArea(), motion.cooldownFrames(),
-                    motion.minIntervalMs(), motion.frameHeight(), motion.backgroundAlpha(), motion.recalibrateArea());
-        }
+        MotionSettings motion = MotionSettings.DEFAULTS.withEnabled(!noGate);
         DetectorSettings detector = new DetectorSettings(0.4f, 0.45f, Set.of(names.contains("person") ? "person"
                 : names.get(0)));
         return new BenchOptions(source, variants, modelType, names, frames, warmup, motion, detector);

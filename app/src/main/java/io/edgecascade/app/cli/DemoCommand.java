@@ -94,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int run(Path dir, Path eventFile, PrintWriter out) throws IOException {
-        MotionSettings motion = noGate ? withGate(MotionSettings.DEFAULTS, false) : MotionSettings.DEFAULTS;
+        MotionSettings motion = MotionSettings.DEFAULTS.withEnabled(!noGate);
         CameraSettings camera = new CameraSettings("demo", dir.resolve(ModelCatalog.VIDEO).toString(), false, motion,
                 new DetectorSettings(0.4f, 0.45f, Set.of("person")));
         int threads = io.edgecascade.engines.EngineOptions.defaultThreads();
@@ -181,10 +181,5 @@ final class DemoCommand implements Callable<Integer> {
                 Files.deleteIfExists(p);
             }
         }
-    }
-
-    private static MotionSettings withGate(MotionSettings m, boolean enabled) {
-        return new MotionSettings(enabled, m.threshold(), m.minArea(), m.cooldownFrames(), m.minIntervalMs(),
-                m.frameHeight(), m.backgroundAlpha(), m.recalibrateArea());
     }
 }

@@ -28,6 +28,12 @@ public record MotionSettings(boolean enabled, int threshold, double minArea, int
         check(recalibrateArea > 0 && recalibrateArea <= 1, "recalibrate_area must be in (0, 1]");
     }
 
+    /** The same settings with the gate switched on or off (off: every frame goes to the detector). */
+    public MotionSettings withEnabled(boolean on) {
+        return new MotionSettings(on, threshold, minArea, cooldownFrames, minIntervalMs, frameHeight, backgroundAlpha,
+                recalibrateArea);
+    }
+
     private static void check(boolean ok, String message) {
         if (!ok) {
             throw new IllegalArgumentException(message);

@@ -56,12 +56,6 @@ class CascadeTest {
         }
     }
 
-    private static MotionSettings gateOff() {
-        MotionSettings d = MotionSettings.DEFAULTS;
-        return new MotionSettings(false, d.threshold(), d.minArea(), d.cooldownFrames(), d.minIntervalMs(),
-                d.frameHeight(), d.backgroundAlpha(), d.recalibrateArea());
-    }
-
     /** Walk-throughs: runs of consecutive positive frames lasting more than 1 s; [first pts, last pts]. */
     private static List<long[]> walkThroughs(TreeMap<Long, Long> positives) {
         List<long[]> runs = new ArrayList<>();
@@ -84,7 +78,7 @@ class CascadeTest {
 
     @Test
     void theGateCatchesEveryWalkThroughWhileRunningTheDetectorOnFewFrames(@TempDir Path dir) throws Exception {
-        Run truth = run(gateOff(), dir.resolve("truth.jsonl"));
+        Run truth = run(MotionSettings.DEFAULTS.withEnabled(false), dir.resolve("truth.jsonl"));
         Run gated = run(MotionSettings.DEFAULTS, dir.resolve("gated.jsonl"));
 
         var all = truth.summary().cameras().get("lobby");
@@ -159,7 +153,7 @@ class CascadeTest {
     @Test
     void aLiveSourceDropsFramesItCannotDetectInsteadOfFallingBehind(@TempDir Path dir) throws Exception {
         Path clip = TestAssets.personClip(dir, 20, 4);
-        MotionSettings everyFrame = gateOff();
+        MotionSettings everyFrame = MotionSettings.DEFAULTS.withEnabled(false);
         CameraSettings cam = new CameraSettings("live", clip.toString(), true, everyFrame, PERSON);
         try (ObjectDetector slow = new SlowDetector(250);
                 Cascade cascade = new Cascade(List.of(cam), SourceFactory.ffmpeg(), List.of(slow), List.of(),
@@ -179,7 +173,8 @@ class CascadeTest {
     @Test
     void stopFinishesTheFramesInFlightAndEndsPromptly(@TempDir Path dir) throws Exception {
         Path clip = TestAssets.personClip(dir, 20, 10);
-        CameraSettings cam = new CameraSettings("cam", clip.toString(), true, gateOff(), PERSON);
+        CameraSettings cam = new CameraSettings("cam", clip.toString(), true, MotionSettings.DEFAULTS.withEnabled(false),
+                PERSON);
         List<Long> delivered = new ArrayList<>();
         try (Cascade cascade = new Cascade(List.of(cam), SourceFactory.ffmpeg(), List.of(new SlowDetector(0) {
             @Override
