@@ -175,14 +175,6 @@ public final class Cascade implements AutoCloseable {
         return stats;
     }
 
-    /** Items waiting in each queue now, by queue name (for metrics). */
-    public Map<String, Integer> queueDepths() {
-        Map<String, Integer> m = new LinkedHashMap<>();
-        m.put(detectorQueue.name(), detectorQueue.depth());
-        m.put(outputQueue.name(), outputQueue.depth());
-        return m;
-    }
-
     /**
      * Items of each camera waiting in each queue now: camera id -> queue name -> count, every camera and queue
      * present (for the per-camera queue-depth metric).

@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Counts every camera's frame outcomes and stage times; the source of the summary and the progress log. */
+/**
+ * Counts every camera's frame outcomes; the source of the summary and the progress log. Stage times are the
+ * metrics' and the benchmark's business (their own observers), so they are not kept here.
+ */
 public final class CascadeStats implements PipelineObserver {
 
     /** One camera's counters at one moment. */
@@ -17,17 +20,11 @@ public final class CascadeStats implements PipelineObserver {
 
     private static final class Camera {
         final EnumMap<Outcome, AtomicLong> outcomes = new EnumMap<>(Outcome.class);
-        final EnumMap<Stage, AtomicLong> stageNanos = new EnumMap<>(Stage.class);
-        final EnumMap<Stage, AtomicLong> stageCount = new EnumMap<>(Stage.class);
         final AtomicReference<String> error = new AtomicReference<>();
 
         Camera() {
             for (Outcome o : Outcome.values()) {
                 outcomes.put(o, new AtomicLong());
-            }
-            for (Stage s : Stage.values()) {
-                stageNanos.put(s, new AtomicLong());
-                stageCount.put(s, new AtomicLong());
             }
         }
 
@@ -42,13 +39,6 @@ public final class CascadeStats implements PipelineObserver {
         for (String id : cameraIds) {
             cameras.put(id, new Camera());
         }
-    }
-
-    @Override
-    public void stage(String camera, Stage stage, long nanos) {
-        Camera c = cameras.get(camera);
-        c.stageNanos.get(stage).addAndGet(nanos);
-        c.stageCount.get(stage).incrementAndGet();
     }
 
     @Override
@@ -75,13 +65,6 @@ public final class CascadeStats implements PipelineObserver {
     /** The error that ended the camera, or null. */
     public String error(String camera) {
         return cameras.get(camera).error.get();
-    }
-
-    /** Mean time per frame of {@code stage} on {@code camera} in ms, or 0 when the stage never ran. */
-    public double meanMillis(String camera, Stage stage) {
-        Camera c = cameras.get(camera);
-        long n = c.stageCount.get(stage).get();
-        return n == 0 ? 0 : c.stageNanos.get(stage).get() / 1e6 / n;
     }
 
     /** Snapshot of every camera, in config order. */
