@@ -5,7 +5,10 @@ import io.edgecascade.cascade.pipeline.RunSummary;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.ArrayList;
+import java.util.List;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Runs a cascade to its end: until every file source ends, or until SIGINT/SIGTERM, after which in-flight
@@ -42,22 +45,26 @@ final class CascadeRun {
         }
     }
 
-    private static java.util.List<Object[]> handle(Runnable onSignal) {
-        java.util.List<Object[]> previous = new java.util.ArrayList<>();
+    /** A signal handler we installed, and the one it replaced. */
+    private record Installed(Signal signal, SignalHandler previous) {
+    }
+
+    private static List<Installed> handle(Runnable onSignal) {
+        List<Installed> installed = new ArrayList<>();
         for (String name : new String[] {"INT", "TERM"}) {
             try {
                 Signal s = new Signal(name);
-                previous.add(new Object[] {s, Signal.handle(s, sig -> onSignal.run())});
+                installed.add(new Installed(s, Signal.handle(s, sig -> onSignal.run())));
             } catch (IllegalArgumentException e) {
                 // the platform lacks this signal (or the JVM reserves it): the default handling stays
             }
         }
-        return previous;
+        return installed;
     }
 
-    private static void restore(java.util.List<Object[]> previous) {
-        for (Object[] p : previous) {
-            Signal.handle((Signal) p[0], (sun.misc.SignalHandler) p[1]);
+    private static void restore(List<Installed> installed) {
+        for (Installed i : installed) {
+            Signal.handle(i.signal(), i.previous());
         }
     }
 }
