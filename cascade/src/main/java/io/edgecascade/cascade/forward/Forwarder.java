@@ -112,6 +112,11 @@ public final class Forwarder implements FrameSink {
 
     // guarded by lock
     private int inFlight;
+    /**
+     * Cameras with a request on the wire. Each camera has at most one, so its frames reach the cloud in capture
+     * order even when a request fails and is sent again; {@code cloud.inflight} bounds all cameras together.
+     */
+    private final java.util.Set<String> camerasInFlight = new java.util.HashSet<>();
     private volatile boolean closing;
     private volatile boolean stopping;
     private boolean closed;
@@ -296,7 +301,7 @@ public final class Forwarder implements FrameSink {
         boolean mustWait;
         synchronized (lock) {
             mustWait = breaker.state() != CircuitBreaker.State.CLOSED || inFlight >= cloud.inflight()
-                    || spool.unsentCount() > 0;
+                    || camerasInFlight.contains(h.camera()) || spool.unsentCount() > 0;
         }
         try {
             if (spool.append(h.camera(), item.toBytes())) {
@@ -343,7 +348,7 @@ public final class Forwarder implements FrameSink {
                         if (stopping) {
                             return;
                         }
-                        if (inFlight >= cloud.inflight() || spool.unsentCount() == 0) {
+                        if (inFlight >= cloud.inflight() || !spool.hasUnsent(camerasInFlight)) {
                             lock.wait(200);
                         } else {
                             long d = breaker.delayNanos();
@@ -428,7 +433,10 @@ public final class Forwarder implements FrameSink {
     }
 
     private void sendNext() {
-        SpoolDirectory.Entry e = spool.poll();
+        SpoolDirectory.Entry e;
+        synchronized (lock) {
+            e = spool.poll(camerasInFlight);
+        }
         if (e == null) {
             return;
         }
@@ -452,6 +460,7 @@ public final class Forwarder implements FrameSink {
         breaker.onSend();
         synchronized (lock) {
             inFlight++;
+            camerasInFlight.add(e.tag());
         }
         long sent = System.nanoTime();
         async.withDeadlineAfter(cloud.deadline().toMillis(), TimeUnit.MILLISECONDS)
@@ -580,6 +589,7 @@ public final class Forwarder implements FrameSink {
         } finally {
             synchronized (lock) {
                 inFlight--;
+                camerasInFlight.remove(e.tag());
                 lock.notifyAll();
             }
         }

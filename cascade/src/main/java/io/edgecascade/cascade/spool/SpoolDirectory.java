@@ -442,15 +442,38 @@ public final class SpoolDirectory implements AutoCloseable {
 
     /** The oldest record not yet handed out (now counted in flight), or null. */
     public synchronized Entry poll() {
+        return poll(java.util.Set.of());
+    }
+
+    /**
+     * The oldest record not yet handed out whose tag is not in {@code skipTags} (now counted in flight), or null.
+     * Skipping a tag skips all its records, so each tag's records still come out oldest-first.
+     */
+    public synchronized Entry poll(java.util.Set<String> skipTags) {
+        Entry e = firstUnsent(skipTags);
+        if (e == null) {
+            return null;
+        }
+        unsent.remove(e.key());
+        inFlight.put(e.key(), e);
+        return e;
+    }
+
+    /** True when {@link #poll(java.util.Set)} with these tags skipped would hand out a record. */
+    public synchronized boolean hasUnsent(java.util.Set<String> skipTags) {
+        return firstUnsent(skipTags) != null;
+    }
+
+    private Entry firstUnsent(java.util.Set<String> skipTags) {
         if (closed) {
             return null;
         }
-        var first = unsent.pollFirstEntry();
-        if (first == null) {
-            return null;
+        for (Entry e : unsent.values()) {
+            if (!skipTags.contains(e.tag())) {
+                return e;
+            }
         }
-        inFlight.put(first.getKey(), first.getValue());
-        return first.getValue();
+        return null;
     }
 
     /** The payload of a record handed out by {@link #poll()}. */

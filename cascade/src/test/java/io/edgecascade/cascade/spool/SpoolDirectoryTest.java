@@ -50,6 +50,26 @@ class SpoolDirectoryTest {
     }
 
     @Test
+    void skippingATagSkipsAllItsRecordsSoEachTagStaysInOrder() throws IOException {
+        try (SpoolDirectory s = open(1 << 20, 64)) {
+            for (int i = 0; i < 5; i++) { // r0 cam0, r1 cam1, r2 cam0, r3 cam1, r4 cam0
+                assertTrue(s.append("cam" + (i % 2), ("r" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+            SpoolDirectory.Entry a = s.poll(java.util.Set.of());
+            assertEquals("cam0", a.tag());
+            // cam0 has r0 on the wire: the next record handed out is cam1's oldest, never cam0's r2
+            SpoolDirectory.Entry b = s.poll(java.util.Set.of("cam0"));
+            assertEquals("r1", new String(s.read(b), StandardCharsets.UTF_8));
+            assertFalse(s.hasUnsent(java.util.Set.of("cam0", "cam1")));
+            assertTrue(s.hasUnsent(java.util.Set.of("cam1")));
+            assertNull(s.poll(java.util.Set.of("cam0", "cam1")));
+            s.release(a); // r0 failed: it comes back ahead of r2
+            s.ack(b);
+            assertEquals("r0,r2,r3,r4,", drainIds(s));
+        }
+    }
+
+    @Test
     void handsRecordsOutOldestFirstAndReleasedOnesKeepTheirPlace() throws IOException {
         try (SpoolDirectory s = open(1 << 20, 64)) {
             for (int i = 0; i < 6; i++) {
