@@ -18,6 +18,14 @@ public interface ObjectDetector extends AutoCloseable {
      */
     DetectionResult detect(Mat bgr, float minScore, float nmsIou) throws EngineException;
 
+    /**
+     * The side of the model's square input in pixels, for detection on regions; 0 when the model's input is not
+     * square or not known (the detector then always sees the whole frame).
+     */
+    default int inputSide() {
+        return 0;
+    }
+
     /** The class names, index = class id. */
     List<String> labels();
 

@@ -15,12 +15,15 @@ public final class YoloxDetector implements ObjectDetector {
     private final List<String> labels;
     private final Letterbox letterbox;
     private final YoloxDecoder decoder;
+    private final int inputSide;
 
-    private YoloxDetector(InferenceEngine engine, List<String> labels, Letterbox letterbox, YoloxDecoder decoder) {
+    private YoloxDetector(InferenceEngine engine, List<String> labels, Letterbox letterbox, YoloxDecoder decoder,
+            int inputSide) {
         this.engine = engine;
         this.labels = labels;
         this.letterbox = letterbox;
         this.decoder = decoder;
+        this.inputSide = inputSide;
     }
 
     /**
@@ -57,7 +60,8 @@ public final class YoloxDetector implements ObjectDetector {
                     + labels.size() + " names; point model.labels at the model's class list");
         }
         Letterbox letterbox = new Letterbox(engine.input(0), width, height);
-        return new YoloxDetector(engine, List.copyOf(labels), letterbox, new YoloxDecoder(width, height, labels));
+        return new YoloxDetector(engine, List.copyOf(labels), letterbox, new YoloxDecoder(width, height, labels),
+                width == height ? width : 0);
     }
 
     @Override
@@ -70,6 +74,11 @@ public final class YoloxDetector implements ObjectDetector {
         List<Detection> detections = decoder.decode(engine.output(0), ratio, bgr.cols(), bgr.rows(), minScore, nmsIou);
         long t3 = System.nanoTime();
         return new DetectionResult(detections, t1 - t0, t2 - t1, t3 - t2);
+    }
+
+    @Override
+    public int inputSide() {
+        return inputSide;
     }
 
     @Override

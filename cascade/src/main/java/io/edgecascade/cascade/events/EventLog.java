@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import io.edgecascade.cascade.detect.Detection;
 import io.edgecascade.cascade.pipeline.FrameSink;
 import io.edgecascade.cascade.pipeline.PositiveFrame;
 import java.io.BufferedOutputStream;
@@ -16,9 +15,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Appends one JSON line per positive frame to {@code events.path}:
- * {@code {"camera","frame","pts_ms","time","motion","detections":[{"label","class_id","score","box":[x1,y1,x2,y2]}]}}.
- * Each line is flushed as it is written, so a crash loses at most the line being written.
+ * Appends one JSON line per event line (the start, updates and end of each tracked object) to
+ * {@code events.path}: {@code {"camera","frame","pts_ms","time","event_id","type","label","track_id","score","box",
+ * "zones","start_pts_ms", ...}}; an {@code end} line adds {@code duration_s} and {@code best_frame}. {@code frame},
+ * {@code pts_ms} and {@code time} describe the frame the line is about. Each frame's lines are flushed as they are
+ * written, so a crash loses at most the line being written.
  */
 public final class EventLog implements FrameSink {
 
@@ -51,39 +52,44 @@ public final class EventLog implements FrameSink {
 
     @Override
     public void accept(PositiveFrame p) throws IOException {
-        try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
-            write(g, p);
+        if (p.tracks().events().isEmpty()) {
+            return;
         }
-        out.write('\n');
+        for (TrackEvent e : p.tracks().events()) {
+            try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                write(g, e);
+            }
+            out.write('\n');
+        }
         out.flush();
     }
 
-    private static void write(JsonGenerator g, PositiveFrame p) throws IOException {
+    private static void write(JsonGenerator g, TrackEvent e) throws IOException {
         g.writeStartObject();
-        g.writeStringField("camera", p.frame().camera());
-        g.writeNumberField("frame", p.frame().sequence());
-        g.writeNumberField("pts_ms", p.frame().ptsMillis());
-        g.writeStringField("time", DateTimeFormatter.ISO_INSTANT.format(p.frame().captured()));
-        if (p.motion() == null) {
-            g.writeNullField("motion");
-        } else {
-            g.writeNumberField("motion", round(p.motion().changedArea(), 10_000));
-        }
-        g.writeArrayFieldStart("detections");
-        for (Detection d : p.detections()) {
-            g.writeStartObject();
-            g.writeStringField("label", d.label());
-            g.writeNumberField("class_id", d.classId());
-            g.writeNumberField("score", round(d.score(), 10_000));
-            g.writeArrayFieldStart("box");
-            g.writeNumber(round(d.x1(), 10));
-            g.writeNumber(round(d.y1(), 10));
-            g.writeNumber(round(d.x2(), 10));
-            g.writeNumber(round(d.y2(), 10));
-            g.writeEndArray();
-            g.writeEndObject();
+        g.writeStringField("camera", e.camera());
+        g.writeNumberField("frame", e.frame());
+        g.writeNumberField("pts_ms", e.ptsMs());
+        g.writeStringField("time", DateTimeFormatter.ISO_INSTANT.format(e.time()));
+        g.writeStringField("event_id", e.eventId());
+        g.writeStringField("type", e.type().label());
+        g.writeStringField("label", e.label());
+        g.writeNumberField("track_id", e.trackId());
+        g.writeNumberField("score", round(e.score(), 10_000));
+        g.writeArrayFieldStart("box");
+        for (float v : e.box()) {
+            g.writeNumber(round(v, 10));
         }
         g.writeEndArray();
+        g.writeArrayFieldStart("zones");
+        for (String z : e.zones()) {
+            g.writeString(z);
+        }
+        g.writeEndArray();
+        g.writeNumberField("start_pts_ms", e.startPtsMs());
+        if (e.type() == TrackEvent.Type.END) {
+            g.writeNumberField("duration_s", round(e.durationMs() / 1000.0, 1000));
+            g.writeNumberField("best_frame", e.bestFrame());
+        }
         g.writeEndObject();
     }
 

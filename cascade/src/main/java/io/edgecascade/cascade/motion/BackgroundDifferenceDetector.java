@@ -2,6 +2,7 @@ package io.edgecascade.cascade.motion;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.absdiff;
+import static org.bytedeco.opencv.global.opencv_core.bitwise_and;
 import static org.bytedeco.opencv.global.opencv_core.countNonZero;
 import static org.bytedeco.opencv.global.opencv_imgproc.CHAIN_APPROX_SIMPLE;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
@@ -46,6 +47,8 @@ public final class BackgroundDifferenceDetector implements MotionDetector {
     private final Mat diff = new Mat();
     private final Mat mask = new Mat();
     private final Mat dilated = new Mat();
+    /** 255 where motion counts, 0 inside the motion mask's polygons; null without a mask. */
+    private Mat allowed;
     private Size scaled;
     private int frameWidth;
     private int frameHeight;
@@ -66,6 +69,12 @@ public final class BackgroundDifferenceDetector implements MotionDetector {
                 scaled.close();
             }
             scaled = new Size(w, h);
+            if (!settings.mask().isEmpty()) {
+                if (allowed != null) {
+                    allowed.close();
+                }
+                allowed = MotionMask.render(settings.mask(), frameWidth, frameHeight, w, h);
+            }
         }
         // Linear sampling costs what the small output costs (0.2 ms from 1080p, against 2 ms for area
         // averaging); the blur below removes the aliasing it leaves.
@@ -81,6 +90,9 @@ public final class BackgroundDifferenceDetector implements MotionDetector {
         background.convertTo(backgroundGrey, grey.type());
         absdiff(grey, backgroundGrey, diff);
         threshold(diff, mask, settings.threshold(), 255, THRESH_BINARY);
+        if (allowed != null) {
+            bitwise_and(mask, allowed, mask);
+        }
         double total = (double) mask.rows() * mask.cols();
         double changed = countNonZero(mask) / total;
 
@@ -121,6 +133,9 @@ public final class BackgroundDifferenceDetector implements MotionDetector {
         }
         if (scaled != null) {
             scaled.close();
+        }
+        if (allowed != null) {
+            allowed.close();
         }
     }
 }

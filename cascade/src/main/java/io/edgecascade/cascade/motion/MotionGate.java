@@ -24,17 +24,32 @@ public final class MotionGate implements AutoCloseable {
 
     private final MotionSettings settings;
     private final MotionDetector detector;
+    private final java.util.function.BooleanSupplier holdOpen;
     private long framesSinceMotion = Long.MAX_VALUE;
     private long lastPassPtsMillis = Long.MIN_VALUE;
 
     public MotionGate(MotionSettings settings, MotionDetector detector) {
+        this(settings, detector, () -> false);
+    }
+
+    /**
+     * @param holdOpen asked on every frame without motion: true keeps the gate open (objects are being tracked,
+     *                 and one that stops moving must not be lost)
+     */
+    public MotionGate(MotionSettings settings, MotionDetector detector, java.util.function.BooleanSupplier holdOpen) {
         this.settings = settings;
         this.detector = detector;
+        this.holdOpen = holdOpen;
     }
 
     /** A gate with the standard background-difference detector. */
     public static MotionGate create(MotionSettings settings) {
         return new MotionGate(settings, new BackgroundDifferenceDetector(settings));
+    }
+
+    /** A gate with the standard detector, held open while {@code holdOpen} says so. */
+    public static MotionGate create(MotionSettings settings, java.util.function.BooleanSupplier holdOpen) {
+        return new MotionGate(settings, new BackgroundDifferenceDetector(settings), holdOpen);
     }
 
     public Decision decide(Mat bgr, long ptsMillis) {
@@ -49,7 +64,7 @@ public final class MotionGate implements AutoCloseable {
         } else if (framesSinceMotion != Long.MAX_VALUE) {
             framesSinceMotion++;
         }
-        boolean open = framesSinceMotion <= settings.cooldownFrames();
+        boolean open = framesSinceMotion <= settings.cooldownFrames() || holdOpen.getAsBoolean();
         if (!open) {
             return new Decision(Verdict.STILL, motion);
         }

@@ -12,13 +12,22 @@ package io.edgecascade.cascade.motion;
  * @param backgroundAlpha  weight of each new frame in the running-average background (0..1]
  * @param recalibrateArea  a change over this fraction of the frame (lights switched on) resets the background
  *                         instead of opening the gate
+ * @param mask             polygons where motion is ignored (a clock overlay, a swaying tree); empty = none
  */
 public record MotionSettings(boolean enabled, int threshold, double minArea, int cooldownFrames, long minIntervalMs,
-        int frameHeight, double backgroundAlpha, double recalibrateArea) {
+        int frameHeight, double backgroundAlpha, double recalibrateArea, java.util.List<Polygon> mask) {
 
     public static final MotionSettings DEFAULTS = new MotionSettings(true, 25, 0.002, 5, 500, 180, 0.3, 0.6);
 
+    /** Settings without a motion mask. */
+    public MotionSettings(boolean enabled, int threshold, double minArea, int cooldownFrames, long minIntervalMs,
+            int frameHeight, double backgroundAlpha, double recalibrateArea) {
+        this(enabled, threshold, minArea, cooldownFrames, minIntervalMs, frameHeight, backgroundAlpha, recalibrateArea,
+                java.util.List.of());
+    }
+
     public MotionSettings {
+        mask = java.util.List.copyOf(mask);
         check(threshold >= 1 && threshold <= 255, "threshold must be 1..255");
         check(minArea >= 0 && minArea <= 1, "min_area must be 0..1");
         check(cooldownFrames >= 0, "cooldown_frames must be >= 0");
@@ -31,7 +40,13 @@ public record MotionSettings(boolean enabled, int threshold, double minArea, int
     /** The same settings with the gate switched on or off (off: every frame goes to the detector). */
     public MotionSettings withEnabled(boolean on) {
         return new MotionSettings(on, threshold, minArea, cooldownFrames, minIntervalMs, frameHeight, backgroundAlpha,
-                recalibrateArea);
+                recalibrateArea, mask);
+    }
+
+    /** The same settings ignoring motion inside {@code polygons}. */
+    public MotionSettings withMask(java.util.List<Polygon> polygons) {
+        return new MotionSettings(enabled, threshold, minArea, cooldownFrames, minIntervalMs, frameHeight,
+                backgroundAlpha, recalibrateArea, polygons);
     }
 
     private static void check(boolean ok, String message) {

@@ -28,10 +28,13 @@ final class CameraPipeline implements Runnable {
     private final PipelineObserver observer;
     private final CascadeStats stats;
     private final Runnable onEnd;
+    private final java.util.function.BooleanSupplier holdGateOpen;
     private volatile boolean stopRequested;
 
     CameraPipeline(CameraSettings camera, SourceFactory sources, StageQueue<GatedFrame> detectorQueue,
-            PipelineObserver observer, CascadeStats stats, Runnable onEnd) {
+            PipelineObserver observer, CascadeStats stats, Runnable onEnd,
+            java.util.function.BooleanSupplier holdGateOpen) {
+        this.holdGateOpen = holdGateOpen;
         this.camera = camera;
         this.sources = sources;
         this.detectorQueue = detectorQueue;
@@ -49,7 +52,7 @@ final class CameraPipeline implements Runnable {
     public void run() {
         String id = camera.id();
         FrameSource source = null;
-        try (MotionGate gate = MotionGate.create(camera.motion())) {
+        try (MotionGate gate = MotionGate.create(camera.motion(), holdGateOpen)) {
             source = sources.create(camera.source());
             source.open();
             LOG.info("camera {}: reading {} ({} fps{})", id, source.describe(),

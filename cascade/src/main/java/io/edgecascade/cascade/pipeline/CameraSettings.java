@@ -1,6 +1,9 @@
 package io.edgecascade.cascade.pipeline;
 
 import io.edgecascade.cascade.motion.MotionSettings;
+import io.edgecascade.cascade.motion.Zone;
+import io.edgecascade.cascade.tracking.TrackingSettings;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -10,13 +13,23 @@ import java.util.Objects;
  * @param source   file path or stream URL (see {@link io.edgecascade.cascade.source.SourceUri})
  * @param realtime for files: true = read at the file's frame rate like a live camera, false = as fast as
  *                 possible without dropping frames
+ * @param tracking tracker and event settings
+ * @param zones    named areas of the picture; an object's zones are part of its events
  */
 public record CameraSettings(String id, String source, boolean realtime, MotionSettings motion,
-        DetectorSettings detector) {
+        DetectorSettings detector, TrackingSettings tracking, List<Zone> zones) {
     public CameraSettings {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(motion, "motion");
         Objects.requireNonNull(detector, "detector");
+        Objects.requireNonNull(tracking, "tracking");
+        zones = List.copyOf(zones);
+    }
+
+    /** A camera with the default tracking and no zones. */
+    public CameraSettings(String id, String source, boolean realtime, MotionSettings motion,
+            DetectorSettings detector) {
+        this(id, source, realtime, motion, detector, TrackingSettings.DEFAULTS, List.of());
     }
 }

@@ -1,6 +1,9 @@
 package io.edgecascade.cascade.pipeline;
 
 import io.edgecascade.cascade.detect.ObjectDetector;
+import io.edgecascade.cascade.events.FrameTracks;
+import io.edgecascade.cascade.events.ObjectEvents;
+import io.edgecascade.cascade.source.VideoFrame;
 import io.edgecascade.engines.EngineException;
 import io.edgecascade.engines.EngineInfo;
 import java.util.ArrayList;
@@ -41,6 +44,7 @@ public final class Cascade implements AutoCloseable {
     private final PipelineObserver observer;
     private final StageQueue<GatedFrame> detectorQueue;
     private final StageQueue<PositiveFrame> outputQueue;
+    private final Map<String, ObjectEvents> tracking = new LinkedHashMap<>();
     private final List<CameraPipeline> pipelines = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicReference<EngineException> failure = new AtomicReference<>();
@@ -75,6 +79,9 @@ public final class Cascade implements AutoCloseable {
         this.observer = PipelineObserver.of(all);
         this.detectorQueue = new StageQueue<>("detector", options.detectorQueue(), g -> g.camera().id());
         this.outputQueue = new StageQueue<>("output", options.outputQueue(), p -> p.frame().camera());
+        for (CameraSettings c : this.cameras) {
+            tracking.put(c.id(), new ObjectEvents(c.id(), c.tracking(), c.zones()));
+        }
     }
 
     /** Starts every thread. */
@@ -93,9 +100,10 @@ public final class Cascade implements AutoCloseable {
             DetectorStage stage = new DetectorStage(detectors.get(i), detectorQueue, outputQueue, observer,
                     this::detectorFailed, () -> {
                         if (workersLeft.decrementAndGet() == 0) {
+                            endOpenEvents();
                             outputQueue.end();
                         }
-                    });
+                    }, tracking);
             threads.add(newThread("detector-" + i, stage));
         }
 
@@ -105,7 +113,7 @@ public final class Cascade implements AutoCloseable {
                 if (camerasLeft.decrementAndGet() == 0) {
                     detectorQueue.end();
                 }
-            });
+            }, tracking.get(c.id())::active);
             pipelines.add(p);
             threads.add(newThread("capture-" + c.id(), p));
         }
@@ -121,6 +129,38 @@ public final class Cascade implements AutoCloseable {
         Thread t = new Thread(r, name);
         t.setDaemon(false);
         return t;
+    }
+
+    /**
+     * Every frame has been detected: ends each camera's open events, on a pixel-less frame per camera that
+     * carries the end lines to the sinks (the event log writes them, the forwarder sends the events' best frames).
+     */
+    private void endOpenEvents() {
+        for (ObjectEvents events : tracking.values()) {
+            FrameTracks ends = events.finish();
+            if (ends.isQuiet()) {
+                continue;
+            }
+            var last = ends.events().isEmpty() ? null : ends.events().get(0);
+            VideoFrame marker = new VideoFrame(events.camera(), last == null ? -1 : last.frame(),
+                    last == null ? 0 : last.ptsMs(), last == null ? java.time.Instant.now() : last.time(),
+                    new org.bytedeco.opencv.opencv_core.Mat());
+            try {
+                outputQueue.put(new PositiveFrame(marker, null, List.of(), ends));
+            } catch (InterruptedException e) {
+                marker.close();
+                Thread.currentThread().interrupt();
+                LOG.error("camera {}: interrupted before its open events were ended", events.camera());
+                return;
+            }
+        }
+    }
+
+    /** Events started per camera so far. */
+    public Map<String, Long> eventsStarted() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        tracking.forEach((id, t) -> m.put(id, t.started()));
+        return m;
     }
 
     private void detectorFailed(EngineException e) {
@@ -208,7 +248,7 @@ public final class Cascade implements AutoCloseable {
         }
         ObjectDetector d = detectors.get(0);
         return new RunSummary((end - startNanos) / 1e9, d.engine().model(), d.engine().name(), stats.snapshot(),
-                errors);
+                errors).withEvents(eventsStarted());
     }
 
     /** Cameras that ended with an error. */

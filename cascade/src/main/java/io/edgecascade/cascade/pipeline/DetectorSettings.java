@@ -1,5 +1,7 @@
 package io.edgecascade.cascade.pipeline;
 
+import io.edgecascade.cascade.detect.RegionMode;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -8,10 +10,17 @@ import java.util.Set;
  * @param confidence minimum score of a detection
  * @param nmsIou     overlap above which boxes of one class are merged
  * @param classes    labels that make a frame positive
+ * @param regions    whether the detector runs on regions around motion and tracked objects or on the whole frame
  */
-public record DetectorSettings(float confidence, float nmsIou, Set<String> classes) {
+public record DetectorSettings(float confidence, float nmsIou, Set<String> classes, RegionMode regions) {
+
+    /** Settings with {@code regions: auto}. */
+    public DetectorSettings(float confidence, float nmsIou, Set<String> classes) {
+        this(confidence, nmsIou, classes, RegionMode.AUTO);
+    }
 
     public DetectorSettings {
+        Objects.requireNonNull(regions, "regions");
         if (!(confidence >= 0 && confidence <= 1)) {
             throw new IllegalArgumentException("confidence must be 0..1");
         }

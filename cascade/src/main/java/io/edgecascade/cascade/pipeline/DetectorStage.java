@@ -3,14 +3,19 @@ package io.edgecascade.cascade.pipeline;
 import io.edgecascade.cascade.detect.Detection;
 import io.edgecascade.cascade.detect.DetectionResult;
 import io.edgecascade.cascade.detect.ObjectDetector;
+import io.edgecascade.cascade.detect.RegionDetector;
+import io.edgecascade.cascade.events.FrameTracks;
+import io.edgecascade.cascade.events.ObjectEvents;
 import io.edgecascade.engines.EngineException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * One detector worker: takes gated frames of any camera, runs the detector, keeps the detections of the
- * camera's classes at its confidence, and passes positive frames on; negative frames end here.
+ * One detector worker: takes gated frames of any camera, runs the detector (on regions around motion and tracked
+ * objects, or the whole frame), keeps the detections of the camera's classes at its confidence, feeds them to
+ * the camera's tracker, and passes positive frames (and frames carrying event lines) on; the others end here.
  */
 final class DetectorStage implements Runnable {
 
@@ -20,9 +25,12 @@ final class DetectorStage implements Runnable {
     private final PipelineObserver observer;
     private final Consumer<EngineException> onFailure;
     private final Runnable onEnd;
+    private final Map<String, ObjectEvents> tracking;
 
     DetectorStage(ObjectDetector detector, StageQueue<GatedFrame> in, StageQueue<PositiveFrame> out,
-            PipelineObserver observer, Consumer<EngineException> onFailure, Runnable onEnd) {
+            PipelineObserver observer, Consumer<EngineException> onFailure, Runnable onEnd,
+            Map<String, ObjectEvents> tracking) {
+        this.tracking = tracking;
         this.detector = detector;
         this.in = in;
         this.out = out;
@@ -59,7 +67,9 @@ final class DetectorStage implements Runnable {
     private void process(GatedFrame g) throws EngineException, InterruptedException {
         String id = g.camera().id();
         DetectorSettings settings = g.camera().detector();
-        DetectionResult result = detector.detect(g.frame().image(), settings.confidence(), settings.nmsIou());
+        ObjectEvents events = tracking.get(id);
+        DetectionResult result = RegionDetector.detect(detector, g.frame().image(), settings.regions(),
+                RegionDetector.interest(g.motion(), events.boxes()), settings.confidence(), settings.nmsIou());
         observer.stage(id, Stage.PREPROCESS, result.preprocessNanos());
         observer.stage(id, Stage.INFERENCE, result.inferenceNanos());
         observer.stage(id, Stage.POSTPROCESS, result.postprocessNanos());
@@ -70,11 +80,14 @@ final class DetectorStage implements Runnable {
                 wanted.add(d);
             }
         }
-        if (wanted.isEmpty()) {
+        FrameTracks tracks = events.onFrame(g.frame(), wanted);
+        if (wanted.isEmpty() && tracks.isQuiet()) {
             g.frame().close();
             return;
         }
-        observer.frame(id, Outcome.POSITIVE);
-        out.put(new PositiveFrame(g.frame(), g.motion(), wanted));
+        if (!wanted.isEmpty()) {
+            observer.frame(id, Outcome.POSITIVE);
+        }
+        out.put(new PositiveFrame(g.frame(), g.motion(), wanted, tracks));
     }
 }

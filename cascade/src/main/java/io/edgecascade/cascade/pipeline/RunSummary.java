@@ -12,7 +12,7 @@ import java.util.Map;
  * {@code {"wall_seconds", "model", "engine", "cameras": {id: {"frames_decoded", ...}}}}.
  */
 public record RunSummary(double wallSeconds, String model, String engine, Map<String, CascadeStats.CameraCounts> cameras,
-        Map<String, String> errors, Forwarding forwarding) {
+        Map<String, String> errors, Forwarding forwarding, Map<String, Long> events, Map<String, Long> framesForwarded) {
 
     /**
      * One camera's forwarding outcome.
@@ -47,9 +47,25 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
         this(wallSeconds, model, engine, cameras, errors, null);
     }
 
+    /** A summary without event counts. */
+    public RunSummary(double wallSeconds, String model, String engine, Map<String, CascadeStats.CameraCounts> cameras,
+            Map<String, String> errors, Forwarding forwarding) {
+        this(wallSeconds, model, engine, cameras, errors, forwarding, Map.of(), null);
+    }
+
     /** This summary with the forwarder's outcome added. */
     public RunSummary withForwarding(Forwarding f) {
-        return new RunSummary(wallSeconds, model, engine, cameras, errors, f);
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, f, events, framesForwarded);
+    }
+
+    /** This summary with the events started per camera. */
+    public RunSummary withEvents(Map<String, Long> started) {
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, started, framesForwarded);
+    }
+
+    /** This summary with the frames handed to the forwarder per camera ({@code cloud.forward} chose them). */
+    public RunSummary withFramesForwarded(Map<String, Long> frames) {
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, frames);
     }
 
 
@@ -58,6 +74,8 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
     public RunSummary {
         cameras = Map.copyOf(cameras);
         errors = Map.copyOf(errors);
+        events = Map.copyOf(events);
+        framesForwarded = framesForwarded == null ? null : Map.copyOf(framesForwarded);
     }
 
     /** The JSON document, keys in a stable order. */
@@ -76,6 +94,10 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
             m.put("frames_positive", c.positive());
             m.put("decode_errors", c.decodeErrors());
             m.put("dropped", c.dropped());
+            m.put("events", events.getOrDefault(id, 0L));
+            if (framesForwarded != null) {
+                m.put("frames_forwarded", framesForwarded.getOrDefault(id, 0L));
+            }
             if (forwarding != null) {
                 ForwardCounts f = forwarding.cameras().getOrDefault(id, new ForwardCounts(0, 0, 0, 0));
                 m.put("forwarded", f.forwarded());

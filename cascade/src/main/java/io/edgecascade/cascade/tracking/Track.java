@@ -1,0 +1,96 @@
+package io.edgecascade.cascade.tracking;
+
+import io.edgecascade.cascade.detect.Detection;
+
+/**
+ * One object followed by the {@link Tracker}: its id, its class, its filtered box and when it was seen.
+ * Mutable, owned by the tracker; callers read it only while handling the tracker's answer.
+ */
+public final class Track {
+
+    private final long id;
+    private final String label;
+    private final int classId;
+    private final KalmanBoxFilter filter;
+    private final long firstSeenMs;
+    private long lastSeenMs;
+    private int hits;
+    private boolean confirmed;
+    private Detection last;
+
+    Track(long id, Detection d, long ptsMs, int minHits) {
+        this.id = id;
+        this.label = d.label();
+        this.classId = d.classId();
+        this.filter = new KalmanBoxFilter(d.x1(), d.y1(), d.x2(), d.y2());
+        this.firstSeenMs = ptsMs;
+        this.lastSeenMs = ptsMs;
+        this.hits = 1;
+        this.confirmed = minHits <= 1;
+        this.last = d;
+    }
+
+    void predict(double dtSeconds) {
+        filter.predict(dtSeconds);
+    }
+
+    void hit(Detection d, long ptsMs, int minHits) {
+        filter.update(d.x1(), d.y1(), d.x2(), d.y2());
+        lastSeenMs = Math.max(lastSeenMs, ptsMs);
+        hits++;
+        last = d;
+        if (hits >= minHits) {
+            confirmed = true;
+        }
+    }
+
+    /** The track's id, unique per tracker (per camera), counting from 1. */
+    public long id() {
+        return id;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public int classId() {
+        return classId;
+    }
+
+    /** The filtered box {x1, y1, x2, y2} (predicted to the last update's time). */
+    public float[] box() {
+        return filter.box();
+    }
+
+    /** The last detection matched to this track. */
+    public Detection lastDetection() {
+        return last;
+    }
+
+    public long firstSeenMs() {
+        return firstSeenMs;
+    }
+
+    public long lastSeenMs() {
+        return lastSeenMs;
+    }
+
+    public int hits() {
+        return hits;
+    }
+
+    /** Seen at least {@code min_hits} times: a real object rather than a one-frame false positive. */
+    public boolean confirmed() {
+        return confirmed;
+    }
+
+    float iou(Detection d) {
+        float[] b = box();
+        return io.edgecascade.cascade.detect.Boxes.iou(b[0], b[1], b[2], b[3], d.x1(), d.y1(), d.x2(), d.y2());
+    }
+
+    @Override
+    public String toString() {
+        return "track " + id + " (" + label + ")";
+    }
+}
