@@ -1,6 +1,7 @@
 package io.edgecascade.cascade.events;
 
 import io.edgecascade.cascade.detect.Detection;
+import io.edgecascade.cascade.motion.GateHold;
 import io.edgecascade.cascade.motion.Zone;
 import io.edgecascade.cascade.source.VideoFrame;
 import io.edgecascade.cascade.tracking.Track;
@@ -21,10 +22,11 @@ import java.util.Set;
  * {@code max_age}, or the camera ended).
  *
  * <p>Called by the detector workers with each detected frame of the camera (positive or not, so tracks age)
- * and read by the camera's capture thread ({@link #active()}, {@link #boxes()}) to keep looking where tracked
- * objects are even when they stop moving. Thread-safe.
+ * and read by the camera's capture thread (as its {@link GateHold}) to keep looking while objects are tracked,
+ * even when they stop moving, and to take a second look at once at an object seen for the first time.
+ * Thread-safe.
  */
-public final class ObjectEvents {
+public final class ObjectEvents implements GateHold {
 
     /** Event state of one track. */
     private static final class State {
@@ -46,6 +48,7 @@ public final class ObjectEvents {
     private final Tracker tracker;
     private final Map<Long, State> states = new HashMap<>();
     private volatile boolean active;
+    private volatile boolean confirming;
     private volatile List<float[]> boxes = List.of();
     private FrameRef lastFrame;
     private long started;
@@ -153,11 +156,19 @@ public final class ObjectEvents {
         }
         boxes = List.copyOf(b);
         active = !b.isEmpty();
+        confirming = tracker.tracks().stream().anyMatch(t -> !t.confirmed());
     }
 
     /** True while any object is tracked: the gate keeps sending frames so a still object is not lost. */
-    public boolean active() {
+    @Override
+    public boolean holdOpen() {
         return active;
+    }
+
+    /** True while an object seen once waits for its confirming second look. */
+    @Override
+    public boolean hurry() {
+        return confirming;
     }
 
     /** The tracked objects' boxes {x1, y1, x2, y2} as of the last detected frame (regions to keep looking at). */

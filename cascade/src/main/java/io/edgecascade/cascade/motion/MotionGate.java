@@ -24,22 +24,19 @@ public final class MotionGate implements AutoCloseable {
 
     private final MotionSettings settings;
     private final MotionDetector detector;
-    private final java.util.function.BooleanSupplier holdOpen;
+    private final GateHold hold;
     private long framesSinceMotion = Long.MAX_VALUE;
     private long lastPassPtsMillis = Long.MIN_VALUE;
 
     public MotionGate(MotionSettings settings, MotionDetector detector) {
-        this(settings, detector, () -> false);
+        this(settings, detector, GateHold.NONE);
     }
 
-    /**
-     * @param holdOpen asked on every frame without motion: true keeps the gate open (objects are being tracked,
-     *                 and one that stops moving must not be lost)
-     */
-    public MotionGate(MotionSettings settings, MotionDetector detector, java.util.function.BooleanSupplier holdOpen) {
+    /** @param hold keeps the gate open without motion, or lets a frame through early (tracked objects) */
+    public MotionGate(MotionSettings settings, MotionDetector detector, GateHold hold) {
         this.settings = settings;
         this.detector = detector;
-        this.holdOpen = holdOpen;
+        this.hold = hold;
     }
 
     /** A gate with the standard background-difference detector. */
@@ -47,9 +44,9 @@ public final class MotionGate implements AutoCloseable {
         return new MotionGate(settings, new BackgroundDifferenceDetector(settings));
     }
 
-    /** A gate with the standard detector, held open while {@code holdOpen} says so. */
-    public static MotionGate create(MotionSettings settings, java.util.function.BooleanSupplier holdOpen) {
-        return new MotionGate(settings, new BackgroundDifferenceDetector(settings), holdOpen);
+    /** A gate with the standard detector, held as {@code hold} says. */
+    public static MotionGate create(MotionSettings settings, GateHold hold) {
+        return new MotionGate(settings, new BackgroundDifferenceDetector(settings), hold);
     }
 
     public Decision decide(Mat bgr, long ptsMillis) {
@@ -64,12 +61,12 @@ public final class MotionGate implements AutoCloseable {
         } else if (framesSinceMotion != Long.MAX_VALUE) {
             framesSinceMotion++;
         }
-        boolean open = framesSinceMotion <= settings.cooldownFrames() || holdOpen.getAsBoolean();
+        boolean open = framesSinceMotion <= settings.cooldownFrames() || hold.holdOpen();
         if (!open) {
             return new Decision(Verdict.STILL, motion);
         }
         if (settings.minIntervalMs() > 0 && lastPassPtsMillis != Long.MIN_VALUE
-                && ptsMillis - lastPassPtsMillis < settings.minIntervalMs()) {
+                && ptsMillis - lastPassPtsMillis < settings.minIntervalMs() && !hold.hurry()) {
             return new Decision(Verdict.THROTTLED, motion);
         }
         lastPassPtsMillis = ptsMillis;

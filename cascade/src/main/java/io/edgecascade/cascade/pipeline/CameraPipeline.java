@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.pipeline;
 
+import io.edgecascade.cascade.motion.GateHold;
 import io.edgecascade.cascade.motion.MotionGate;
 import io.edgecascade.cascade.source.FrameSource;
 import io.edgecascade.cascade.source.SourceException;
@@ -28,13 +29,13 @@ final class CameraPipeline implements Runnable {
     private final PipelineObserver observer;
     private final CascadeStats stats;
     private final Runnable onEnd;
-    private final java.util.function.BooleanSupplier holdGateOpen;
+    private final GateHold hold;
     private volatile boolean stopRequested;
 
     CameraPipeline(CameraSettings camera, SourceFactory sources, StageQueue<GatedFrame> detectorQueue,
             PipelineObserver observer, CascadeStats stats, Runnable onEnd,
-            java.util.function.BooleanSupplier holdGateOpen) {
-        this.holdGateOpen = holdGateOpen;
+            GateHold hold) {
+        this.hold = hold;
         this.camera = camera;
         this.sources = sources;
         this.detectorQueue = detectorQueue;
@@ -52,7 +53,7 @@ final class CameraPipeline implements Runnable {
     public void run() {
         String id = camera.id();
         FrameSource source = null;
-        try (MotionGate gate = MotionGate.create(camera.motion(), holdGateOpen)) {
+        try (MotionGate gate = MotionGate.create(camera.motion(), hold)) {
             source = sources.create(camera.source());
             source.open();
             LOG.info("camera {}: reading {} ({} fps{})", id, source.describe(),

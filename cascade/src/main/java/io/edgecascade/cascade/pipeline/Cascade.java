@@ -113,7 +113,7 @@ public final class Cascade implements AutoCloseable {
                 if (camerasLeft.decrementAndGet() == 0) {
                     detectorQueue.end();
                 }
-            }, tracking.get(c.id())::active);
+            }, tracking.get(c.id()));
             pipelines.add(p);
             threads.add(newThread("capture-" + c.id(), p));
         }

@@ -18,7 +18,7 @@ public final class Track {
     private boolean confirmed;
     private Detection last;
 
-    Track(long id, Detection d, long ptsMs, int minHits) {
+    Track(long id, Detection d, long ptsMs, TrackingSettings settings) {
         this.id = id;
         this.label = d.label();
         this.classId = d.classId();
@@ -26,7 +26,7 @@ public final class Track {
         this.firstSeenMs = ptsMs;
         this.lastSeenMs = ptsMs;
         this.hits = 1;
-        this.confirmed = minHits <= 1;
+        this.confirmed = settings.minHits() <= 1 || d.score() >= settings.confirmScore();
         this.last = d;
     }
 
@@ -34,12 +34,12 @@ public final class Track {
         filter.predict(dtSeconds);
     }
 
-    void hit(Detection d, long ptsMs, int minHits) {
+    void hit(Detection d, long ptsMs, TrackingSettings settings) {
         filter.update(d.x1(), d.y1(), d.x2(), d.y2());
         lastSeenMs = Math.max(lastSeenMs, ptsMs);
         hits++;
         last = d;
-        if (hits >= minHits) {
+        if (hits >= settings.minHits() || d.score() >= settings.confirmScore()) {
             confirmed = true;
         }
     }

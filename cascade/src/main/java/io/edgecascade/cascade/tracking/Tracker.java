@@ -10,7 +10,8 @@ import java.util.List;
  * A SORT-like multi-object tracker for one camera: every detected frame, each track's constant-velocity
  * Kalman filter predicts its box to the frame's time, detections are matched to tracks of the same class by
  * greedy best-IoU (at least {@code min_iou}), matched tracks are corrected, unmatched detections start new
- * tracks, and tracks not seen for {@code max_age} end.
+ * tracks, and tracks not seen for {@code max_age} end. A tentative track (not yet {@code min_hits}) ends at its
+ * first miss: a one-frame false positive must not linger.
  *
  * <p>Greedy matching on predicted boxes keeps the ids of objects that cross: at the crossing each track's
  * prediction lies on its own path, so its own detection overlaps it most. The detector runs a few times a second
@@ -81,7 +82,7 @@ public final class Tracker {
             }
             trackTaken[p.track()] = true;
             Track t = tracks.get(p.track());
-            t.hit(detections.get(p.detection()), ptsMs, settings.minHits());
+            t.hit(detections.get(p.detection()), ptsMs, settings);
             matched[p.detection()] = t;
         }
         matchByDistance(detections, matched, trackTaken, ptsMs);
@@ -89,14 +90,14 @@ public final class Tracker {
         List<Track> removed = new ArrayList<>();
         for (int i = tracks.size() - 1; i >= 0; i--) {
             Track t = tracks.get(i);
-            if (!trackTaken[i] && lastPtsMs - t.lastSeenMs() > settings.maxAgeMs()) {
+            if (!trackTaken[i] && (!t.confirmed() || lastPtsMs - t.lastSeenMs() > settings.maxAgeMs())) {
                 removed.add(0, t);
                 tracks.remove(i);
             }
         }
         for (int j = 0; j < detections.size(); j++) {
             if (matched[j] == null) {
-                Track t = new Track(nextId++, detections.get(j), ptsMs, settings.minHits());
+                Track t = new Track(nextId++, detections.get(j), ptsMs, settings);
                 tracks.add(t);
                 matched[j] = t;
             }
@@ -136,7 +137,7 @@ public final class Tracker {
             }
             trackTaken[p.track()] = true;
             Track t = tracks.get(p.track());
-            t.hit(detections.get(p.detection()), ptsMs, settings.minHits());
+            t.hit(detections.get(p.detection()), ptsMs, settings);
             matched[p.detection()] = t;
         }
     }

@@ -12,6 +12,7 @@ import io.edgecascade.cascade.TestAssets;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
+import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.events.EventLog;
 import io.edgecascade.cascade.motion.MotionSettings;
 import io.edgecascade.engines.EngineOptions;
@@ -33,31 +34,43 @@ class CascadeTest {
     private static final DetectorSettings PERSON = new DetectorSettings(0.4f, 0.45f, Set.of("person"));
     private static final CascadeOptions QUIET = new CascadeOptions(8, 64, Duration.ZERO);
 
-    /** Positive frames by sequence number, with their timestamps. */
-    private record Run(RunSummary summary, TreeMap<Long, Long> positivePts) {
+    /**
+     * Positive frames by sequence number, with their timestamps, and the frames {@code cloud.forward: events}
+     * chose for the uplink.
+     */
+    record Run(RunSummary summary, TreeMap<Long, Long> positivePts, List<Long> forwarded) {
     }
 
-    private static ObjectDetector detector() throws Exception {
+    static ObjectDetector detector() throws Exception {
         return ModelTypes.detector("yolox", OnnxRuntimeCpuEngine.open(new EngineOptions(TestAssets.model(), 2)),
                 Labels.read(TestAssets.labels()));
     }
 
     private static Run run(MotionSettings motion, Path events) throws Exception {
-        CameraSettings cam = new CameraSettings("lobby", TestAssets.personVideo().toString(), false, motion, PERSON);
+        return run(new CameraSettings("lobby", TestAssets.personVideo().toString(), false, motion, PERSON), events);
+    }
+
+    static Run run(CameraSettings cam, Path events) throws Exception {
         TreeMap<Long, Long> positives = new TreeMap<>();
-        FrameSink collect = p -> positives.put(p.frame().sequence(), p.frame().ptsMillis());
+        FrameSink collect = p -> {
+            if (p.positive()) {
+                positives.put(p.frame().sequence(), p.frame().ptsMillis());
+            }
+        };
+        List<Long> forwarded = new ArrayList<>();
+        FrameSink uplink = new EventForwarding(p -> forwarded.add(p.frame().sequence()), EventForwarding.Mode.EVENTS);
         try (Cascade cascade = new Cascade(List.of(cam), SourceFactory.ffmpeg(), List.of(detector()),
-                List.of(collect, EventLog.open(events)), QUIET, List.of())) {
+                List.of(collect, EventLog.open(events), uplink), QUIET, List.of())) {
             cascade.start();
             cascade.awaitCompletion();
             assertNull(cascade.failure());
             assertTrue(cascade.failedCameras().isEmpty(), () -> cascade.summary().errors().toString());
-            return new Run(cascade.summary(), positives);
+            return new Run(cascade.summary(), positives, forwarded);
         }
     }
 
     /** Walk-throughs: runs of consecutive positive frames lasting more than 1 s; [first pts, last pts]. */
-    private static List<long[]> walkThroughs(TreeMap<Long, Long> positives) {
+    static List<long[]> walkThroughs(TreeMap<Long, Long> positives) {
         List<long[]> runs = new ArrayList<>();
         Long start = null;
         Long prev = null;
@@ -76,12 +89,40 @@ class CascadeTest {
         return runs;
     }
 
+    private static Run truth;
+
+    /**
+     * The ground truth, computed once per test JVM: the cascade with the gate off (the detector on every frame).
+     * Walk-throughs are its runs of positive frames longer than 1 s.
+     */
+    static synchronized Run groundTruth() throws Exception {
+        if (truth == null) {
+            Path events = Files.createTempFile("truth-", ".jsonl");
+            try {
+                truth = run(MotionSettings.DEFAULTS.withEnabled(false), events);
+            } finally {
+                Files.deleteIfExists(events);
+            }
+        }
+        return truth;
+    }
+
+    /** Event lines of a run, parsed. */
+    static List<JsonNode> eventLines(Path file) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            out.add(new ObjectMapper().readTree(line));
+        }
+        return out;
+    }
+
     @Test
-    void theGateCatchesEveryWalkThroughWhileRunningTheDetectorOnFewFrames(@TempDir Path dir) throws Exception {
-        Run truth = run(MotionSettings.DEFAULTS.withEnabled(false), dir.resolve("truth.jsonl"));
+    void eachWalkThroughIsOneEventStartedWithinASecondWithTheDetectorOnFewFramesAndAFewFramesUplinked(
+            @TempDir Path dir) throws Exception {
+        Run truthRun = groundTruth();
         Run gated = run(MotionSettings.DEFAULTS, dir.resolve("gated.jsonl"));
 
-        var all = truth.summary().cameras().get("lobby");
+        var all = truthRun.summary().cameras().get("lobby");
         var g = gated.summary().cameras().get("lobby");
         assertEquals(1394, all.decoded());
         assertEquals(1394, all.detected(), "with the gate off every frame is detected");
@@ -89,41 +130,58 @@ class CascadeTest {
         assertEquals(0, g.dropped(), "a file read at full speed never drops");
         assertEquals(0, g.decodeErrors());
 
-        List<long[]> runs = walkThroughs(truth.positivePts());
-        assertTrue(runs.size() >= 4, "the video has several walk-throughs, found " + runs.size());
+        List<long[]> runs = walkThroughs(truthRun.positivePts());
+        assertEquals(6, runs.size(), "the video has 6 walk-throughs");
+        List<JsonNode> lines = eventLines(dir.resolve("gated.jsonl"));
+        List<JsonNode> starts = lines.stream().filter(l -> l.get("type").asText().equals("start")).toList();
+        List<JsonNode> ends = lines.stream().filter(l -> l.get("type").asText().equals("end")).toList();
         List<String> report = new ArrayList<>();
         for (long[] r : runs) {
-            Long hit = gated.positivePts().values().stream().filter(p -> p >= r[0] && p <= r[0] + 1000).findFirst()
+            JsonNode hit = starts.stream().filter(l -> Math.abs(l.get("pts_ms").asLong() - r[0]) <= 1000).findFirst()
                     .orElse(null);
-            report.add(String.format("walk-through %.1f-%.1f s: first gated event %s", r[0] / 1000.0, r[1] / 1000.0,
-                    hit == null ? "MISSING" : String.format("+%d ms", hit - r[0])));
-            assertNotNull(hit, "no positive event within 1 s of the walk-through starting at " + r[0] + " ms");
+            report.add(String.format("walk-through %.1f-%.1f s: event started %s, first positive frame %s",
+                    r[0] / 1000.0, r[1] / 1000.0,
+                    hit == null ? "MISSING" : String.format("%+d ms", hit.get("pts_ms").asLong() - r[0]),
+                    gated.positivePts().values().stream().filter(p -> p >= r[0] - 1000).findFirst()
+                            .map(p -> String.format("%+d ms", p - r[0])).orElse("none")));
+            assertNotNull(hit, "no event started within 1 s of the walk-through starting at " + r[0] + " ms: "
+                    + report);
         }
         double ratio = (double) g.detected() / g.decoded();
+        double uplink = (double) gated.forwarded().size() / g.decoded();
         System.out.printf("ground truth: %d walk-throughs, %d positive frames of %d%n", runs.size(),
                 all.positive(), all.decoded());
         report.forEach(System.out::println);
-        System.out.printf("gated: detector ran on %d of %d frames (%.1f%%), %d positive frames%n", g.detected(),
-                g.decoded(), 100 * ratio, g.positive());
-        assertTrue(ratio <= 0.30, "the gate ran the detector on " + 100 * ratio + "% of frames");
-        assertTrue(truth.positivePts().keySet().containsAll(gated.positivePts().keySet()),
+        System.out.printf("gated: detector ran on %d of %d frames (%.1f%%), %d positive frames, %d events, %d frames"
+                + " uplinked (%.1f%%)%n", g.detected(), g.decoded(), 100 * ratio, g.positive(), starts.size(),
+                gated.forwarded().size(), 100 * uplink);
+        lines.forEach(l -> System.out.println("  " + l));
+        assertTrue(starts.size() >= runs.size() && starts.size() <= 8, starts.size() + " events for 6 people");
+        assertEquals(starts.size(), gated.summary().events().get("lobby").longValue());
+        assertEquals(starts.size(), ends.size(), "every event ends (at the latest when the video ends)");
+        assertTrue(ratio <= 0.20, "the detector ran on " + 100 * ratio + "% of frames");
+        assertTrue(uplink <= 0.02, "uplink " + 100 * uplink + "% of frames");
+        assertTrue(gated.forwarded().size() >= starts.size(), "each event's best frame goes up at its start");
+        assertTrue(truthRun.positivePts().keySet().containsAll(gated.positivePts().keySet()),
                 "the detector is deterministic: every gated positive is a ground-truth positive");
 
-        List<String> lines = Files.readAllLines(dir.resolve("gated.jsonl"));
-        assertEquals(g.positive(), lines.size(), "one event line per positive frame");
-        JsonNode first = new ObjectMapper().readTree(lines.get(0));
+        JsonNode first = starts.get(0);
         assertEquals("lobby", first.get("camera").asText());
-        assertEquals(gated.positivePts().firstKey().longValue(), first.get("frame").asLong());
-        assertEquals(gated.positivePts().firstEntry().getValue().longValue(), first.get("pts_ms").asLong());
+        assertTrue(gated.positivePts().containsKey(first.get("frame").asLong()), "a start describes a positive frame");
+        assertEquals(gated.positivePts().get(first.get("frame").asLong()).longValue(), first.get("pts_ms").asLong());
         assertTrue(first.get("time").asText().matches("\\d{4}-\\d\\d-\\d\\dT.*Z"), first.toString());
-        assertTrue(first.get("motion").asDouble() >= MotionSettings.DEFAULTS.minArea(), first.toString());
-        JsonNode d = first.get("detections").get(0);
-        assertEquals("person", d.get("label").asText());
-        assertEquals(0, d.get("class_id").asInt());
-        assertTrue(d.get("score").asDouble() >= 0.4);
-        assertEquals(4, d.get("box").size());
-        assertTrue(new ObjectMapper().readTree(Files.readAllLines(dir.resolve("truth.jsonl")).get(0)).get("motion")
-                .isNull(), "no motion figure when the gate is off");
+        assertEquals("person", first.get("label").asText());
+        assertTrue(first.get("score").asDouble() >= 0.4);
+        assertEquals(4, first.get("box").size());
+        assertTrue(first.get("zones").isArray());
+        for (JsonNode end : ends) {
+            String id = end.get("event_id").asText();
+            JsonNode start = starts.stream().filter(l -> l.get("event_id").asText().equals(id)).findFirst().orElseThrow();
+            assertEquals(start.get("track_id").asLong(), end.get("track_id").asLong());
+            assertTrue(end.get("score").asDouble() >= start.get("score").asDouble(), "the best score only rises");
+            assertTrue(end.get("pts_ms").asLong() >= start.get("pts_ms").asLong());
+            assertTrue(end.get("duration_s").asDouble() > 0, end.toString());
+        }
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class TrackerTest {
 
-    private static final TrackingSettings SETTINGS = new TrackingSettings(2, 2000, 0.1, 5000);
+    private static final TrackingSettings SETTINGS = new TrackingSettings(2, 1.0, 2000, 0.1, 5000);
 
     private static Detection person(float cx, float cy) {
         return box("person", 0, cx, cy, 40, 100);
@@ -78,10 +78,23 @@ class TrackerTest {
 
     @Test
     void confirmationNeedsMinHits() {
-        Tracker tracker = new Tracker(new TrackingSettings(3, 2000, 0.1, 5000));
+        Tracker tracker = new Tracker(new TrackingSettings(3, 1.0, 2000, 0.1, 5000));
         assertFalse(tracker.update(0, List.of(person(100, 300))).matched().get(0).confirmed());
         assertFalse(tracker.update(500, List.of(person(102, 300))).matched().get(0).confirmed());
         assertTrue(tracker.update(1000, List.of(person(104, 300))).matched().get(0).confirmed());
+    }
+
+    @Test
+    void aConfidentDetectionConfirmsAtOnceAndAnUnconfirmedTrackEndsAtItsFirstMiss() {
+        Tracker tracker = new Tracker(new TrackingSettings(2, 0.7, 2000, 0.1, 5000));
+        Detection sure = new Detection("person", 0, 0.9f, 80, 250, 120, 350);
+        assertTrue(tracker.update(0, List.of(sure)).matched().get(0).confirmed());
+        Track unsure = tracker.update(500, List.of(sure, new Detection("person", 0, 0.5f, 400, 250, 440, 350)))
+                .matched().get(1);
+        assertFalse(unsure.confirmed());
+        Tracker.Update u = tracker.update(1000, List.of(sure));
+        assertEquals(List.of(unsure), u.removed(), "a tentative track does not outlive one miss");
+        assertEquals(1, tracker.tracks().size());
     }
 
     @Test

@@ -1,0 +1,25 @@
+package io.edgecascade.cascade.motion;
+
+/**
+ * What the rest of the cascade asks of a camera's gate besides motion: asked on the capture thread every frame,
+ * so implementations answer from a volatile field.
+ */
+public interface GateHold {
+
+    /** Never holds the gate. */
+    GateHold NONE = new GateHold() {
+    };
+
+    /** True keeps the gate open without motion (objects are tracked; one that stops moving must not be lost). */
+    default boolean holdOpen() {
+        return false;
+    }
+
+    /**
+     * True lets the next frame through without waiting for {@code min_interval_ms} (an object was just seen once
+     * and a second look confirms it, so its event starts without delay).
+     */
+    default boolean hurry() {
+        return false;
+    }
+}
