@@ -8,7 +8,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * most one frame per {@code min_interval_ms} of stream time. With the gate disabled every frame passes.
  *
  * <p>Stream time (not wall time) paces {@code min_interval_ms}, so a file read faster than real time gets
- * the same decisions as the live camera would. Not thread-safe: one per camera.
+ * the same decisions as the live camera would. A {@link GateHold} (the camera's tracked objects) can hold the gate
+ * open without motion (then it passes a frame every {@value #HELD_INTERVAL_FACTOR} intervals) or let the next frame
+ * through early. Not thread-safe: one per camera.
  */
 public final class MotionGate implements AutoCloseable {
 
@@ -21,6 +23,9 @@ public final class MotionGate implements AutoCloseable {
 
     /** PASS: to the detector; THROTTLED: motion, but too soon after the last pass; STILL: no motion. */
     public enum Verdict { PASS, THROTTLED, STILL }
+
+    /** Without motion, a gate held open by tracked objects passes a frame every this many min_interval_ms. */
+    static final int HELD_INTERVAL_FACTOR = 2;
 
     private final MotionSettings settings;
     private final MotionDetector detector;
@@ -61,12 +66,15 @@ public final class MotionGate implements AutoCloseable {
         } else if (framesSinceMotion != Long.MAX_VALUE) {
             framesSinceMotion++;
         }
-        boolean open = framesSinceMotion <= settings.cooldownFrames() || hold.holdOpen();
-        if (!open) {
+        boolean open = framesSinceMotion <= settings.cooldownFrames();
+        if (!open && !hold.holdOpen()) {
             return new Decision(Verdict.STILL, motion);
         }
-        if (settings.minIntervalMs() > 0 && lastPassPtsMillis != Long.MIN_VALUE
-                && ptsMillis - lastPassPtsMillis < settings.minIntervalMs() && !hold.hurry()) {
+        // Held open for a tracked object that stopped moving: a look every other interval is enough to see it
+        // is still there, and keeps a person standing at a desk from costing the detector as much as one walking.
+        long interval = open ? settings.minIntervalMs() : HELD_INTERVAL_FACTOR * settings.minIntervalMs();
+        if (interval > 0 && lastPassPtsMillis != Long.MIN_VALUE && ptsMillis - lastPassPtsMillis < interval
+                && !hold.hurry()) {
             return new Decision(Verdict.THROTTLED, motion);
         }
         lastPassPtsMillis = ptsMillis;

@@ -17,7 +17,7 @@ package io.edgecascade.cascade.motion;
 public record MotionSettings(boolean enabled, int threshold, double minArea, int cooldownFrames, long minIntervalMs,
         int frameHeight, double backgroundAlpha, double recalibrateArea, java.util.List<Polygon> mask) {
 
-    public static final MotionSettings DEFAULTS = new MotionSettings(true, 25, 0.002, 5, 500, 180, 0.3, 0.6);
+    public static final MotionSettings DEFAULTS = new MotionSettings(true, 25, 0.0005, 5, 500, 180, 0.3, 0.6);
 
     /** Settings without a motion mask. */
     public MotionSettings(boolean enabled, int threshold, double minArea, int cooldownFrames, long minIntervalMs,
