@@ -6,6 +6,7 @@ import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
 import io.edgecascade.cascade.cloud.CloudServer;
+import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.events.EventLog;
 import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.forward.ForwardListener;
@@ -68,7 +69,7 @@ public final class Wiring {
             List<PipelineObserver> observers) {
         EventLog events;
         try {
-            events = EventLog.open(config.events());
+            events = EventLog.open(config.events(), config.frameLines());
         } catch (IOException e) {
             throw new UserError(e.getMessage(), UserError.FAILED, e);
         }
@@ -126,18 +127,30 @@ public final class Wiring {
         };
     }
 
-    /** A running forwarder and its counters; {@link #summary} is complete once the cascade has closed it. */
-    public record Forwarding(Forwarder forwarder, ForwardStats stats) {
+    /**
+     * A running forwarder, its counters, and the sink that picks the frames it sends ({@code cloud.forward}); give
+     * {@link #uplink()} to the cascade. {@link #addTo} is complete once the cascade has closed it.
+     */
+    public record Forwarding(Forwarder forwarder, ForwardStats stats, EventForwarding uplink) {
         public RunSummary.Forwarding summary(List<String> cameraIds) {
             return new RunSummary.Forwarding(stats.snapshot(cameraIds), forwarder.remainingBytes(),
                     forwarder.remaining(), forwarder.timingMillis());
+        }
+
+        /** The summary with the forwarder's outcome and the frames chosen for the uplink per camera. */
+        public RunSummary addTo(RunSummary s, List<String> cameraIds) {
+            java.util.Map<String, Long> frames = new java.util.LinkedHashMap<>();
+            for (String id : cameraIds) {
+                frames.put(id, uplink.framesForwarded().getOrDefault(id, 0L));
+            }
+            return s.withForwarding(summary(cameraIds)).withFramesForwarded(frames);
         }
     }
 
     /**
      * Starts the forwarder the {@code cloud:} section asks for (and with {@code url: embedded} the reference
-     * cloud server it sends to), or returns null when there is no {@code cloud:}. Give the forwarder to
-     * {@link #cascade} as an extra sink: the cascade closes it, which drains the spool.
+     * cloud server it sends to), or returns null when there is no {@code cloud:}. Give its {@code uplink()} to
+     * {@link #cascade} as an extra sink: the cascade closes it, which closes the forwarder and drains the spool.
      */
     public static Forwarding forwarding(AppConfig config, List<ForwardListener> listeners,
             List<PipelineObserver> observers) {
@@ -162,7 +175,7 @@ public final class Wiring {
         try {
             Forwarder f = Forwarder.start(cloud, config.spool(), ForwardListener.of(all),
                     PipelineObserver.of(observers), embedded);
-            return new Forwarding(f, stats);
+            return new Forwarding(f, stats, new EventForwarding(f, config.forward()));
         } catch (IOException e) {
             if (embedded != null) {
                 embedded.close();

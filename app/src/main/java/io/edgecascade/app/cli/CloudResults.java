@@ -41,7 +41,7 @@ final class CloudResults {
         out.println();
         long forwarded = forwarding == null ? 0
                 : forwarding.cameras().values().stream().mapToLong(RunSummary.ForwardCounts::forwarded).sum();
-        out.println(String.format(Locale.ROOT, "cloud (embedded KServe v2 server, model yolox): %d positives"
+        out.println(String.format(Locale.ROOT, "cloud (embedded KServe v2 server, model yolox): %d frames"
                 + " forwarded and answered, %d left in the spool; the cloud model found %d objects%s", forwarded,
                 forwarding == null ? 0 : forwarding.spoolFrames(), objects, perLabel.isEmpty() ? "" : " " + perLabel));
         if (example != null) {

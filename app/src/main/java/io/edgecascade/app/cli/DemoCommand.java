@@ -128,7 +128,7 @@ final class DemoCommand implements Callable<Integer> {
         Cascade cascade;
         try {
             cascade = Wiring.cascade(config, EngineRegistry.standard(),
-                    forwarding == null ? List.of() : List.of(forwarding.forwarder()), List.of());
+                    forwarding == null ? List.of() : List.of(forwarding.uplink()), List.of());
         } catch (RuntimeException e) {
             RunCommand.closeQuietly(forwarding);
             throw e;
@@ -138,7 +138,7 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
         RunSummary summary = CascadeRun.run(cascade);
         if (forwarding != null) {
-            summary = summary.withForwarding(forwarding.summary(List.of(camera.id())));
+            summary = forwarding.addTo(summary, List.of(camera.id()));
         }
         if (cascade.failure() != null) {
             throw new UserError(cascade.failure().getMessage(), UserError.FAILED, cascade.failure());
@@ -147,24 +147,26 @@ final class DemoCommand implements Callable<Integer> {
             throw new UserError("the sample video could not be read: " + summary.errors().get("demo"));
         }
         var counts = summary.cameras().get("demo");
-        Sightings sightings;
+        EventReport report;
         try {
-            sightings = Sightings.read(eventFile, 2_000);
+            report = EventReport.read(eventFile);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
         out.println();
-        out.println("people seen (a sighting = positive frames less than 2 s apart):");
-        for (Sightings.Sighting s : sightings.list()) {
-            out.println("  " + s.describe());
+        out.println("people seen (one event per tracked person: first - last sighting, duration, best score, zones):");
+        for (EventReport.Event e : report.events()) {
+            out.println("  " + e.describe());
         }
         out.println();
         out.println(String.format(Locale.ROOT,
                 "%d frames decoded in %.2f s (%.0f frames/s) on %s; the motion gate sent %d frames (%.1f%%) to the"
-                        + " detector; %d were positive; %d sightings.",
+                        + " detector; %d were positive; %d events%s.",
                 counts.decoded(), summary.wallSeconds(), counts.decoded() / Math.max(1e-9, summary.wallSeconds()),
                 summary.engine(), counts.detected(), 100.0 * counts.detected() / Math.max(1, counts.decoded()),
-                counts.positive(), sightings.list().size()));
+                counts.positive(), report.events().size(), summary.framesForwarded() == null ? ""
+                        : "; " + summary.framesForwarded().getOrDefault("demo", 0L)
+                                + " frames (the events' best) sent to the cloud"));
         if (results != null) {
             CloudResults.print(results, summary.forwarding(), Labels.read(dir.resolve(ModelCatalog.LABELS)), out);
         }

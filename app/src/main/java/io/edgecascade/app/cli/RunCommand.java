@@ -41,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
                     List.of(Wiring.metricsListener(metrics.forwardMetrics())), metrics.observers());
             try {
                 cascade = Wiring.cascade(cfg, EngineRegistry.standard(),
-                        forwarding == null ? List.of() : List.of(forwarding.forwarder()), metrics.observers());
+                        forwarding == null ? List.of() : List.of(forwarding.uplink()), metrics.observers());
             } catch (RuntimeException e) {
                 closeQuietly(forwarding);
                 throw e;
@@ -49,7 +49,7 @@ final class RunCommand implements Callable<Integer> {
             metrics.attach(cascade);
             result = CascadeRun.run(cascade);
             if (forwarding != null) {
-                result = result.withForwarding(forwarding.summary(cascade.stats().cameraIds()));
+                result = forwarding.addTo(result, cascade.stats().cameraIds());
             }
         }
         report(result, summary);
@@ -90,6 +90,8 @@ final class RunCommand implements Callable<Integer> {
                         + " %d decode errors", id, c.decoded(), c.detected(),
                 c.decoded() == 0 ? 0.0 : 100.0 * c.detected() / c.decoded(), c.positive(), c.dropped(),
                 c.decodeErrors())));
+        result.events().forEach((id, n) -> LOG.info("camera {}: {} events{}", id, n, result.framesForwarded() == null
+                ? "" : ", " + result.framesForwarded().getOrDefault(id, 0L) + " frames chosen for the cloud"));
         if (result.forwarding() != null) {
             result.forwarding().cameras().forEach((id, f) -> LOG.info(String.format(java.util.Locale.ROOT,
                     "camera %s forwarding: %d acknowledged by the cloud, %d waited in the spool, %d evicted,"

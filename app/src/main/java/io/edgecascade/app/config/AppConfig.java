@@ -1,5 +1,6 @@
 package io.edgecascade.app.config;
 
+import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.metrics.MetricsSettings;
 import io.edgecascade.cascade.pipeline.CameraSettings;
@@ -22,10 +23,12 @@ import java.util.Objects;
  * @param metrics  where the Prometheus endpoint listens ({@code metrics.listen}), or disabled
  * @param cloud    where positives are forwarded ({@code url} may be {@value #EMBEDDED}), or null for nowhere
  * @param spool    the store-and-forward spool (used when {@code cloud} is set)
+ * @param forward  which frames go to the cloud ({@code cloud.forward}): the events' best frames or every positive
+ * @param frameLines {@code events.frames}: the events file also gets a line per positive frame
  */
 public record AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
         List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics, CloudSettings cloud,
-        SpoolDirectory.Settings spool) {
+        SpoolDirectory.Settings spool, EventForwarding.Mode forward, boolean frameLines) {
 
     /** {@code cloud.url} value that runs the reference cloud server inside the agent. */
     public static final String EMBEDDED = "embedded";
@@ -34,6 +37,15 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
         cameras = List.copyOf(cameras);
         Objects.requireNonNull(engineSettings, "engineSettings");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(forward, "forward");
+    }
+
+    /** A config forwarding the events' best frames (when it forwards at all). */
+    public AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
+            List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics, CloudSettings cloud,
+            SpoolDirectory.Settings spool) {
+        this(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool,
+                EventForwarding.Mode.EVENTS, false);
     }
 
     /** A config built in code (the demo): default engine options, no metrics endpoint, no forwarding. */
@@ -52,7 +64,7 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
     /** This config forwarding to {@code cloud} through {@code spool}. */
     public AppConfig withCloud(CloudSettings newCloud, SpoolDirectory.Settings newSpool) {
         return new AppConfig(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, newCloud,
-                newSpool);
+                newSpool, forward, frameLines);
     }
 
     /**

@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
+import io.edgecascade.cascade.detect.RegionMode;
+import io.edgecascade.cascade.events.EventForwarding;
+import io.edgecascade.cascade.motion.Polygon;
+import io.edgecascade.cascade.motion.Zone;
+import io.edgecascade.cascade.tracking.TrackingSettings;
 import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.spool.SpoolDirectory;
 import io.edgecascade.cascade.metrics.MetricsSettings;
@@ -104,6 +109,9 @@ public final class ConfigLoader {
 
         Section events = root.section("events");
         String eventsPath = events.string("path", "events.jsonl");
+        boolean frameLines = events.bool("frames", false);
+        long updateIntervalMs = Math.round(1000 * events.number("update_interval_s",
+                TrackingSettings.DEFAULTS.updateIntervalMs() / 1000.0, 0, 86_400, false));
         events.finish();
 
         Section pipeline = root.section("pipeline");
@@ -124,8 +132,13 @@ public final class ConfigLoader {
         defaultMotion.finish();
         Section defaultDetector = defaults.section("detector");
         DetectorValues detectorBase = readDetector(defaultDetector,
-                new DetectorValues(0.4, 0.45, List.of("person")), labels);
+                new DetectorValues(0.4, 0.45, List.of("person"), RegionMode.AUTO), labels);
         defaultDetector.finish();
+        Section defaultTracking = defaults.section("tracking");
+        TrackingSettings trackingBase = readTracking(defaultTracking, new TrackingSettings(
+                TrackingSettings.DEFAULTS.minHits(), TrackingSettings.DEFAULTS.confirmScore(),
+                TrackingSettings.DEFAULTS.maxAgeMs(), TrackingSettings.DEFAULTS.minIou(), updateIntervalMs));
+        defaultTracking.finish();
         defaults.finish();
 
         List<CameraSettings> cameras = new ArrayList<>();
@@ -150,15 +163,20 @@ public final class ConfigLoader {
             Section d = c.section("detector");
             DetectorValues detector = readDetector(d, detectorBase, labels);
             d.finish();
+            Section t = c.section("tracking");
+            TrackingSettings tracking = readTracking(t, trackingBase);
+            t.finish();
+            List<Zone> zones = Polygons.zones(c, "zones");
             c.finish();
             if (source != null) {
                 checkSource(c, source);
             }
             if (problems.isEmpty()) {
-                cameras.add(new CameraSettings(id, source, realtime, motion, detector.settings()));
+                cameras.add(new CameraSettings(id, source, realtime, motion, detector.settings(), tracking, zones));
             }
         }
-        CloudSettings cloud = root.has("cloud") ? readCloud(root.section("cloud")) : null;
+        EventForwarding.Mode[] forward = {EventForwarding.Mode.EVENTS};
+        CloudSettings cloud = root.has("cloud") ? readCloud(root.section("cloud"), forward) : null;
         Section spoolSection = root.section("spool");
         SpoolDirectory.Settings spool = readSpool(spoolSection);
         spoolSection.finish();
@@ -167,7 +185,8 @@ public final class ConfigLoader {
             return null;
         }
         return new AppConfig(new AppConfig.ModelConfig(Path.of(modelPath), type, Path.of(labelsPath)), engine,
-                threads, Path.of(eventsPath), options, cameras, engineSettings, metrics, cloud, spool);
+                threads, Path.of(eventsPath), options, cameras, engineSettings, metrics, cloud, spool, forward[0],
+                frameLines);
     }
 
     /** Default bound of the spool folder: 1 GiB. */
@@ -181,8 +200,9 @@ public final class ConfigLoader {
                 SpoolDirectory.Fsync.valueOf(fsync.toUpperCase(java.util.Locale.ROOT)));
     }
 
-    private static CloudSettings readCloud(Section c) {
+    private static CloudSettings readCloud(Section c, EventForwarding.Mode[] forward) {
         CloudSettings d = CloudSettings.defaults("embedded", "yolox");
+        forward[0] = EventForwarding.Mode.parse(c.choice("forward", "events", EventForwarding.Mode.NAMES));
         String url = c.requiredString("url", "set it to the model server's host:port (grpc://, grpcs:// for TLS),"
                 + " or to 'embedded' to run the reference server inside the agent");
         if (url != null && !AppConfig.EMBEDDED.equals(url)) {
@@ -256,13 +276,23 @@ public final class ConfigLoader {
         int height = (int) s.integer("frame_height", base.frameHeight(), 16, 2160);
         double alpha = s.number("background_alpha", base.backgroundAlpha(), 0, 1, true);
         double recalibrate = s.number("recalibrate_area", base.recalibrateArea(), 0, 1, true);
-        return new MotionSettings(enabled, threshold, minArea, cooldown, minInterval, height, alpha, recalibrate);
+        List<Polygon> mask = Polygons.mask(s, "mask", base.mask());
+        return new MotionSettings(enabled, threshold, minArea, cooldown, minInterval, height, alpha, recalibrate,
+                mask);
+    }
+
+    private static TrackingSettings readTracking(Section s, TrackingSettings base) {
+        int minHits = (int) s.integer("min_hits", base.minHits(), 1, 100);
+        double confirm = s.number("confirm_score", base.confirmScore(), 0, 1, false);
+        long maxAge = Math.round(1000 * s.number("max_age_s", base.maxAgeMs() / 1000.0, 0, 3600, false));
+        double minIou = s.number("min_iou", base.minIou(), 0, 1, true);
+        return new TrackingSettings(minHits, confirm, maxAge, minIou, base.updateIntervalMs());
     }
 
     /** Detector values before they become settings, so defaults can carry classes unchecked by labels. */
-    private record DetectorValues(double confidence, double nmsIou, List<String> classes) {
+    private record DetectorValues(double confidence, double nmsIou, List<String> classes, RegionMode regions) {
         DetectorSettings settings() {
-            return new DetectorSettings((float) confidence, (float) nmsIou, new LinkedHashSet<>(classes));
+            return new DetectorSettings((float) confidence, (float) nmsIou, new LinkedHashSet<>(classes), regions);
         }
     }
 
@@ -284,7 +314,9 @@ public final class ConfigLoader {
                 }
             }
         }
-        return new DetectorValues(confidence, nms, classes);
+        String regions = s.choice("regions", base.regions().name().toLowerCase(java.util.Locale.ROOT),
+                RegionMode.NAMES);
+        return new DetectorValues(confidence, nms, classes, regions == null ? base.regions() : RegionMode.parse(regions));
     }
 
     private static void checkFile(Section s, String key, String path, String fix) {

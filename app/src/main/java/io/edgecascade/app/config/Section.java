@@ -97,6 +97,13 @@ final class Section {
         return out;
     }
 
+    /** The raw value of a key (lists of lists, mappings of lists), marking the key as known; null when absent. */
+    JsonNode raw(String name) {
+        known.add(name);
+        JsonNode v = node.get(name);
+        return v == null || v.isNull() ? null : v;
+    }
+
     String string(String name, String def) {
         known.add(name);
         JsonNode v = node.get(name);
