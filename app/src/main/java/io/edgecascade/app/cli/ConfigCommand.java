@@ -3,7 +3,17 @@ package io.edgecascade.app.cli;
 import io.edgecascade.app.config.ConfigException;
 import io.edgecascade.app.config.ConfigLoader;
 import io.edgecascade.engines.EngineRegistry;
+import io.edgecascade.app.config.AppConfig;
+import io.edgecascade.cascade.motion.Zone;
+import io.edgecascade.cascade.pipeline.CameraSettings;
+import io.edgecascade.cascade.source.FfmpegFrameSource;
+import io.edgecascade.cascade.source.FrameSource;
+import io.edgecascade.cascade.source.SourceException;
+import io.edgecascade.cascade.source.SourceUri;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,16 +49,89 @@ final class ConfigCommand implements Runnable {
 
         @Override
         public Integer call() {
+            AppConfig config;
             try {
-                loader().load(file);
-                spec.commandLine().getOut().println("ok");
-                return 0;
+                config = loader().load(file);
             } catch (ConfigException e) {
                 for (String p : e.problems()) {
                     spec.commandLine().getErr().println(file + ": " + p);
                 }
                 return UserError.USAGE;
             }
+            List<String> problems = new ArrayList<>();
+            for (CameraSettings c : config.cameras()) {
+                problems.addAll(polygonProblems(c));
+            }
+            if (!problems.isEmpty()) {
+                problems.forEach(p -> spec.commandLine().getErr().println(file + ": " + p));
+                return UserError.USAGE;
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            for (CameraSettings c : config.cameras()) {
+                describe(c, out);
+            }
+            out.println("ok");
+            return 0;
+        }
+
+        /** One line per camera with masks or zones: what they are, so a user sees how the config was read. */
+        private static void describe(CameraSettings c, PrintWriter out) {
+            List<String> parts = new ArrayList<>();
+            for (int i = 0; i < c.motion().mask().size(); i++) {
+                parts.add("motion mask " + (i + 1) + ": " + c.motion().mask().get(i).describe());
+            }
+            for (Zone z : c.zones()) {
+                parts.add("zone " + z.name() + ": " + z.polygon().describe());
+            }
+            if (!parts.isEmpty()) {
+                out.println("camera " + c.id() + ": " + String.join("; ", parts));
+            }
+        }
+
+        /**
+         * Pixel polygons of a file camera checked against the video's frame size (read from its first frame);
+         * a live camera's are checked when it delivers its first frame.
+         */
+        private static List<String> polygonProblems(CameraSettings c) {
+            boolean pixels = c.motion().mask().stream().anyMatch(p -> !p.fractions())
+                    || c.zones().stream().anyMatch(z -> !z.polygon().fractions());
+            if (!pixels) {
+                return List.of();
+            }
+            int width;
+            int height;
+            try {
+                SourceUri uri = SourceUri.parse(c.source());
+                if (uri.live()) {
+                    return List.of();
+                }
+                try (FrameSource source = new FfmpegFrameSource(uri)) {
+                    source.open();
+                    FrameSource.Frame f = source.grab();
+                    if (f == null) {
+                        return List.of("cameras[" + c.id() + "].source: the video has no frame to check the polygons"
+                                + " against");
+                    }
+                    width = f.image().cols();
+                    height = f.image().rows();
+                }
+            } catch (SourceException e) {
+                return List.of("cameras[" + c.id() + "].source: " + e.getMessage());
+            }
+            List<String> problems = new ArrayList<>();
+            for (int i = 0; i < c.motion().mask().size(); i++) {
+                String p = c.motion().mask().get(i).problemFor(width, height);
+                if (p != null) {
+                    problems.add("cameras[" + c.id() + "].motion.mask[" + i + "]: " + p);
+                }
+            }
+            for (Zone z : c.zones()) {
+                String p = z.polygon().problemFor(width, height);
+                if (p != null) {
+                    problems.add("cameras[" + c.id() + "].zones." + z.name() + ": " + p);
+                }
+            }
+            return problems;
         }
     }
 }

@@ -314,7 +314,9 @@ public final class ConfigLoader {
                 }
             }
         }
-        String regions = s.choice("regions", base.regions().name().toLowerCase(java.util.Locale.ROOT),
+        // YAML 1.1 reads an unquoted off as false: regions: off must mean what it says.
+        boolean off = s.has("regions") && "false".equals(s.string("regions", null));
+        String regions = off ? "off" : s.choice("regions", base.regions().name().toLowerCase(java.util.Locale.ROOT),
                 RegionMode.NAMES);
         return new DetectorValues(confidence, nms, classes, regions == null ? base.regions() : RegionMode.parse(regions));
     }

@@ -241,7 +241,11 @@ class CascadeTest {
                 return new io.edgecascade.cascade.detect.DetectionResult(List.of(new io.edgecascade.cascade.detect
                         .Detection("person", 0, 0.9f, 1, 1, 5, 5)), 0, 0, 0);
             }
-        }), List.of(p -> delivered.add(p.frame().sequence())), QUIET, List.of())) {
+        }), List.of(p -> {
+            if (p.positive()) {
+                delivered.add(p.frame().sequence());
+            }
+        }), QUIET, List.of())) {
             cascade.start();
             Thread.sleep(2000);
             long t0 = System.nanoTime();
