@@ -3,6 +3,9 @@ package io.edgecascade.cascade.bench;
 import io.edgecascade.cascade.detect.DetectionResult;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
+import io.edgecascade.cascade.events.EventForwarding;
+import io.edgecascade.cascade.events.UplinkMeter;
+import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.motion.MotionGate;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
@@ -226,7 +229,7 @@ public final class Bench {
     }
 
     /** What a pipeline run did. */
-    private record PipelineRun(double wallSeconds, CascadeStats.CameraCounts counts) {
+    private record PipelineRun(double wallSeconds, CascadeStats.CameraCounts counts, VariantResult.Uplink uplink) {
     }
 
     /** Runs the cascade, as {@code run} does, on the first {@code limit} frames; the cascade closes the detector. */
@@ -237,7 +240,9 @@ public final class Bench {
         SourceFactory limited = s -> new LimitedFrameSource(sources.create(s), limit);
         CascadeOptions cascadeOptions = new CascadeOptions(CascadeOptions.DEFAULTS.detectorQueue(),
                 CascadeOptions.DEFAULTS.outputQueue(), Duration.ZERO);
-        try (Cascade cascade = new Cascade(List.of(camera), limited, List.of(detector), List.of(), cascadeOptions,
+        UplinkMeter meter = new UplinkMeter(CloudSettings.defaults("bench", "bench").jpegQuality());
+        try (Cascade cascade = new Cascade(List.of(camera), limited, List.of(detector),
+                List.of(new EventForwarding(meter, EventForwarding.Mode.EVENTS)), cascadeOptions,
                 List.of(observer))) {
             cascade.start();
             cascade.awaitCompletion();
@@ -247,7 +252,8 @@ public final class Bench {
             if (!cascade.failedCameras().isEmpty()) {
                 throw new SourceException(cascade.stats().error(CAMERA));
             }
-            return new PipelineRun(cascade.summary().wallSeconds(), cascade.stats().counts(CAMERA));
+            return new PipelineRun(cascade.summary().wallSeconds(), cascade.stats().counts(CAMERA),
+                    new VariantResult.Uplink(cascade.eventsStarted().get(CAMERA), meter.frames(), meter.bytes()));
         }
     }
 
@@ -271,7 +277,7 @@ public final class Bench {
         VariantResult r = new VariantResult(v, engineInfo, counts.decoded(), counts.detected(), counts.positive(),
                 counts.dropped(), wall, stages, decodeFps, options.motion().enabled() ? alone.motion().summary() : null,
                 alone.detector().summary(), alone.inference().summary(), serial, ProcessMemory.peakRssMb(),
-                ProcessMemory.peakHeapMb());
+                ProcessMemory.peakHeapMb(), run.uplink());
         LOG.info(String.format(Locale.ROOT, "bench: %s: %.1f frames/s, efficiency %.3f", v.spec(), r.fps(),
                 r.efficiency()));
         return r;

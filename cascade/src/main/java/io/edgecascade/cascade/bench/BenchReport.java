@@ -116,6 +116,9 @@ public record BenchReport(String source, int warmup, boolean gate, List<VariantR
                     r.efficiency(), r.serialSeconds(), r.wallSeconds()));
             out.println(String.format(Locale.ROOT, "  memory       peak RSS %.0f MB, JVM heap peak %.0f MB",
                     r.peakRssMb(), r.peakHeapMb()));
+            out.println(String.format(Locale.ROOT, "  uplink       %d events, %d frames (%.2f per event), %d JPEG bytes"
+                    + " (%.0f per event)", r.uplink().events(), r.uplink().frames(), r.uplink().framesPerEvent(),
+                    r.uplink().bytes(), r.uplink().bytesPerEvent()));
         }
         if (variants.size() > 1) {
             out.println();

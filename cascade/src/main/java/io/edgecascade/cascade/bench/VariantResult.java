@@ -20,7 +20,21 @@ import java.util.Map;
 public record VariantResult(EngineVariant variant, EngineInfo engine, long frames, long detected, long positive,
         long dropped, double wallSeconds, Map<Stage, StageSummary> stages, double decodeOnlyFps,
         StageSummary standaloneMotion, StageSummary standaloneDetector, StageSummary standaloneInference,
-        double serialSeconds, double peakRssMb, double peakHeapMb) {
+        double serialSeconds, double peakRssMb, double peakHeapMb, Uplink uplink) {
+
+    /**
+     * What {@code cloud.forward: events} would send: events started, frames chosen (each event's best frame at its
+     * start and, if a better one came, at its end) and their JPEG bytes at the forwarder's default quality.
+     */
+    public record Uplink(long events, long frames, long bytes) {
+        public double framesPerEvent() {
+            return events == 0 ? 0 : (double) frames / events;
+        }
+
+        public double bytesPerEvent() {
+            return events == 0 ? 0 : (double) bytes / events;
+        }
+    }
 
     public VariantResult {
         stages = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(stages));
@@ -63,6 +77,13 @@ public record VariantResult(EngineVariant variant, EngineInfo engine, long frame
         m.put("detected", detected);
         m.put("positive", positive);
         m.put("dropped", dropped);
+        Map<String, Object> up = new LinkedHashMap<>();
+        up.put("events", uplink.events());
+        up.put("frames", uplink.frames());
+        up.put("bytes", uplink.bytes());
+        up.put("frames_per_event", BenchReport.round(uplink.framesPerEvent(), 2));
+        up.put("bytes_per_event", Math.round(uplink.bytesPerEvent()));
+        m.put("uplink", up);
         Map<String, Object> st = new LinkedHashMap<>();
         stages.forEach((stage, summary) -> st.put(stage.label(), summary.toJsonTree()));
         m.put("stages", st);
