@@ -44,8 +44,9 @@ class ObjectEventsTest {
 
     @Test
     void aTrackBecomesOneEventStartUpdatesEnd() {
-        ObjectEvents events = new ObjectEvents("cam", SETTINGS, List.of(new Zone("right",
-                Polygon.of(0.5, 0, 1, 0, 1, 1, 0.5, 1))));
+        // Walks right at 100 px/s (10 px a frame); the zone is the right half, feet enter it at frame 28.
+        ObjectEvents events = new ObjectEvents("cam", new TrackingSettings(2, 0.95, 2000, 0.1, 1000),
+                List.of(new Zone("right", Polygon.of(0.5, 0, 1, 0, 1, 1, 0.5, 1))));
         FrameTracks first = events.onFrame(frame(0), List.of(person(100, 0.6f)));
         assertEquals(List.of(), types(first), "tentative: no line yet");
         assertEquals(first.trackIds(), first.bestOf(), "its frame is its best so far");
@@ -62,25 +63,27 @@ class ObjectEventsTest {
         assertTrue(start.eventId().startsWith("cam-" + start.trackId() + "-"), start.eventId());
         assertFalse(events.hurry());
 
-        assertEquals(List.of(), types(events.onFrame(frame(6), List.of(person(150, 0.55f)))), "nothing new");
-        FrameTracks better = events.onFrame(frame(11), List.of(person(200, 0.8f)));
-        assertEquals(List.of(TrackEvent.Type.UPDATE), types(better), "the best score rose");
-        FrameTracks zone = events.onFrame(frame(16), List.of(person(420, 0.7f)));
+        assertEquals(List.of(), types(events.onFrame(frame(6), List.of(person(160, 0.55f)))), "nothing new");
+        assertEquals(List.of(TrackEvent.Type.UPDATE), types(events.onFrame(frame(11), List.of(person(210, 0.8f)))),
+                "the best score rose");
+        assertEquals(List.of(), types(events.onFrame(frame(16), List.of(person(260, 0.7f)))), "nothing new");
+        FrameTracks zone = events.onFrame(frame(28), List.of(person(380, 0.7f)));
         assertEquals(List.of(TrackEvent.Type.UPDATE), types(zone), "it entered a zone");
         assertEquals(List.of("right"), zone.events().get(0).zones());
-        FrameTracks periodic = events.onFrame(frame(47), List.of(person(430, 0.7f)));
-        assertEquals(List.of(TrackEvent.Type.UPDATE), types(periodic), "3 s since the last line");
+        assertEquals(List.of(TrackEvent.Type.UPDATE), types(events.onFrame(frame(39), List.of(person(490, 0.7f)))),
+                "1.1 s since the last line");
 
-        assertEquals(List.of(), types(events.onFrame(frame(60), List.of())), "1.3 s unseen: still on");
-        FrameTracks end = events.onFrame(frame(68), List.of());
+        assertEquals(List.of(), types(events.onFrame(frame(50), List.of())), "1.1 s unseen: still on");
+        assertTrue(events.holdOpen());
+        FrameTracks end = events.onFrame(frame(60), List.of());
         assertEquals(List.of(TrackEvent.Type.END), types(end), "2.1 s unseen: over");
         TrackEvent e = end.events().get(0);
         assertEquals(start.eventId(), e.eventId());
         assertEquals(0.8f, e.score(), 1e-6);
         assertEquals(11, e.bestFrame());
-        assertEquals(4700, e.durationMs(), "first to last sighting");
+        assertEquals(3900, e.durationMs(), "first to last sighting");
         assertEquals(List.of("right"), e.zones(), "every zone it entered");
-        assertEquals(68, e.frame());
+        assertEquals(60, e.frame());
         assertFalse(events.holdOpen(), "nothing tracked: the gate may close");
         assertEquals(1, events.started());
     }

@@ -234,6 +234,7 @@ class CascadeTest {
         CameraSettings cam = new CameraSettings("cam", clip.toString(), true, MotionSettings.DEFAULTS.withEnabled(false),
                 PERSON);
         List<Long> delivered = new ArrayList<>();
+        List<io.edgecascade.cascade.events.TrackEvent.Type> lines = new ArrayList<>();
         try (Cascade cascade = new Cascade(List.of(cam), SourceFactory.ffmpeg(), List.of(new SlowDetector(0) {
             @Override
             public io.edgecascade.cascade.detect.DetectionResult detect(org.bytedeco.opencv.opencv_core.Mat bgr,
@@ -245,6 +246,7 @@ class CascadeTest {
             if (p.positive()) {
                 delivered.add(p.frame().sequence());
             }
+            p.tracks().events().forEach(e -> lines.add(e.type()));
         }), QUIET, List.of())) {
             cascade.start();
             Thread.sleep(2000);
@@ -255,6 +257,10 @@ class CascadeTest {
             var c = cascade.summary().cameras().get("cam");
             assertTrue(c.decoded() > 10 && c.decoded() < 100, "decoded " + c.decoded());
             assertEquals(c.positive(), delivered.size(), "every positive frame detected reached the sink");
+            assertEquals(1, java.util.Collections.frequency(lines, io.edgecascade.cascade.events.TrackEvent.Type.START),
+                    lines.toString());
+            assertEquals(io.edgecascade.cascade.events.TrackEvent.Type.END, lines.get(lines.size() - 1),
+                    "the event open when the run was stopped is ended: " + lines);
         }
     }
 }
