@@ -23,6 +23,7 @@ class RunCommandTest {
                   path: ${EDGE_CASCADE_ASSETS}/models/yolox_nano.onnx
                   labels: ${EDGE_CASCADE_ASSETS}/models/coco_classes.txt
                 events: { path: %s }
+                metrics: { listen: 0 }
                 defaults: { motion: { min_interval_ms: 0 } }
                 cameras:
                   - { id: a, source: %s }
