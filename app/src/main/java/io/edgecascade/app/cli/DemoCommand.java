@@ -50,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-gate", description = "Send every frame to the detector (to compare with the gated run).")
     boolean noGate;
 
-    @Option(names = "--no-cloud", description = "Do not forward positives to the embedded cloud server.")
+    @Option(names = "--no-cloud", description = "Do not forward the events' best frames to the embedded cloud server.")
     boolean noCloud;
 
     @CommandLine.Spec
@@ -134,7 +134,7 @@ final class DemoCommand implements Callable<Integer> {
             throw e;
         }
         out.println("edge-cascade demo: " + camera.source()
-                + (forwarding == null ? "" : " (positives forwarded to an embedded KServe v2 cloud server)"));
+                + (forwarding == null ? "" : " (each event's best frames forwarded to an embedded KServe v2 cloud server)"));
         out.flush();
         RunSummary summary = CascadeRun.run(cascade);
         if (forwarding != null) {

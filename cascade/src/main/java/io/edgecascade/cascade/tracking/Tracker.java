@@ -57,8 +57,6 @@ public final class Tracker {
             t.predict(dt);
         }
 
-        record Pair(int track, int detection, float iou) {
-        }
         List<Pair> pairs = new ArrayList<>();
         for (int i = 0; i < tracks.size(); i++) {
             Track t = tracks.get(i);
@@ -69,22 +67,13 @@ public final class Tracker {
                 }
                 float iou = t.iou(d);
                 if (iou >= settings.minIou()) {
-                    pairs.add(new Pair(i, j, iou));
+                    pairs.add(new Pair(i, j, -iou));
                 }
             }
         }
-        pairs.sort(Comparator.comparingDouble(Pair::iou).reversed());
         Track[] matched = new Track[detections.size()];
         boolean[] trackTaken = new boolean[tracks.size()];
-        for (Pair p : pairs) {
-            if (trackTaken[p.track()] || matched[p.detection()] != null) {
-                continue;
-            }
-            trackTaken[p.track()] = true;
-            Track t = tracks.get(p.track());
-            t.hit(detections.get(p.detection()), ptsMs, settings);
-            matched[p.detection()] = t;
-        }
+        assign(pairs, detections, matched, trackTaken, ptsMs);
         matchByDistance(detections, matched, trackTaken, ptsMs);
 
         List<Track> removed = new ArrayList<>();
@@ -105,9 +94,26 @@ public final class Tracker {
         return new Update(java.util.Arrays.asList(matched), removed);
     }
 
-    private void matchByDistance(List<Detection> detections, Track[] matched, boolean[] trackTaken, long ptsMs) {
-        record Pair(int track, int detection, double distance) {
+    /** A possible match; lower cost is better (negated IoU, or centre distance). */
+    private record Pair(int track, int detection, double cost) {
+    }
+
+    /** Greedy assignment, cheapest pair first, each track and detection used once. */
+    private void assign(List<Pair> pairs, List<Detection> detections, Track[] matched, boolean[] trackTaken,
+            long ptsMs) {
+        pairs.sort(Comparator.comparingDouble(Pair::cost));
+        for (Pair p : pairs) {
+            if (trackTaken[p.track()] || matched[p.detection()] != null) {
+                continue;
+            }
+            trackTaken[p.track()] = true;
+            Track t = tracks.get(p.track());
+            t.hit(detections.get(p.detection()), ptsMs, settings);
+            matched[p.detection()] = t;
         }
+    }
+
+    private void matchByDistance(List<Detection> detections, Track[] matched, boolean[] trackTaken, long ptsMs) {
         List<Pair> pairs = new ArrayList<>();
         for (int i = 0; i < tracks.size(); i++) {
             if (trackTaken[i]) {
@@ -130,16 +136,7 @@ public final class Tracker {
                 }
             }
         }
-        pairs.sort(Comparator.comparingDouble(Pair::distance));
-        for (Pair p : pairs) {
-            if (trackTaken[p.track()] || matched[p.detection()] != null) {
-                continue;
-            }
-            trackTaken[p.track()] = true;
-            Track t = tracks.get(p.track());
-            t.hit(detections.get(p.detection()), ptsMs, settings);
-            matched[p.detection()] = t;
-        }
+        assign(pairs, detections, matched, trackTaken, ptsMs);
     }
 
     /** Removes and returns every track (the camera ended). */
