@@ -134,7 +134,8 @@ final class DemoCommand implements Callable<Integer> {
             throw e;
         }
         out.println("edge-cascade demo: " + camera.source()
-                + (forwarding == null ? "" : " (each event's best frames forwarded to an embedded KServe v2 cloud server)"));
+                + (forwarding == null ? ""
+                        : " (each event's best frames forwarded to an embedded KServe v2 cloud server)"));
         out.flush();
         RunSummary summary = CascadeRun.run(cascade);
         if (forwarding != null) {
