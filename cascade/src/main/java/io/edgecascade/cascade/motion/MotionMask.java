@@ -14,13 +14,20 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class MotionMask {
 
+    /** A pixel polygon of {@code motion.mask} does not fit the camera's frames: a config error, not a crash. */
+    public static final class OutsideFrame extends IllegalArgumentException {
+        OutsideFrame(String message) {
+            super(message);
+        }
+    }
+
     private MotionMask() {
     }
 
     /**
      * The mask for a {@code frameWidth x frameHeight} frame scaled to {@code width x height}.
      *
-     * @throws IllegalArgumentException naming the polygon when a pixel polygon lies outside the frame
+     * @throws OutsideFrame naming the polygon when a pixel polygon lies outside the frame
      */
     public static Mat render(List<Polygon> polygons, int frameWidth, int frameHeight, int width, int height) {
         byte[] pixels = allowedPixels(polygons, frameWidth, frameHeight, width, height);
@@ -38,7 +45,7 @@ public final class MotionMask {
             Polygon p = polygons.get(i);
             String problem = p.problemFor(frameWidth, frameHeight);
             if (problem != null) {
-                throw new IllegalArgumentException("motion.mask polygon " + (i + 1) + ": " + problem);
+                throw new OutsideFrame("motion.mask polygon " + (i + 1) + ": " + problem);
             }
             scaled.add(p.fractions() ? p.inPixels(width, height)
                     : new Polygon(p.points().stream().map(q -> new Polygon.Point(q.x() * width / frameWidth,

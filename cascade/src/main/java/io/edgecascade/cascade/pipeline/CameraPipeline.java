@@ -2,6 +2,7 @@ package io.edgecascade.cascade.pipeline;
 
 import io.edgecascade.cascade.motion.GateHold;
 import io.edgecascade.cascade.motion.MotionGate;
+import io.edgecascade.cascade.motion.MotionMask;
 import io.edgecascade.cascade.source.FrameSource;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.source.VideoFrame;
@@ -67,6 +68,9 @@ final class CameraPipeline implements Runnable {
             LOG.debug("camera {} failure", id, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (MotionMask.OutsideFrame e) {
+            stats.failed(id, e.getMessage());
+            LOG.error("camera {}: {}", id, e.getMessage());
         } catch (RuntimeException e) {
             stats.failed(id, e.toString());
             LOG.error("camera {}: capture failed: {}", id, e.toString(), e);

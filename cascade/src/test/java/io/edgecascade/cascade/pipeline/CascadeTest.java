@@ -209,6 +209,26 @@ class CascadeTest {
     }
 
     @Test
+    void aMaskPolygonOutsideTheFrameStopsItsCameraWithTheReason(@TempDir Path dir) throws Exception {
+        Path clip = TestAssets.personClip(dir, 20, 2);
+        MotionSettings badMask = MotionSettings.DEFAULTS.withMask(List.of(
+                io.edgecascade.cascade.motion.Polygon.of(0, 0, 900, 0, 900, 100)));
+        List<CameraSettings> cams = List.of(
+                new CameraSettings("good", clip.toString(), false, MotionSettings.DEFAULTS, PERSON),
+                new CameraSettings("masked", clip.toString(), false, badMask, PERSON));
+        try (Cascade cascade = new Cascade(cams, SourceFactory.ffmpeg(), List.of(new SlowDetector(0)), List.of(),
+                QUIET, List.of())) {
+            cascade.start();
+            cascade.awaitCompletion();
+            RunSummary s = cascade.summary();
+            assertEquals(List.of("masked"), cascade.failedCameras());
+            assertEquals("motion.mask polygon 1: point (900, 0) is outside the 768x432 frame; use pixels within the"
+                    + " frame or fractions 0..1", s.errors().get("masked"));
+            assertEquals(20, s.cameras().get("good").decoded(), "the other camera runs on");
+        }
+    }
+
+    @Test
     void aLiveSourceDropsFramesItCannotDetectInsteadOfFallingBehind(@TempDir Path dir) throws Exception {
         Path clip = TestAssets.personClip(dir, 20, 4);
         MotionSettings everyFrame = MotionSettings.DEFAULTS.withEnabled(false);
