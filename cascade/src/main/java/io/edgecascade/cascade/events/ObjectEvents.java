@@ -28,6 +28,8 @@ import java.util.Set;
  */
 public final class ObjectEvents implements GateHold {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ObjectEvents.class);
+
     /** Event state of one track. */
     private static final class State {
         String eventId;
@@ -51,6 +53,7 @@ public final class ObjectEvents implements GateHold {
     private volatile boolean confirming;
     private volatile List<float[]> boxes = List.of();
     private FrameRef lastFrame;
+    private boolean zonesChecked;
     private long started;
 
     public ObjectEvents(String camera, TrackingSettings settings, List<Zone> zones) {
@@ -65,6 +68,15 @@ public final class ObjectEvents implements GateHold {
      * event lines the frame produced.
      */
     public synchronized FrameTracks onFrame(VideoFrame frame, List<Detection> detections) {
+        if (!zonesChecked) {
+            zonesChecked = true;
+            for (Zone z : zones) {
+                String problem = z.polygon().problemFor(frame.width(), frame.height());
+                if (problem != null) {
+                    LOG.warn("camera {}: zone {}: {}; no object will be in it", camera, z.name(), problem);
+                }
+            }
+        }
         FrameRef ref = new FrameRef(frame.sequence(), frame.ptsMillis(), frame.captured());
         if (lastFrame == null || ref.ptsMs() >= lastFrame.ptsMs()) {
             lastFrame = ref;
