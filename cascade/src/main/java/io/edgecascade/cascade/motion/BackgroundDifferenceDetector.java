@@ -61,6 +61,8 @@ public final class BackgroundDifferenceDetector implements MotionDetector {
     @Override
     public MotionResult detect(Mat bgr) {
         if (!initialised || bgr.cols() != frameWidth || bgr.rows() != frameHeight) {
+            // a new size (the camera was reconfigured while it was away): the old background is meaningless
+            initialised = false;
             frameWidth = bgr.cols();
             frameHeight = bgr.rows();
             int h = Math.min(settings.frameHeight(), frameHeight);

@@ -28,6 +28,13 @@ public interface FrameSource extends AutoCloseable {
     /** A short description safe to log: never contains credentials. */
     String describe();
 
+    /**
+     * Asks a {@link #grab()} blocked on the network (on another thread) to give up soon; after it, grab may
+     * return null. Files never block for long, so by default this does nothing. Any thread may call it.
+     */
+    default void abort() {
+    }
+
     @Override
     void close();
 
