@@ -7,7 +7,7 @@ the video from the beginning.
 
 Prints "READY <port>" once it listens. Reads commands on stdin, one per line:
   stall   every stream stops sending frames (the RTSP session stays up): a camera that froze
-  resume  frames flow again (streams that were stalled reach their end and the client reconnects)
+  resume  frames flow again
 Ends on SIGTERM/SIGINT or when stdin closes.
 """
 import argparse
@@ -35,19 +35,23 @@ def main():
     server = GstRtspServer.RTSPServer()
     server.set_address("127.0.0.1")
     server.set_service(str(a.port))
-    valves = []
+    pads = {}  # the payloader's sink pad of each stream -> the id of the probe blocking it, or None
     state = {"stalled": False}
     lock = threading.Lock()
 
-    launch = ("( filesrc location=\"%s\" ! qtdemux ! h264parse ! valve name=valve drop=false"
-              " ! rtph264pay name=pay0 pt=96 config-interval=1 )" % a.video)
+    launch = ("( filesrc location=\"%s\" ! qtdemux ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )" % a.video)
+
+    def block(pad):
+        # a blocking probe holds the streaming thread: no data, no end of stream, the session stays up
+        return pad.add_probe(Gst.PadProbeType.BLOCK_DOWNSTREAM | Gst.PadProbeType.BUFFER,
+                             lambda _pad, _info: Gst.PadProbeReturn.OK)
 
     def configured(_factory, media):
-        v = media.get_element().get_by_name_recurse_up("valve") or media.get_element().get_by_name("valve")
-        if v is not None:
+        pay = media.get_element().get_by_name("pay0")
+        if pay is not None:
+            pad = pay.get_static_pad("sink")
             with lock:
-                v.set_property("drop", state["stalled"])
-                valves.append(v)
+                pads[pad] = block(pad) if state["stalled"] else None
 
     mounts = server.get_mount_points()
     for name in a.mounts.split(","):
@@ -77,8 +81,12 @@ def main():
     def set_stalled(stalled):
         with lock:
             state["stalled"] = stalled
-            for v in valves:
-                v.set_property("drop", stalled)
+            for pad, probe in list(pads.items()):
+                if stalled and probe is None:
+                    pads[pad] = block(pad)
+                elif not stalled and probe is not None:
+                    pad.remove_probe(probe)
+                    pads[pad] = None
         return False
 
     def read_commands():

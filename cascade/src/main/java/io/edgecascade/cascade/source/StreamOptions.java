@@ -49,6 +49,11 @@ public record StreamOptions(String rtspTransport, Map<String, String> inputOptio
                 // still bounds every call.
             }
         }
+        if (uri.live()) {
+            // FFmpeg's 5 s default reads 5 s of a stream before the first frame; 0.5 s finds the video's size and
+            // rate just as well and brings a camera back that much sooner
+            o.put("analyzeduration", "500000");
+        }
         o.putAll(inputOptions);
         return o;
     }

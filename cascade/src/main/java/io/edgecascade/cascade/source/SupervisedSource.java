@@ -167,9 +167,6 @@ public final class SupervisedSource implements FrameSource {
         } catch (SourceException | RuntimeException e) {
             closeCurrent();
             if (!stopped) {
-                if (e instanceof InterruptibleFfmpegSource.StalledException) {
-                    health.stalled();
-                }
                 failed(e instanceof SourceException ? e.getMessage() : e.toString());
             }
             return false;
