@@ -111,6 +111,12 @@ public final class InterruptibleFfmpegSource implements FrameSource {
     private AVFrame decoded;
     private SwsContext sws;
     private Mat bgr;
+    private Mat luma;
+    private Mat greyBuffer;
+    private SwsContext greySws;
+    private PointerPointer<Pointer> greyData;
+    private IntPointer greyStride;
+    private long bgrOfFrame = -1;
     private PointerPointer<Pointer> bgrData;
     private IntPointer bgrStride;
     private int streamIndex = -1;
@@ -276,7 +282,87 @@ public final class InterruptibleFfmpegSource implements FrameSource {
         return new String(buf, 0, n, StandardCharsets.UTF_8);
     }
 
+    /** Pixel formats whose first plane is 8-bit luma the gate can read in place. */
+    private static final java.util.Set<Integer> LUMA_FIRST = java.util.Set.of(
+            org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P,
+            org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV422P, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ422P,
+            org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV444P, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ444P,
+            org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV440P, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ440P,
+            org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV411P, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NV12,
+            org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NV21, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8);
+
+    /**
+     * The decoded frame as the gate needs it: the decoder's luma plane wrapped in place (no copy, no colour
+     * conversion); BGR is made only when someone asks ({@link Frame#image()}): the frames the gate lets through.
+     */
     private Frame convert() {
+        int w = decoded.width();
+        int h = decoded.height();
+        int fmt = decoded.format();
+        if (luma != null) {
+            luma.close();
+            luma = null;
+        }
+        Mat y;
+        boolean limited;
+        if (LUMA_FIRST.contains(fmt)) {
+            luma = new Mat(h, w, org.bytedeco.opencv.global.opencv_core.CV_8UC1, decoded.data(0),
+                    decoded.linesize(0));
+            y = luma;
+            limited = fmt != org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8
+                    && decoded.color_range() != org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG
+                    && !isJpegFormat(fmt);
+        } else {
+            y = greyOf(w, h, fmt);
+            limited = false;
+        }
+        long ts = decoded.best_effort_timestamp();
+        long ms;
+        if (ts == AV_NOPTS_VALUE) {
+            ms = frameRate > 0 ? Math.round(sequence * 1000 / frameRate) : 0;
+        } else {
+            if (firstPts == Long.MIN_VALUE) {
+                firstPts = ts;
+            }
+            ms = Math.max(0, (ts - firstPts) * 1000L * timeBase.num() / Math.max(1, timeBase.den()));
+        }
+        long seq = sequence++;
+        return new Frame(seq, ms, y, limited, () -> bgrOf(seq));
+    }
+
+    private static boolean isJpegFormat(int fmt) {
+        return fmt == org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P
+                || fmt == org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ422P
+                || fmt == org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ444P
+                || fmt == org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ440P;
+    }
+
+    /** Formats without a luma plane (packed YUYV of USB cameras, RGB): grey through swscale. */
+    private Mat greyOf(int w, int h, int fmt) {
+        if (greyBuffer == null || greyBuffer.cols() != w || greyBuffer.rows() != h) {
+            if (greyBuffer != null) {
+                greyBuffer.close();
+                greyData.close();
+                greyStride.close();
+            }
+            greyBuffer = new Mat(h, w, org.bytedeco.opencv.global.opencv_core.CV_8UC1);
+            greyData = new PointerPointer<>(1).put(0, greyBuffer.data());
+            greyStride = new IntPointer(1).put(0, (int) greyBuffer.step());
+        }
+        greySws = sws_getCachedContext(greySws, w, h, fmt, w, h, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8,
+                SWS_BILINEAR, null, null, (DoublePointer) null);
+        sws_scale(greySws, decoded.data(), decoded.linesize(), 0, h, greyData, greyStride);
+        return greyBuffer;
+    }
+
+    /** BGR of frame {@code seq}, converted once; only valid until the next grab. */
+    private Mat bgrOf(long seq) {
+        if (seq != sequence - 1 || decoded == null) {
+            throw new IllegalStateException("frame " + seq + " was already replaced by the next one");
+        }
+        if (bgrOfFrame == seq) {
+            return bgr;
+        }
         int w = decoded.width();
         int h = decoded.height();
         if (bgr == null || bgr.cols() != w || bgr.rows() != h) {
@@ -292,17 +378,8 @@ public final class InterruptibleFfmpegSource implements FrameSource {
         sws = sws_getCachedContext(sws, w, h, decoded.format(), w, h, AV_PIX_FMT_BGR24, SWS_BILINEAR, null, null,
                 (DoublePointer) null);
         sws_scale(sws, decoded.data(), decoded.linesize(), 0, h, bgrData, bgrStride);
-        long ts = decoded.best_effort_timestamp();
-        long ms;
-        if (ts == AV_NOPTS_VALUE) {
-            ms = frameRate > 0 ? Math.round(sequence * 1000 / frameRate) : 0;
-        } else {
-            if (firstPts == Long.MIN_VALUE) {
-                firstPts = ts;
-            }
-            ms = Math.max(0, (ts - firstPts) * 1000L * timeBase.num() / Math.max(1, timeBase.den()));
-        }
-        return new Frame(sequence++, ms, bgr);
+        bgrOfFrame = seq;
+        return bgr;
     }
 
     @Override
@@ -346,6 +423,20 @@ public final class InterruptibleFfmpegSource implements FrameSource {
         if (sws != null) {
             sws_freeContext(sws);
             sws = null;
+        }
+        if (greySws != null) {
+            sws_freeContext(greySws);
+            greySws = null;
+        }
+        if (luma != null) {
+            luma.close();
+            luma = null;
+        }
+        if (greyBuffer != null) {
+            greyBuffer.close();
+            greyData.close();
+            greyStride.close();
+            greyBuffer = null;
         }
         if (bgr != null) {
             bgr.close();

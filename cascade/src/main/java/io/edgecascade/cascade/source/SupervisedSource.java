@@ -201,7 +201,7 @@ public final class SupervisedSource implements FrameSource {
         }
         pts = Math.max(f.ptsMillis() + ptsOffset, Math.max(lastPts, 0));
         lastPts = pts;
-        return new Frame(sequence++, pts, f.image());
+        return f.renumbered(sequence++, pts);
     }
 
     /** Records a failure, then waits the backoff (or until stopped). */
