@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Soak: one live camera on a local RTSP server (the test server, cascade/src/test/resources/rtsp/rtsp_server.py)
 # that is killed and restarted R times (default 100: up U s, down 0.5 s); prints the agent's threads, open file
-# descriptors, heap after a full GC and RSS before and after, and the reconnects the summary counted.
+# descriptors, heap after a full GC and RSS before, in the middle and after, and the reconnects the summary counted.
 #   scripts/soak.sh [restarts] [seconds up]
 # Needs python3-gi, gir1.2-gst-rtsp-server-1.0, the gstreamer1.0 plugins (see .ci/run), jcmd and the shared data.
 set -euo pipefail
@@ -67,7 +67,9 @@ for i in $(seq "$restarts"); do
   sleep 0.5
   start_server
   sleep "$up"
-  (( i % 10 == 0 )) && echo "restart $i: $(grep -c 'streaming again' "$work/agent.log") reconnects logged"
+  if (( i % 10 == 0 )); then echo "restart $i: $(grep -c 'streaming again' "$work/agent.log") reconnects logged"; fi
+  # growth from the start to the middle is mostly warm-up (JIT, allocator arenas); a leak keeps growing after it
+  if (( i == restarts / 2 )); then sample middle; fi
 done
 sleep "$up"
 sample after

@@ -94,6 +94,9 @@ public final class InterruptibleFfmpegSource implements FrameSource {
 
     static {
         FfmpegFrameSource.configureLogging(false);
+        // usb:N and /dev/videoN need libavdevice's input formats; network protocols want the network layer
+        org.bytedeco.ffmpeg.global.avdevice.avdevice_register_all();
+        org.bytedeco.ffmpeg.global.avformat.avformat_network_init();
     }
 
     private final SourceUri uri;
