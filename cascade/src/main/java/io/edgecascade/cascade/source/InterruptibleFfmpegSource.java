@@ -112,16 +112,11 @@ public final class InterruptibleFfmpegSource implements FrameSource {
     private AVCodecContext codec;
     private AVPacket packet;
     private AVFrame decoded;
-    private SwsContext sws;
-    private Mat bgr;
+    private final Converted bgr = new Converted(AV_PIX_FMT_BGR24, CV_8UC3);
+    private final Converted grey = new Converted(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8,
+            org.bytedeco.opencv.global.opencv_core.CV_8UC1);
     private Mat luma;
-    private Mat greyBuffer;
-    private SwsContext greySws;
-    private PointerPointer<Pointer> greyData;
-    private IntPointer greyStride;
     private long bgrOfFrame = -1;
-    private PointerPointer<Pointer> bgrData;
-    private IntPointer bgrStride;
     private int streamIndex = -1;
     private AVRational timeBase;
     private double frameRate;
@@ -316,7 +311,7 @@ public final class InterruptibleFfmpegSource implements FrameSource {
                     && decoded.color_range() != org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG
                     && !isJpegFormat(fmt);
         } else {
-            y = greyOf(w, h, fmt);
+            y = grey.convert(decoded);
             limited = false;
         }
         long ts = decoded.best_effort_timestamp();
@@ -340,49 +335,66 @@ public final class InterruptibleFfmpegSource implements FrameSource {
                 || fmt == org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ440P;
     }
 
-    /** Formats without a luma plane (packed YUYV of USB cameras, RGB): grey through swscale. */
-    private Mat greyOf(int w, int h, int fmt) {
-        if (greyBuffer == null || greyBuffer.cols() != w || greyBuffer.rows() != h) {
-            if (greyBuffer != null) {
-                greyBuffer.close();
-                greyData.close();
-                greyStride.close();
-            }
-            greyBuffer = new Mat(h, w, org.bytedeco.opencv.global.opencv_core.CV_8UC1);
-            greyData = new PointerPointer<>(1).put(0, greyBuffer.data());
-            greyStride = new IntPointer(1).put(0, (int) greyBuffer.step());
-        }
-        greySws = sws_getCachedContext(greySws, w, h, fmt, w, h, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8,
-                SWS_BILINEAR, null, null, (DoublePointer) null);
-        sws_scale(greySws, decoded.data(), decoded.linesize(), 0, h, greyData, greyStride);
-        return greyBuffer;
-    }
-
     /** BGR of frame {@code seq}, converted once; only valid until the next grab. */
     private Mat bgrOf(long seq) {
         if (seq != sequence - 1 || decoded == null) {
             throw new IllegalStateException("frame " + seq + " was already replaced by the next one");
         }
-        if (bgrOfFrame == seq) {
-            return bgr;
-        }
-        int w = decoded.width();
-        int h = decoded.height();
-        if (bgr == null || bgr.cols() != w || bgr.rows() != h) {
-            if (bgr != null) {
-                bgr.close();
-                bgrData.close();
-                bgrStride.close();
-            }
-            bgr = new Mat(h, w, CV_8UC3);
-            bgrData = new PointerPointer<>(1).put(0, bgr.data());
-            bgrStride = new IntPointer(1).put(0, (int) bgr.step());
-        }
-        sws = sws_getCachedContext(sws, w, h, decoded.format(), w, h, AV_PIX_FMT_BGR24, SWS_BILINEAR, null, null,
-                (DoublePointer) null);
-        sws_scale(sws, decoded.data(), decoded.linesize(), 0, h, bgrData, bgrStride);
+        Mat m = bgr.convert(bgrOfFrame == seq ? null : decoded);
         bgrOfFrame = seq;
-        return bgr;
+        return m;
+    }
+
+    /** A reused destination of swscale (one packed image) and the conversion that fills it. */
+    private static final class Converted implements AutoCloseable {
+        private final int pixelFormat;
+        private final int matType;
+        private SwsContext sws;
+        private Mat mat;
+        private PointerPointer<Pointer> data;
+        private IntPointer stride;
+
+        Converted(int pixelFormat, int matType) {
+            this.pixelFormat = pixelFormat;
+            this.matType = matType;
+        }
+
+        /** Converts {@code frame} (null: keeps the last result). */
+        Mat convert(AVFrame frame) {
+            if (frame == null) {
+                return mat;
+            }
+            int w = frame.width();
+            int h = frame.height();
+            if (mat == null || mat.cols() != w || mat.rows() != h) {
+                freeBuffer();
+                mat = new Mat(h, w, matType);
+                data = new PointerPointer<>(1).put(0, mat.data());
+                stride = new IntPointer(1).put(0, (int) mat.step());
+            }
+            sws = sws_getCachedContext(sws, w, h, frame.format(), w, h, pixelFormat, SWS_BILINEAR, null, null,
+                    (DoublePointer) null);
+            sws_scale(sws, frame.data(), frame.linesize(), 0, h, data, stride);
+            return mat;
+        }
+
+        private void freeBuffer() {
+            if (mat != null) {
+                mat.close();
+                data.close();
+                stride.close();
+                mat = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            freeBuffer();
+            if (sws != null) {
+                sws_freeContext(sws);
+                sws = null;
+            }
+        }
     }
 
     @Override
@@ -423,29 +435,11 @@ public final class InterruptibleFfmpegSource implements FrameSource {
             avformat_close_input(format);
             format = null;
         }
-        if (sws != null) {
-            sws_freeContext(sws);
-            sws = null;
-        }
-        if (greySws != null) {
-            sws_freeContext(greySws);
-            greySws = null;
-        }
+        bgr.close();
+        grey.close();
         if (luma != null) {
             luma.close();
             luma = null;
-        }
-        if (greyBuffer != null) {
-            greyBuffer.close();
-            greyData.close();
-            greyStride.close();
-            greyBuffer = null;
-        }
-        if (bgr != null) {
-            bgr.close();
-            bgrData.close();
-            bgrStride.close();
-            bgr = null;
         }
         BY_OPAQUE.remove(opaque.address());
         opaque.close();

@@ -38,6 +38,14 @@ class InterruptibleFfmpegSourceTest {
         return server;
     }
 
+    private static void closeAll(List<Socket> sockets) throws java.io.IOException {
+        synchronized (sockets) {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
     @Test
     void abortEndsAConnectThatHangsWithin2Seconds() throws Exception {
         List<Socket> accepted = new ArrayList<>();
@@ -61,11 +69,7 @@ class InterruptibleFfmpegSourceTest {
             s.close();
             stopper.join();
         } finally {
-            synchronized (accepted) {
-                for (Socket a : accepted) {
-                    a.close();
-                }
-            }
+            closeAll(accepted);
         }
     }
 
@@ -83,11 +87,7 @@ class InterruptibleFfmpegSourceTest {
             assertTrue(ms < 3_000, "the 1 s watchdog ended the connect after " + ms + " ms");
             s.close();
         } finally {
-            synchronized (accepted) {
-                for (Socket a : accepted) {
-                    a.close();
-                }
-            }
+            closeAll(accepted);
         }
     }
 }
