@@ -1,14 +1,19 @@
 package io.edgecascade.app.cli;
 
+import io.edgecascade.app.ConfigReload;
 import io.edgecascade.app.MetricsEndpoint;
+import io.edgecascade.app.UiEndpoint;
 import io.edgecascade.app.Wiring;
 import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.config.ConfigException;
 import io.edgecascade.cascade.pipeline.Cascade;
+import io.edgecascade.cascade.pipeline.FrameSink;
+import io.edgecascade.cascade.pipeline.PipelineObserver;
 import io.edgecascade.cascade.pipeline.RunSummary;
 import io.edgecascade.engines.EngineRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -20,7 +25,9 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run every camera of the config.",
                 "Ends when all file sources end; with live cameras it runs until SIGINT/SIGTERM, then finishes the"
-                        + " frames in flight and exits 0."})
+                        + " frames in flight and exits 0.",
+                "SIGHUP reloads the config file: each camera's motion.threshold, motion.min_area and"
+                        + " detector.confidence change at once; an invalid file is reported and the run goes on."})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -36,18 +43,30 @@ final class RunCommand implements Callable<Integer> {
         AppConfig cfg = load(config);
         RunSummary result;
         Cascade cascade;
-        try (MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metrics(), cfg.cameras(), VersionProvider.version())) {
+        try (MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metrics(), cfg.cameras(), VersionProvider.version());
+                UiEndpoint ui = UiEndpoint.create(cfg.ui(), cfg.cameras(), config)) {
             Wiring.Forwarding forwarding = Wiring.forwarding(cfg,
                     List.of(Wiring.metricsListener(metrics.forwardMetrics())), metrics.observers());
+            List<FrameSink> sinks = new ArrayList<>(ui.sinks());
+            if (forwarding != null) {
+                sinks.add(forwarding.uplink());
+            }
+            List<PipelineObserver> observers = new ArrayList<>(metrics.observers());
+            observers.addAll(ui.observers());
             try {
-                cascade = Wiring.cascade(cfg, EngineRegistry.standard(),
-                        forwarding == null ? List.of() : List.of(forwarding.uplink()), metrics.observers());
+                cascade = Wiring.cascade(cfg, EngineRegistry.standard(), sinks, observers);
             } catch (RuntimeException e) {
                 closeQuietly(forwarding);
                 throw e;
             }
             metrics.attach(cascade);
-            result = CascadeRun.run(cascade);
+            try {
+                ui.attach(cascade);
+            } catch (RuntimeException e) {
+                cascade.close();
+                throw e;
+            }
+            result = CascadeRun.run(cascade, new ConfigReload(config, ConfigCommand.loader(), cascade, cfg));
             if (forwarding != null) {
                 result = forwarding.addTo(result, cascade.stats().cameraIds());
             }

@@ -188,12 +188,7 @@ public final class Cascade implements AutoCloseable {
         if (c == null) {
             throw new IllegalArgumentException("no camera '" + camera + "'");
         }
-        var m = c.motion();
-        var d = c.detector();
-        CameraSettings tuned = new CameraSettings(c.id(), c.source(), c.realtime(),
-                new io.edgecascade.cascade.motion.MotionSettings(m.enabled(), threshold, minArea, m.cooldownFrames(),
-                        m.minIntervalMs(), m.frameHeight(), m.backgroundAlpha(), m.recalibrateArea(), m.mask()),
-                new DetectorSettings(confidence, d.nmsIou(), d.classes(), d.regions()), c.tracking(), c.zones());
+        CameraSettings tuned = c.withTunables(threshold, minArea, confidence);
         current.put(camera, tuned);
         CameraPipeline p = pipelineById.get(camera);
         if (p != null) {
