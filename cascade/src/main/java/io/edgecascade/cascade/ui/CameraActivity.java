@@ -27,8 +27,15 @@ public final class CameraActivity implements PipelineObserver {
         final long[] second = new long[WINDOW_SECONDS + 2];
         final long[] decoded = new long[WINDOW_SECONDS + 2];
         final long[] skipped = new long[WINDOW_SECONDS + 2];
+        /** The second of the last decoded frame: its gate verdict counts in the same second, even a moment later. */
+        long lastDecodedSecond;
 
         synchronized void add(long nowSecond, boolean isDecoded) {
+            if (isDecoded) {
+                lastDecodedSecond = nowSecond;
+            } else {
+                nowSecond = lastDecodedSecond;
+            }
             int i = (int) (nowSecond % second.length);
             if (second[i] != nowSecond) {
                 second[i] = nowSecond;
