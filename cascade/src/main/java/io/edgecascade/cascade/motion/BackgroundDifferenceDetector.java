@@ -121,8 +121,8 @@ public final class BackgroundDifferenceDetector implements MotionDetector {
             return false;
         }
         cvtColor(grey, out, COLOR_GRAY2BGR);
-        try (Scalar red = new Scalar(0, 0, 255, 0); Mat value = new Mat(red)) {
-            out.setTo(value, mask);
+        try (Scalar red = new Scalar(0, 0, 255, 0); Mat solid = new Mat(out.rows(), out.cols(), out.type(), red)) {
+            solid.copyTo(out, mask);
         }
         return true;
     }

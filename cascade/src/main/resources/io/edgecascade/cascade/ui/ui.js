@@ -89,6 +89,13 @@ function setUp(tile) {
 }
 
 document.querySelectorAll(".camera").forEach(setUp);
+// ?debug opens every camera's motion debug view at once (for a screenshot, or a page kept open on a wall)
+if (new URLSearchParams(location.search).has("debug")) {
+  document.querySelectorAll(".debug-toggle").forEach(box => {
+    box.checked = true;
+    box.dispatchEvent(new Event("change"));
+  });
+}
 pollCameras();
 pollEvents();
 setInterval(pollCameras, 1000);
