@@ -6,7 +6,11 @@ import io.edgecascade.app.UiEndpoint;
 import io.edgecascade.app.Wiring;
 import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.config.ConfigException;
+import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
+import io.edgecascade.cascade.source.SourceException;
+import io.edgecascade.cascade.source.SourceUri;
+import io.edgecascade.cascade.ui.AnnotatedVideo;
 import io.edgecascade.cascade.pipeline.FrameSink;
 import io.edgecascade.cascade.pipeline.PipelineObserver;
 import io.edgecascade.cascade.pipeline.RunSummary;
@@ -38,9 +42,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--summary", paramLabel = "FILE", description = "Write the run's summary JSON here at the end.")
     Path summary;
 
+    @Option(names = "--annotate", paramLabel = "OUT.mp4", description = "After the run, write the first camera's"
+            + " video (a file) with its detections, track ids and mask outlines drawn.")
+    Path annotate;
+
     @Override
     public Integer call() {
         AppConfig cfg = load(config);
+        AnnotatedVideo annotated = annotate == null ? null : annotatedVideo(cfg.cameras().get(0));
         RunSummary result;
         Cascade cascade;
         try (MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metrics(), cfg.cameras(), VersionProvider.version());
@@ -48,6 +57,9 @@ final class RunCommand implements Callable<Integer> {
             Wiring.Forwarding forwarding = Wiring.forwarding(cfg,
                     List.of(Wiring.metricsListener(metrics.forwardMetrics())), metrics.observers());
             List<FrameSink> sinks = new ArrayList<>(ui.sinks());
+            if (annotated != null) {
+                sinks.add(annotated);
+            }
             if (forwarding != null) {
                 sinks.add(forwarding.uplink());
             }
@@ -72,6 +84,9 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         report(result, summary);
+        if (annotated != null && cascade.failure() == null && cascade.failedCameras().isEmpty()) {
+            writeAnnotated(annotated, cfg.cameras().get(0), annotate);
+        }
         if (cascade.failure() != null) {
             throw new UserError(cascade.failure().getMessage(), UserError.FAILED, cascade.failure());
         }
@@ -81,6 +96,31 @@ final class RunCommand implements Callable<Integer> {
                     + " stopped with an error: " + result.errors().get(failed.get(0)));
         }
         return 0;
+    }
+
+    private static AnnotatedVideo annotatedVideo(CameraSettings camera) {
+        boolean live;
+        try {
+            live = SourceUri.parse(camera.source()).live();
+        } catch (SourceException e) {
+            live = true;
+        }
+        if (live) {
+            throw new UserError("--annotate writes the annotated video of a file camera; camera " + camera.id()
+                    + " (the first of the config) is live; list a file camera first", UserError.USAGE, null);
+        }
+        return new AnnotatedVideo(camera.id());
+    }
+
+    private static void writeAnnotated(AnnotatedVideo video, CameraSettings camera, Path out) {
+        try {
+            AnnotatedVideo.Result r = video.write(camera, out);
+            LOG.info("annotated video of camera {}: {} ({} frames, {} with detections drawn, {})", camera.id(), out,
+                    r.frames(), r.framesWithBoxes(), r.codec());
+        } catch (SourceException | IOException e) {
+            throw new UserError("--annotate: " + e.getMessage() + "; choose a writable path for the video",
+                    UserError.FAILED, e);
+        }
     }
 
     static void closeQuietly(Wiring.Forwarding forwarding) {
