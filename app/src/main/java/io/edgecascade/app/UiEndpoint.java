@@ -59,15 +59,24 @@ public final class UiEndpoint implements AutoCloseable {
         return events == null ? List.of() : List.of(events);
     }
 
-    /** Taps the cascade's frames and starts serving. */
+    /** Taps the cascade's frames and starts serving, without event clips. */
     public void attach(Cascade cascade) {
+        attach(cascade, id -> null);
+    }
+
+    /**
+     * Taps the cascade's frames and starts serving.
+     *
+     * @param clips an event's clip, or null when it has none
+     */
+    public void attach(Cascade cascade, java.util.function.Function<String, Path> clips) {
         if (!settings.enabled()) {
             return;
         }
         cascade.captureTap(live);
         try {
             server = UiServer.start(settings, cameraIds, cascade::camera, live, events, activity,
-                    new PageTuning(cascade, cameraIds, settings.persist() ? configFile : null));
+                    new PageTuning(cascade, cameraIds, settings.persist() ? configFile : null), clips);
         } catch (IOException e) {
             throw new UserError(e.getMessage(), UserError.FAILED, e);
         }

@@ -10,6 +10,7 @@ import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.source.SourceUri;
+import io.edgecascade.cascade.record.EventClips;
 import io.edgecascade.cascade.ui.AnnotatedVideo;
 import io.edgecascade.cascade.pipeline.FrameSink;
 import io.edgecascade.cascade.pipeline.PipelineObserver;
@@ -56,7 +57,11 @@ final class RunCommand implements Callable<Integer> {
                 UiEndpoint ui = UiEndpoint.create(cfg.ui(), cfg.cameras(), config)) {
             Wiring.Forwarding forwarding = Wiring.forwarding(cfg,
                     List.of(Wiring.metricsListener(metrics.forwardMetrics())), metrics.observers());
+            EventClips clips = eventClips(cfg);
             List<FrameSink> sinks = new ArrayList<>(ui.sinks());
+            if (clips != null) {
+                sinks.add(clips);
+            }
             if (annotated != null) {
                 sinks.add(annotated);
             }
@@ -73,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
             }
             metrics.attach(cascade);
             try {
-                ui.attach(cascade);
+                ui.attach(cascade, clips == null ? id -> null : clips::existingClip);
             } catch (RuntimeException e) {
                 cascade.close();
                 throw e;
@@ -96,6 +101,18 @@ final class RunCommand implements Callable<Integer> {
                     + " stopped with an error: " + result.errors().get(failed.get(0)));
         }
         return 0;
+    }
+
+    private static EventClips eventClips(AppConfig cfg) {
+        if (!cfg.record().events()) {
+            return null;
+        }
+        try {
+            return new EventClips(cfg.record(), cfg.cameras());
+        } catch (IOException e) {
+            throw new UserError("record.dir: cannot create " + cfg.record().dir() + " (" + e.getMessage()
+                    + "); choose a writable folder", UserError.FAILED, e);
+        }
     }
 
     private static AnnotatedVideo annotatedVideo(CameraSettings camera) {

@@ -20,6 +20,7 @@ import io.edgecascade.cascade.pipeline.CascadeOptions;
 import io.edgecascade.cascade.pipeline.DetectorSettings;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.source.SourceUri;
+import io.edgecascade.cascade.record.RecordSettings;
 import io.edgecascade.cascade.ui.UiSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -131,6 +132,10 @@ public final class ConfigLoader {
         UiSettings ui = readUi(uiSection);
         uiSection.finish();
 
+        Section recordSection = root.section("record");
+        RecordSettings record = readRecord(recordSection);
+        recordSection.finish();
+
         Section defaults = root.section("defaults");
         Section defaultMotion = defaults.section("motion");
         MotionSettings motionBase = readMotion(defaultMotion, MotionSettings.DEFAULTS);
@@ -191,7 +196,7 @@ public final class ConfigLoader {
         }
         return new AppConfig(new AppConfig.ModelConfig(Path.of(modelPath), type, Path.of(labelsPath)), engine,
                 threads, Path.of(eventsPath), options, cameras, engineSettings, metrics, cloud, spool, forward[0],
-                frameLines, ui);
+                frameLines, ui, record);
     }
 
     /** Default bound of the spool folder: 1 GiB. */
@@ -270,6 +275,19 @@ public final class ConfigLoader {
             s.problem("listen", e.getMessage());
             return MetricsSettings.DEFAULT;
         }
+    }
+
+    /** {@code record:}; off unless {@code events: true}. */
+    private static RecordSettings readRecord(Section s) {
+        RecordSettings d = RecordSettings.OFF;
+        boolean events = s.bool("events", false);
+        double pre = s.number("pre_s", d.preS(), 0, 600, false);
+        double post = s.number("post_s", d.postS(), 0, 600, false);
+        String dir = s.string("dir", d.dir().toString());
+        int retain = (int) s.integer("retain_days", d.retainDays(), 0, 36_500);
+        long maxBytes = s.integer("max_bytes", d.maxBytes(), 1 << 20, Long.MAX_VALUE / 4);
+        return new RecordSettings(events, pre, post, Path.of(dir == null || dir.isBlank() ? "recordings" : dir),
+                retain, maxBytes);
     }
 
     /** {@code ui:}; off unless {@code listen} is set. */

@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *       {@code /cameras/{id}/motion.mjpeg} and {@code motion.jpg}: the gate's grey image with its changed
  *       pixels in red;</li>
  *   <li>{@code PUT /cameras/{id}/tuning} with JSON {@code threshold}, {@code min_area}, {@code confidence};</li>
- *   <li>{@code /events} (JSON, newest first) and {@code /events/{id}/snapshot.jpg}.</li>
+ *   <li>{@code /events} (JSON, newest first), {@code /events/{id}/snapshot.jpg} and, with recording on,
+ *       {@code /events/{id}/clip.mp4}.</li>
  * </ul>
  * Plain HTML, CSS and JavaScript from the jar: nothing is fetched from the internet.
  *
@@ -57,11 +58,13 @@ public final class UiServer implements AutoCloseable {
     private final EventStore events;
     private final CameraActivity activity;
     private final Tuner tuner;
+    private final Function<String, java.nio.file.Path> clips;
     private volatile boolean closed;
 
     private UiServer(HttpServer server, ExecutorService executor, List<String> cameraIds,
             Function<String, CameraSettings> cameras, LiveView live, EventStore events, CameraActivity activity,
-            Tuner tuner) {
+            Tuner tuner, Function<String, java.nio.file.Path> clips) {
+        this.clips = clips;
         this.server = server;
         this.executor = executor;
         this.cameraIds = List.copyOf(cameraIds);
@@ -76,10 +79,12 @@ public final class UiServer implements AutoCloseable {
      * Binds {@code settings}' address and starts serving.
      *
      * @param cameras a camera's settings now (they change with tuning)
+     * @param clips   an event's clip file, or null when it has none (recording off: always null)
      * @throws IOException naming the address and the fix when it cannot bind
      */
     public static UiServer start(UiSettings settings, List<String> cameraIds, Function<String, CameraSettings> cameras,
-            LiveView live, EventStore events, CameraActivity activity, Tuner tuner) throws IOException {
+            LiveView live, EventStore events, CameraActivity activity, Tuner tuner,
+            Function<String, java.nio.file.Path> clips) throws IOException {
         if (!settings.enabled()) {
             throw new IllegalArgumentException("the web page is disabled");
         }
@@ -90,7 +95,8 @@ public final class UiServer implements AutoCloseable {
             t.setDaemon(true); // never keeps a finished run alive
             return t;
         });
-        UiServer s = new UiServer(server, executor, cameraIds, cameras, live, events, activity, tuner);
+        UiServer s = new UiServer(server, executor, cameraIds, cameras, live, events, activity, tuner,
+                clips);
         server.createContext("/", s::handle);
         server.setExecutor(executor);
         server.start();
@@ -177,6 +183,16 @@ public final class UiServer implements AutoCloseable {
                 text(ex, 404, "no snapshot of event '" + decode(parts[1]) + "'; /events lists the events\n");
             } else {
                 HttpEndpoint.send(ex, 200, "image/jpeg", jpeg);
+            }
+            return;
+        }
+        if (parts.length == 3 && parts[0].equals("events") && parts[2].equals("clip.mp4")) {
+            java.nio.file.Path clip = clips.apply(decode(parts[1]));
+            if (clip == null) {
+                text(ex, 404, "no clip of event '" + decode(parts[1]) + "'; clips are written when an event ends,"
+                        + " with record.events: true\n");
+            } else {
+                HttpEndpoint.send(ex, 200, "video/mp4", java.nio.file.Files.readAllBytes(clip));
             }
             return;
         }
@@ -294,6 +310,9 @@ public final class UiServer implements AutoCloseable {
             m.put("zones", e.zones());
             m.put("ended", e.ended());
             m.put("snapshot", "/events/" + e.id() + "/snapshot.jpg");
+            if (clips.apply(e.id()) != null) {
+                m.put("clip", "/events/" + e.id() + "/clip.mp4");
+            }
             out.add(m);
         }
         return out;
