@@ -7,6 +7,8 @@ import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the agent's small HTTP servers (metrics, web page) share: binding with one clear error line, and
@@ -36,6 +38,17 @@ public final class HttpEndpoint {
             throw new IOException(key + ": cannot listen on " + (host.contains(":") ? "[" + host + "]" : host) + ":"
                     + port + " (" + e.getMessage() + "); another process holds the port or the address is not this"
                     + " machine's; choose another port, or 0 to turn the endpoint off", e);
+        }
+    }
+
+    /** Stops serving, frees the port and ends the server's threads (a request in progress is cut off). */
+    public static void stop(HttpServer server, ExecutorService executor) {
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
