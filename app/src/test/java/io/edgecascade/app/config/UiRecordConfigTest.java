@@ -53,6 +53,14 @@ class UiRecordConfigTest {
     }
 
     @Test
+    void demoUiWithABadAddressIsABadCommandLine() {
+        io.edgecascade.app.testing.MainRunner.Result r = io.edgecascade.app.testing.MainRunner.run("demo",
+                "--no-cloud", "--assets", io.edgecascade.cascade.TestAssets.root().toString(), "--ui=nowhere");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--ui: 'nowhere' is not an address to listen on"), r.err());
+    }
+
+    @Test
     void tuningFromThePageIsCheckedLikeTheFile() {
         assertEquals(List.of(), ConfigLoader.tuningProblems(0, Map.of("threshold", 30, "min_area", 0.001,
                 "confidence", "0.5")));

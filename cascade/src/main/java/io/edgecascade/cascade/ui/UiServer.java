@@ -36,14 +36,17 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Plain HTML, CSS and JavaScript from the jar: nothing is fetched from the internet.
  *
- * <p>Lifecycle: {@link #start} binds and serves on a small pool of its own threads (a live stream holds one while
- * it is watched, so at most {@value #THREADS} requests at once); {@link #close} stops it and ends the streams.
+ * <p>Lifecycle: {@link #start} binds and serves on a small pool of its own threads ({@value #THREADS}; a live
+ * stream holds one while it is watched, so at most {@value #MAX_STREAMS} streams are served at once and the rest of
+ * the page stays responsive); {@link #close} stops it and ends the streams.
  */
 public final class UiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UiServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int THREADS = 16;
+    /** Live streams open at once; the other threads stay free for the page, its JSON and tuning. */
+    static final int MAX_STREAMS = THREADS - 4;
     private static final String BOUNDARY = "edgecascadeframe";
     /** How long a stream waits for a frame before checking whether it should end. */
     private static final long STREAM_POLL_MS = 1000;
@@ -58,6 +61,7 @@ public final class UiServer implements AutoCloseable {
     private final CameraActivity activity;
     private final Tuner tuner;
     private final Function<String, java.nio.file.Path> clips;
+    private final AtomicInteger streams = new AtomicInteger();
     private volatile boolean closed;
 
     private UiServer(HttpServer server, ExecutorService executor, List<String> cameraIds,
@@ -199,6 +203,21 @@ public final class UiServer implements AutoCloseable {
     }
 
     private void stream(HttpExchange ex, PreviewChannel<LiveView.Captured> channel,
+            java.util.function.BiFunction<org.bytedeco.opencv.opencv_core.Mat, LiveView.Captured, byte[]> encoder)
+            throws IOException, InterruptedException {
+        if (streams.incrementAndGet() > MAX_STREAMS) {
+            streams.decrementAndGet();
+            text(ex, 503, "too many live views open (" + MAX_STREAMS + "); close one, or use latest.jpg\n");
+            return;
+        }
+        try {
+            streamFrames(ex, channel, encoder);
+        } finally {
+            streams.decrementAndGet();
+        }
+    }
+
+    private void streamFrames(HttpExchange ex, PreviewChannel<LiveView.Captured> channel,
             java.util.function.BiFunction<org.bytedeco.opencv.opencv_core.Mat, LiveView.Captured, byte[]> encoder)
             throws IOException, InterruptedException {
         ex.getResponseHeaders().set("Content-Type", "multipart/x-mixed-replace; boundary=" + BOUNDARY);
