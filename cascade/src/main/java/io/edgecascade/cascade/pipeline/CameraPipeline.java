@@ -104,7 +104,7 @@ final class CameraPipeline implements Runnable {
         boolean gateEnabled = camera.motion().enabled();
         long startNanos = System.nanoTime();
         long reportedErrors = 0;
-        CameraSettings settings = current;
+        CameraSettings settings = camera; // what the gate was made with; a retune before the first frame still applies
         while (!stopRequested) {
             if (settings != current) {
                 settings = current;

@@ -22,6 +22,8 @@ import org.bytedeco.opencv.opencv_core.Size;
  */
 public final class LiveView implements CaptureTap, AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveView.class);
+
     /** What the drawing needs of a copied frame. */
     record Captured(CameraSettings camera, long ptsMillis, List<MotionResult.Region> regions, int frameWidth,
             int frameHeight) {
@@ -45,6 +47,7 @@ public final class LiveView implements CaptureTap, AutoCloseable {
     private final EventStore events;
     private final Map<String, Feed> feeds = new LinkedHashMap<>();
     private final AtomicLong encodes = new AtomicLong();
+    private volatile boolean failed;
 
     public LiveView(UiSettings settings, List<String> cameraIds, EventStore events) {
         this.settings = settings;
@@ -58,6 +61,19 @@ public final class LiveView implements CaptureTap, AutoCloseable {
         if (feed == null) {
             return;
         }
+        try {
+            copy(feed, camera, bgr, ptsMillis, decision, gate);
+        } catch (RuntimeException e) {
+            // the page must never stop a camera: a view that cannot be made is a missing picture, logged once
+            if (!failed) {
+                failed = true;
+                LOG.warn("ui: camera {}: cannot copy a frame for the live view: {}", camera.id(), e.toString());
+            }
+        }
+    }
+
+    private void copy(Feed feed, CameraSettings camera, Mat bgr, long ptsMillis, MotionGate.Decision decision,
+            MotionGate gate) {
         long now = System.nanoTime();
         if (feed.annotated.wanted(now)) {
             int w = Math.min(settings.previewWidth(), bgr.cols());
