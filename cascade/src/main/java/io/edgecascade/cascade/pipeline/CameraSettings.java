@@ -40,6 +40,19 @@ public record CameraSettings(String id, String source, boolean realtime, MotionS
         this(id, source, realtime, motion, detector, tracking, zones, StreamOptions.DEFAULTS, SamplingSettings.OFF);
     }
 
+    /**
+     * The same camera with other tunable values: the values the web page and a config reload change without a
+     * restart ({@code motion.threshold}, {@code motion.min_area}, {@code detector.confidence}).
+     */
+    public CameraSettings withTunables(int threshold, double minArea, float confidence) {
+        MotionSettings m = motion;
+        DetectorSettings d = detector;
+        return new CameraSettings(id, source, realtime, new MotionSettings(m.enabled(), threshold, minArea,
+                m.cooldownFrames(), m.minIntervalMs(), m.frameHeight(), m.backgroundAlpha(), m.recalibrateArea(),
+                m.mask()), new DetectorSettings(confidence, d.nmsIou(), d.classes(), d.regions()), tracking, zones,
+                stream, sampling);
+    }
+
     /** A camera with the default tracking and no zones. */
     public CameraSettings(String id, String source, boolean realtime, MotionSettings motion,
             DetectorSettings detector) {
