@@ -12,16 +12,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 n="${1:?usage: scale-bench.sh N [432p|1080p] [seconds]}"
 size="${2:-432p}"
 seconds="${3:-60}"
-assets="${EDGE_CASCADE_ASSETS:-$root/../shared/data}"
-work="$(mktemp -d)"
-server_pid=""
-agent_pid=""
-cleanup() {
-  [[ -n "$agent_pid" ]] && kill "$agent_pid" 2>/dev/null || true
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/rtsp-common.sh
+. "$root/scripts/rtsp-common.sh"
 
 video="$assets/video/one-by-one-person-detection.mp4"
 if [[ "$size" == "1080p" ]]; then
@@ -31,14 +23,7 @@ if [[ "$size" == "1080p" ]]; then
 elif [[ "$size" != "432p" ]]; then
   echo "error: size must be 432p or 1080p, got $size" >&2; exit 2
 fi
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mounts=$(seq -s, -f 'cam%g' 0 $((n - 1)))
-mkfifo "$work/server-in"
-/usr/bin/python3 "$root/cascade/src/test/resources/rtsp/rtsp_server.py" --port "$port" --video "$video" \
-  --mounts "$mounts" <"$work/server-in" >"$work/server.log" 2>&1 &
-server_pid=$!
-exec 8>"$work/server-in"
-for _ in $(seq 50); do grep -q READY "$work/server.log" 2>/dev/null && break; sleep 0.2; done
+start_server "$video" "$(seq -s, -f 'cam%g' 0 $((n - 1)))"
 
 {
   echo "model: { path: $assets/models/yolox_nano.onnx, labels: $assets/models/coco_classes.txt }"

@@ -8,28 +8,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 restarts="${1:-100}"
 up="${2:-3}"
-assets="${EDGE_CASCADE_ASSETS:-$root/../shared/data}"
-work="$(mktemp -d)"
-server_pid=""
-agent_pid=""
-cleanup() {
-  [[ -n "$agent_pid" ]] && kill "$agent_pid" 2>/dev/null || true
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# shellcheck source=scripts/rtsp-common.sh
+. "$root/scripts/rtsp-common.sh"
 
-mkfifo "$work/server-in" # the server ends when its stdin closes: this script holds the writing end open
-start_server() {
-  : >"$work/server.log"
-  /usr/bin/python3 "$root/cascade/src/test/resources/rtsp/rtsp_server.py" --port "$port" \
-    --video "$assets/video/one-by-one-person-detection.mp4" <"$work/server-in" >"$work/server.log" 2>&1 &
-  server_pid=$!
-  [[ -e /dev/fd/8 ]] || exec 8>"$work/server-in"
-  for _ in $(seq 100); do grep -q READY "$work/server.log" && return; sleep 0.1; done
-  echo "error: the RTSP server did not start: $(cat "$work/server.log")" >&2; exit 1
-}
 stop_server() {
   kill "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
@@ -56,7 +37,7 @@ sample() { # label
 }
 
 "$root/edge-cascade" --version >/dev/null
-start_server
+start_server "$assets/video/one-by-one-person-detection.mp4" cam
 "$root/edge-cascade" run --config "$work/config.yaml" --summary "$work/summary.json" >"$work/agent.log" 2>&1 &
 agent_pid=$!
 for _ in $(seq 300); do grep -q "camera cam: streaming" "$work/agent.log" && break; sleep 0.2; done
@@ -65,7 +46,7 @@ sample before
 for i in $(seq "$restarts"); do
   stop_server
   sleep 0.5
-  start_server
+  start_server "$assets/video/one-by-one-person-detection.mp4" cam
   sleep "$up"
   if (( i % 10 == 0 )); then echo "restart $i: $(grep -c 'streaming again' "$work/agent.log") reconnects logged"; fi
   # growth from the start to the middle is mostly warm-up (JIT, allocator arenas); a leak keeps growing after it
