@@ -59,6 +59,14 @@ final class CascadeRun {
                 // the platform lacks this signal (or the JVM reserves it): the default handling stays
             }
         }
+        // systemd's ExecReload sends SIGHUP, whose JVM default is to exit: a reload must never stop the agent.
+        try {
+            Signal hup = new Signal("HUP");
+            installed.add(new Installed(hup, Signal.handle(hup,
+                    sig -> LOG.info("SIGHUP: this build does not reload its config; restart the service to apply changes"))));
+        } catch (IllegalArgumentException e) {
+            // the platform lacks SIGHUP (or the JVM reserves it): the default handling stays
+        }
         return installed;
     }
 
