@@ -10,7 +10,8 @@
 #                        the launcher points JavaCPP, ONNX Runtime and JNA here, so nothing unpacks at start
 #     configs/           the example configs
 # and, unless --no-deb, the Debian package of the same tree (packaging/deb.sh).
-#   packaging/dist.sh linux-x86_64|linux-arm64 [--jmods DIR] [--no-deb]
+#   packaging/dist.sh linux-x86_64|linux-arm64|linux-x86_64,linux-arm64 [--jmods DIR] [--no-deb]
+# ('mvn -B -Pdist package' runs it for -Ddist.platforms, both by default.)
 # An arm64 runtime needs arm64 jmods: --jmods, else packaging/fetch-arm64-jdk.sh fetches Debian's.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,6 +24,11 @@ while (( $# )); do
     *) echo "error: unknown option $1 (use --jmods DIR or --no-deb)" >&2; exit 2 ;;
   esac
 done
+if [[ "$platform" == *,* ]]; then
+  IFS=, read -ra platforms <<<"$platform"
+  for p in "${platforms[@]}"; do "$0" "$p" "$@"; done
+  exit 0
+fi
 case "$platform" in
   linux-x86_64) other=linux-arm64; ort=linux-x64; jna=linux-x86-64; machine=x86_64 ;;
   linux-arm64) other=linux-x86_64; ort=linux-aarch64; jna=linux-aarch64; machine=aarch64 ;;
