@@ -110,10 +110,13 @@ fi
 extra=()
 # A class data sharing archive makes the JVM start faster; it can only be made by running the new runtime.
 [[ "$(uname -m)" == "$machine" ]] && extra+=(--generate-cds-archive)
-# Debian's libjvm.so carries its symbols (12 MB); objcopy (binutils) strips them when it can read the machine type.
-command -v objcopy >/dev/null && [[ "$(uname -m)" == "$machine" ]] && extra+=(--strip-native-debug-symbols=exclude-debuginfo-files)
+# Debian's libjvm.so carries its symbols (12 MB); objcopy (binutils) strips them when it can read the machine type
+# (--strip-debug would ask for that on any platform, and fail on the other's libraries).
+if command -v objcopy >/dev/null && [[ "$(uname -m)" == "$machine" ]]; then
+  extra+=(--strip-native-debug-symbols=exclude-debuginfo-files)
+fi
 jlink --module-path "$jmods" --add-modules "$modules" --output "$stage/runtime" \
-  --strip-debug --no-header-files --no-man-pages "${extra[@]}"
+  --strip-java-debug-attributes --no-header-files --no-man-pages "${extra[@]}"
 # The archive for heaps over 32 GB (no compressed oops) is of no use on an edge box.
 rm -f "$stage/runtime/lib/server/classes_nocoops.jsa"
 echo "$modules" > "$stage/runtime/MODULES"
