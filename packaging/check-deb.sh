@@ -23,13 +23,15 @@ getent passwd edge-cascade >/dev/null || fail "no edge-cascade user"
 grep -qx /etc/edge-cascade/config.yaml /var/lib/dpkg/info/edge-cascade.conffiles || fail "config.yaml is no conffile"
 systemd-analyze verify /lib/systemd/system/edge-cascade.service || fail "systemd-analyze verify"
 /usr/bin/edge-cascade --version | grep -q '^edge-cascade ' || fail "--version"
-/opt/edge-cascade/bin/edge-cascade config validate /etc/edge-cascade/config.yaml >/dev/null \
-  || fail "the packaged config.yaml does not validate"
+grep -q /var/lib/edge-cascade/models /etc/edge-cascade/config.yaml || fail "config.yaml does not use the state dir"
 
 # A run as the service runs it: the agent's user, its state directory, no Java on PATH, the unit's environment.
 work="$(mktemp -d /var/lib/edge-cascade/check.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
 cp "$assets/models/yolox_nano.onnx" "$assets/models/coco_classes.txt" "$work/"
+# The packaged config validates once its models are there ($EDGE_CASCADE_MODELS stands for models pull here).
+EDGE_CASCADE_MODELS="$work" /opt/edge-cascade/bin/edge-cascade config validate /etc/edge-cascade/config.yaml \
+  >"$work/validate.txt" 2>&1 || { cat "$work/validate.txt"; fail "the packaged config.yaml does not validate"; }
 # 12 s of the sample video: people walk in and out, enough for events.
 ffmpeg -loglevel error -y -i "$assets/video/one-by-one-person-detection.mp4" -t 12 -c copy "$work/clip.mp4"
 cat > "$work/config.yaml" <<YAML
@@ -58,7 +60,7 @@ cam = json.load(open(sys.argv[1]))["cameras"]["lobby"]
 events = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
 print(f"check-deb: summary: {cam['frames_decoded']} frames decoded, {cam['frames_positive']} positive, "
       f"{len(events)} event lines")
-assert cam["frames_decoded"] >= 250, cam   # 12 s at 25 fps, at real time
+assert cam["frames_decoded"] >= 100, cam   # 12 s of a 10 fps video, at real time
 assert cam["frames_positive"] > 0, cam
 assert events, "no events"
 PY

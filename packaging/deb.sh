@@ -24,7 +24,9 @@ mkdir -p "$tree/DEBIAN" "$tree/opt" "$tree/usr/bin" "$tree/etc/edge-cascade" "$t
 cp -a "$stage" "$tree/opt/edge-cascade"
 cp "$root/README.md" "$tree/opt/edge-cascade/README.md"
 ln -s /opt/edge-cascade/bin/edge-cascade "$tree/usr/bin/edge-cascade"
-install -m 0644 "$root/configs/site.yaml" "$tree/etc/edge-cascade/config.yaml"
+# The site example, its models where the package keeps state ('edge-cascade models pull --dir /var/lib/edge-cascade').
+sed 's|/opt/edge-cascade/models|/var/lib/edge-cascade/models|g' "$root/configs/site.yaml" > "$tree/etc/edge-cascade/config.yaml"
+chmod 0644 "$tree/etc/edge-cascade/config.yaml"
 install -m 0644 "$root/packaging/deb/edge-cascade.service" "$tree/lib/systemd/system/edge-cascade.service"
 for script in postinst prerm postrm; do install -m 0755 "$root/packaging/deb/$script" "$tree/DEBIAN/$script"; done
 echo "/etc/edge-cascade/config.yaml" > "$tree/DEBIAN/conffiles"
