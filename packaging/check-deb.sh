@@ -16,7 +16,9 @@ fail() { echo "check-deb: FAILED: $*" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 
 # dpkg -i leaves missing Depends unconfigured; apt-get -f then installs them and finishes the configuration.
-dpkg -i "$deb" >/dev/null 2>&1 || apt-get install -f -y -qq --no-install-recommends >/dev/null
+if ! dpkg -i "$deb" >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -f -y -qq --no-install-recommends >/dev/null
+fi
 dpkg -s edge-cascade | grep -q '^Status: install ok installed' || fail "the package did not install"
 getent passwd edge-cascade >/dev/null || fail "no edge-cascade user"
 [[ "$(stat -c %U /var/lib/edge-cascade)" == edge-cascade ]] || fail "/var/lib/edge-cascade is not the agent's"
