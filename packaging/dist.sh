@@ -87,8 +87,8 @@ if command -v file >/dev/null; then
   [[ -z "$wrong" ]] || { echo "error: native libraries of another machine type in $platform:" >&2; echo "$wrong" >&2; exit 1; }
 fi
 
-# The JDK modules the jars use (jdeps), plus those only reached by reflection or service lookup:
-# jdk.crypto.ec (TLS to the cloud), jdk.localedata is not needed (English messages only).
+# The JDK modules the jars use (jdeps), plus those only reached by reflection or service lookup: jdk.crypto.ec
+# (TLS to the cloud), jdk.unsupported (sun.misc.Signal), jdk.zipfs. Not jdk.localedata: messages are English.
 # jdeps reads a jar with a module-info as a module and some presets' descriptors do not check out, so it looks
 # at copies without them, all on the class path, as the launcher runs them.
 scan="$out/jdeps-$platform"
@@ -97,7 +97,7 @@ cp "$stage"/lib/*.jar "$scan/"
 for jar in "$scan"/*.jar; do zip -q -d "$jar" 'module-info.class' 'META-INF/versions/*/module-info.class' >/dev/null 2>&1 || true; done
 modules="$(jdeps -q --multi-release 17 --ignore-missing-deps --print-module-deps --class-path "$scan/*" "$scan"/*.jar)"
 rm -rf "$scan"
-modules="$modules,jdk.crypto.ec,jdk.unsupported,jdk.zipfs"
+modules="$(printf '%s\n' "$modules" jdk.crypto.ec jdk.unsupported jdk.zipfs | tr , '\n' | awk 'NF && !seen[$0]++' | paste -sd,)"
 if [[ -z "$jmods" ]]; then
   if [[ "$(uname -m)" == "$machine" ]]; then
     java_home="$(dirname "$(dirname "$(readlink -f "$(command -v jlink)")")")"
