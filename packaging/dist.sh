@@ -16,6 +16,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 platform="${1:-}"; shift || true
+opts=("$@")
 jmods=""; deb=1
 while (( $# )); do
   case "$1" in
@@ -26,7 +27,7 @@ while (( $# )); do
 done
 if [[ "$platform" == *,* ]]; then
   IFS=, read -ra platforms <<<"$platform"
-  for p in "${platforms[@]}"; do "$0" "$p" "$@"; done
+  for p in "${platforms[@]}"; do "$0" "$p" "${opts[@]}"; done
   exit 0
 fi
 case "$platform" in
@@ -54,7 +55,8 @@ for jar in "$lib"/*.jar; do
   case "$base" in
     *-"$other".jar) ;;
     *-"$platform".jar)
-      unzip -q -W -j -o "$jar" "org/bytedeco/*/$platform/*.so*" -d "$stage/native" ;;
+      # (exit status 11: a classifier jar without libraries at that level, which is fine)
+      unzip -q -W -j -o "$jar" "org/bytedeco/*/$platform/*.so*" -d "$stage/native" || (( $? == 11 )) ;;
     *) cp "$jar" "$stage/lib/" ;;
   esac
 done

@@ -39,16 +39,13 @@ final class JetsonCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        /** The tools to use; null = this machine's. */
-        PowerControl control;
-
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            PowerControl pc = control != null ? control : PowerControl.detect().orElseThrow(() -> new UserError(
+            PowerControl pc = PowerControl.detect().orElseThrow(() -> new UserError(
                     "this is not a Jetson (no nvpmodel in /usr/sbin or /usr/bin): 'jetson power' runs on a Jetson"
                             + " with JetPack installed"));
-            if ((mode != null || maxClocks) && control == null && !PowerControl.isRoot()) {
+            if ((mode != null || maxClocks) && !PowerControl.isRoot()) {
                 throw new UserError("changing the power mode or clocks needs root: sudo edge-cascade jetson power"
                         + (mode != null ? " --mode " + mode : "") + (maxClocks ? " --max-clocks" : ""));
             }
