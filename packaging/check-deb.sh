@@ -56,6 +56,7 @@ sleep 2
 kill -HUP "$agent"   # what 'systemctl reload' sends: the agent must go on
 set +e; wait "$agent"; status=$?; set -e
 [[ $status == 0 ]] || { cat "$work/agent.log"; fail "the agent exited $status (after a SIGHUP)"; }
+grep -q "config reload: .* no value changed" "$work/agent.log" || { cat "$work/agent.log"; fail "SIGHUP did not reload"; }
 python3 - "$work/summary.json" "$work/events.jsonl" <<'PY' || { cat "$work/agent.log"; fail "summary"; }
 import json, sys
 cam = json.load(open(sys.argv[1]))["cameras"]["lobby"]
