@@ -4,7 +4,7 @@
 #     /etc/edge-cascade/config.yaml is a conffile;
 #   - systemd-analyze verify passes on the installed unit;
 #   - the installed agent, as the edge-cascade user, runs the sample video with the sample model, writes its
-#     summary and events, survives a SIGHUP (systemctl reload), and leaves nothing in its home directory
+#     summary and events, reloads its config on SIGHUP (systemctl reload) and goes on, leaves nothing in its home directory
 #     (natives are pre-extracted) and needs no Java on PATH.
 #   packaging/check-deb.sh PATH/edge-cascade_VERSION_ARCH.deb
 # Needs EDGE_CASCADE_ASSETS (models/yolox_nano.onnx, video/one-by-one-person-detection.mp4), root, ffmpeg.
@@ -70,4 +70,4 @@ PY
 home_after="$(find /var/lib/edge-cascade -maxdepth 1 -name '.*' | sort)"
 [[ "$home_before" == "$home_after" ]] || fail "the agent wrote into its home directory: $home_after"
 [[ ! -e /var/lib/edge-cascade/.javacpp && ! -e /var/lib/edge-cascade/.cache ]] || fail "natives were unpacked at start"
-echo "check-deb: ok ($(basename "$deb"): installed, unit verified, the agent ran as edge-cascade and survived SIGHUP)"
+echo "check-deb: ok ($(basename "$deb"): installed, unit verified, the agent ran as edge-cascade and reloaded on SIGHUP)"
