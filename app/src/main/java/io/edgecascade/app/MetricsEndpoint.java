@@ -9,14 +9,20 @@ import io.edgecascade.cascade.metrics.ReadinessCheck;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
 import io.edgecascade.cascade.pipeline.PipelineObserver;
+import io.edgecascade.jetson.TegraRelease;
+import io.edgecascade.jetson.tegra.TegraMetrics;
+import io.edgecascade.jetson.tegra.TegraStatsMonitor;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * The metrics endpoint of a run ({@code metrics.listen}): started before the model loads, so {@code /healthz}
  * answers at once and {@code /readyz} says what is still missing; closed when the run ends. With the endpoint
- * off every method is a no-op.
+ * off every method is a no-op. On a Jetson it also runs {@code tegrastats} for the GPU, EMC and power-rail gauges.
  *
  * <p>For the cloud forwarder: pass {@link #forwardMetrics()} to it, and add its own readiness condition with
  * {@code start(..., extraChecks)} if it has one beyond what it reports (the built-in {@code cloud} check reads
@@ -26,10 +32,12 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     private final CascadeMetrics metrics;
     private final MetricsServer server;
+    private final TegraStatsMonitor tegrastats;
 
-    private MetricsEndpoint(CascadeMetrics metrics, MetricsServer server) {
+    private MetricsEndpoint(CascadeMetrics metrics, MetricsServer server, TegraStatsMonitor tegrastats) {
         this.metrics = metrics;
         this.server = server;
+        this.tegrastats = tegrastats;
     }
 
     /** Starts the endpoint the settings describe for these cameras, or an inactive one when disabled. */
@@ -41,15 +49,33 @@ public final class MetricsEndpoint implements AutoCloseable {
     public static MetricsEndpoint start(MetricsSettings settings, List<CameraSettings> cameras, String version,
             Map<String, ReadinessCheck> extraChecks) {
         if (!settings.enabled()) {
-            return new MetricsEndpoint(null, null);
+            return new MetricsEndpoint(null, null, null);
         }
         CascadeMetrics metrics = new CascadeMetrics(cameras.stream().map(CameraSettings::id).toList(), version);
         Map<String, ReadinessCheck> checks = new java.util.LinkedHashMap<>(metrics.readinessChecks());
         checks.putAll(extraChecks);
+        MetricsServer server;
         try {
-            return new MetricsEndpoint(metrics, MetricsServer.start(settings, metrics.registry(), checks));
+            server = MetricsServer.start(settings, metrics.registry(), checks);
         } catch (IOException e) {
             throw new UserError(e.getMessage(), UserError.FAILED, e);
+        }
+        return new MetricsEndpoint(metrics, server, jetsonGauges(metrics));
+    }
+
+    /** On a Jetson with tegrastats: its readings as gauges, once a second; else nothing. */
+    private static TegraStatsMonitor jetsonGauges(CascadeMetrics metrics) {
+        Optional<Path> tool = TegraStatsMonitor.find();
+        if (TegraRelease.detect().isEmpty() || tool.isEmpty()) {
+            return null;
+        }
+        try {
+            return TegraStatsMonitor.start(List.of(tool.get().toString()), 1000,
+                    new TegraMetrics(metrics.registry())::update);
+        } catch (IOException e) {
+            LoggerFactory.getLogger(MetricsEndpoint.class)
+                    .warn("tegrastats did not start ({}): no Jetson GPU/power gauges on /metrics", e.getMessage());
+            return null;
         }
     }
 
@@ -78,6 +104,9 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
+        if (tegrastats != null) {
+            tegrastats.close();
+        }
         if (server != null) {
             server.close();
         }
