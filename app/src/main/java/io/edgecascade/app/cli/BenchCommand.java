@@ -76,6 +76,11 @@ final class BenchCommand implements Callable<Integer> {
             + " onnxruntime-cpu:threads=1,onnxruntime-cpu:threads=2.")
     String compare;
 
+    @Option(names = "--decode-gate", description = "Measure only one camera's capture cost, decode + motion gate per"
+            + " frame: every frame to BGR (files) against the luma gate with BGR for passed frames only (live"
+            + " cameras); no detector runs.")
+    boolean decodeGate;
+
     @Option(names = "--json", paramLabel = "OUT", description = "Also write the report as JSON to this file.")
     Path json;
 
@@ -84,6 +89,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        if (decodeGate) {
+            return decodeGate();
+        }
         EngineRegistry engines = EngineRegistry.standard();
         BenchOptions options = options(engines);
         BenchReport report;
@@ -104,6 +112,20 @@ final class BenchCommand implements Callable<Integer> {
             out.println("json: " + json.toAbsolutePath());
             out.flush();
         }
+        return 0;
+    }
+
+    private int decodeGate() {
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            for (var r : io.edgecascade.cascade.bench.DecodeGateBench.run(source,
+                    MotionSettings.DEFAULTS.withEnabled(!noGate), frames)) {
+                out.println(r);
+            }
+        } catch (SourceException e) {
+            throw new UserError(e.getMessage(), UserError.FAILED, e);
+        }
+        out.flush();
         return 0;
     }
 

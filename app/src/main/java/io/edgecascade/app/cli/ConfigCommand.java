@@ -78,6 +78,41 @@ final class ConfigCommand implements Runnable {
             return 0;
         }
 
+        /** A live camera's connection settings, a looped file, and the sampling rules that are on. */
+        private static List<String> describeStream(CameraSettings c) {
+            List<String> parts = new ArrayList<>();
+            var o = c.stream();
+            boolean live;
+            try {
+                live = io.edgecascade.cascade.source.SourceUri.parse(c.source()).live();
+            } catch (io.edgecascade.cascade.source.SourceException e) {
+                live = false;
+            }
+            if (live) {
+                parts.add(String.format(java.util.Locale.ROOT,
+                        "live: rtsp_transport %s, stall_seconds %.1f, reconnect %d..%d ms%s", o.rtspTransport(),
+                        o.stallMillis() / 1000.0, o.reconnectInitialMillis(), o.reconnectMaxMillis(),
+                        o.inputOptions().isEmpty() ? "" : ", input_options " + o.inputOptions()));
+            } else if (o.loop()) {
+                parts.add("loop: replays the file forever");
+            }
+            var sm = c.sampling();
+            List<String> rules = new ArrayList<>();
+            if (sm.everyN() > 1) {
+                rules.add("every_n " + sm.everyN());
+            }
+            if (sm.maxFps() > 0) {
+                rules.add("max_fps " + sm.maxFps());
+            }
+            if (sm.adaptive()) {
+                rules.add("adaptive " + sm.adaptiveMinFps() + ".." + sm.adaptiveMaxFps() + " fps");
+            }
+            if (!rules.isEmpty()) {
+                parts.add("sampling: " + String.join(", ", rules));
+            }
+            return parts;
+        }
+
         /** One line per camera with masks or zones: what they are, so a user sees how the config was read. */
         private static void describe(CameraSettings c, PrintWriter out) {
             List<String> parts = new ArrayList<>();
@@ -87,6 +122,7 @@ final class ConfigCommand implements Runnable {
             for (Zone z : c.zones()) {
                 parts.add("zone " + z.name() + ": " + z.polygon().describe());
             }
+            parts.addAll(describeStream(c));
             if (!parts.isEmpty()) {
                 out.println("camera " + c.id() + ": " + String.join("; ", parts));
             }

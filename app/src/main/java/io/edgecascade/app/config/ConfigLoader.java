@@ -18,6 +18,8 @@ import io.edgecascade.cascade.motion.MotionSettings;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
 import io.edgecascade.cascade.pipeline.DetectorSettings;
+import io.edgecascade.cascade.pipeline.SamplingSettings;
+import io.edgecascade.cascade.source.StreamOptions;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.source.SourceUri;
 import io.edgecascade.cascade.record.RecordSettings;
@@ -177,12 +179,17 @@ public final class ConfigLoader {
             TrackingSettings tracking = readTracking(t, trackingBase);
             t.finish();
             List<Zone> zones = Polygons.zones(c, "zones");
+            StreamOptions stream = readStream(c);
+            Section sampling = c.section("sampling");
+            SamplingSettings samplingSettings = readSampling(sampling);
+            sampling.finish();
             c.finish();
             if (source != null) {
                 checkSource(c, source);
             }
             if (problems.isEmpty()) {
-                cameras.add(new CameraSettings(id, source, realtime, motion, detector.settings(), tracking, zones));
+                cameras.add(new CameraSettings(id, source, realtime, motion, detector.settings(), tracking, zones,
+                        stream, samplingSettings));
             }
         }
         EventForwarding.Mode[] forward = {EventForwarding.Mode.EVENTS};
@@ -197,6 +204,44 @@ public final class ConfigLoader {
         return new AppConfig(new AppConfig.ModelConfig(Path.of(modelPath), type, Path.of(labelsPath)), engine,
                 threads, Path.of(eventsPath), options, cameras, engineSettings, metrics, cloud, spool, forward[0],
                 frameLines, ui, record);
+    }
+
+    /** A camera's connection keys: rtsp_transport, input_options, stall_seconds, reconnect, loop. */
+    private static StreamOptions readStream(Section c) {
+        StreamOptions d = StreamOptions.DEFAULTS;
+        String transport = c.choice("rtsp_transport", d.rtspTransport(), List.of("tcp", "udp"));
+        Map<String, String> input = c.stringMap("input_options");
+        double stall = c.number("stall_seconds", d.stallMillis() / 1000.0, 0, 3600, true);
+        boolean loop = c.bool("loop", false);
+        Section r = c.section("reconnect");
+        long initial = r.integer("initial_ms", d.reconnectInitialMillis(), 1, 3_600_000);
+        long max = r.integer("max_ms", d.reconnectMaxMillis(), 1, 3_600_000);
+        if (max < initial) {
+            r.problem("max_ms", max + " is below initial_ms " + initial + "; make it at least that");
+            max = initial;
+        }
+        r.finish();
+        return new StreamOptions(transport == null ? d.rtspTransport() : transport, input,
+                Math.max(1, Math.round(stall * 1000)), initial, max, loop);
+    }
+
+    /** A camera's {@code sampling:} (every_n, max_fps, adaptive.min_fps/max_fps). */
+    private static SamplingSettings readSampling(Section s) {
+        int everyN = (int) s.integer("every_n", 1, 1, 10_000);
+        double maxFps = s.number("max_fps", 0, 0, 1000, false);
+        Section a = s.section("adaptive");
+        double min = 0;
+        double max = 0;
+        if (s.has("adaptive")) {
+            min = a.number("min_fps", 1, 0, 1000, true);
+            max = a.number("max_fps", 10, 0, 1000, true);
+            if (max < min) {
+                a.problem("max_fps", max + " is below min_fps " + min + "; make it at least that");
+                max = min;
+            }
+        }
+        a.finish();
+        return new SamplingSettings(everyN, maxFps, min, max);
     }
 
     /** Default bound of the spool folder: 1 GiB. */

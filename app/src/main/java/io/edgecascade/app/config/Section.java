@@ -97,6 +97,20 @@ final class Section {
         return out;
     }
 
+    /** A mapping of free-form keys to text values (e.g. FFmpeg's {@code input_options}); absent gives empty. */
+    java.util.Map<String, String> stringMap(String name) {
+        Section m = section(name);
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (Iterator<String> it = m.node.fieldNames(); it.hasNext();) {
+            String k = it.next();
+            String v = m.scalar(k);
+            if (v != null) {
+                out.put(k, v);
+            }
+        }
+        return out;
+    }
+
     /** The raw value of a key (lists of lists, mappings of lists), marking the key as known; null when absent. */
     JsonNode raw(String name) {
         known.add(name);

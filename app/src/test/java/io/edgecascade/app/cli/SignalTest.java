@@ -26,6 +26,7 @@ class SignalTest {
         Path config = Files.writeString(dir.resolve("c.yaml"), """
                 model: { path: %s, labels: %s }
                 events: { path: %s }
+                metrics: { listen: "0" }
                 cameras: [ { id: cam, source: %s, realtime: true } ]
                 """.formatted(TestAssets.model(), TestAssets.labels(), dir.resolve("e.jsonl"), clip));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

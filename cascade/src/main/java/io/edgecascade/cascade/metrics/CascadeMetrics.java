@@ -61,6 +61,9 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
         volatile boolean started;
         volatile boolean stopped;
         volatile long lastFrameNanos;
+        /** A live camera's connection state and latest failure; null for files. */
+        volatile io.edgecascade.cascade.source.CameraState health;
+        volatile String lastError;
 
         CameraState(String id) {
             this.id = id;
@@ -71,6 +74,8 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
                 stages.put(s, stageDuration.labelValues(id, s.label()));
             }
             cameraUp.labelValues(id).set(0);
+            reconnects.labelValues(id);
+            stalls.labelValues(id);
         }
     }
 
@@ -80,6 +85,9 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
     private final Counter frames;
     private final Histogram stageDuration;
     private final Gauge cameraUp;
+    private final Counter reconnects;
+    private final Counter stalls;
+    private final Gauge cameraState;
     private final Counter forwards;
     private final Info engineInfo;
     private final Map<String, CameraState> cameras = new ConcurrentHashMap<>();
@@ -118,6 +126,16 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
         cameraUp = Gauge.builder().name(PREFIX + "camera_up")
                 .help("1 while the camera's source is open and delivering frames, else 0")
                 .labelNames("camera").register(registry);
+        reconnects = Counter.builder().name(PREFIX + "camera_reconnects")
+                .help("Times a live camera connected again after a failure, a stream end or a stall")
+                .labelNames("camera").register(registry);
+        stalls = Counter.builder().name(PREFIX + "camera_stalls")
+                .help("Times a live camera's watchdog closed its input: no frame for stall_seconds")
+                .labelNames("camera").register(registry);
+        cameraState = Gauge.builder().name(PREFIX + "camera_state")
+                .help("1 for a live camera's current connection state (connecting, streaming, backoff, stalled),"
+                        + " 0 for the others")
+                .labelNames("camera", "state").register(registry);
         GaugeWithCallback.builder().name(PREFIX + "camera_fps")
                 .help("Frames per second decoded from the camera over the last " + FPS_WINDOW.toSeconds() + " s")
                 .labelNames("camera")
@@ -233,6 +251,30 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
     }
 
     @Override
+    public void cameraHealth(String camera, io.edgecascade.cascade.source.CameraState state, String lastError) {
+        CameraState c = camera(camera);
+        c.health = state;
+        if (lastError != null) {
+            c.lastError = lastError;
+        }
+        for (var s : io.edgecascade.cascade.source.CameraState.values()) {
+            cameraState.labelValues(camera, s.label()).set(s == state ? 1 : 0);
+        }
+    }
+
+    @Override
+    public void reconnected(String camera) {
+        camera(camera);
+        reconnects.labelValues(camera).inc();
+    }
+
+    @Override
+    public void stalled(String camera) {
+        camera(camera);
+        stalls.labelValues(camera).inc();
+    }
+
+    @Override
     public void forwarded(String camera, ForwardResult result) {
         startForwarding();
         forwards.labelValues(camera, result.label()).inc();
@@ -286,7 +328,10 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
             List<String> ids = cameraIds();
             for (String id : ids) {
                 CameraState c = cameras.get(id);
-                if (c.stopped) {
+                var health = c.health;
+                if (health != null && health != io.edgecascade.cascade.source.CameraState.STREAMING) {
+                    problems.add(id + ": " + health.label() + (c.lastError == null ? "" : " (" + c.lastError + ")"));
+                } else if (c.stopped) {
                     problems.add(id + ": source stopped");
                 } else if (!c.started) {
                     problems.add(id + ": not started");

@@ -62,7 +62,18 @@ public final class BackgroundDifferenceDetector implements MotionDetector {
 
     @Override
     public MotionResult detect(Mat bgr) {
+        return detect(bgr, false);
+    }
+
+    /**
+     * A one-channel image is the decoder's luma plane: it is scaled down as it is, and video-range luma
+     * (16..235) is stretched to 0..255 on the small copy so the threshold means what it means on BGR frames.
+     */
+    @Override
+    public MotionResult detect(Mat bgr, boolean limitedRange) {
         if (!initialised || bgr.cols() != frameWidth || bgr.rows() != frameHeight) {
+            // a new size (the camera was reconfigured while it was away): the old background is meaningless
+            initialised = false;
             frameWidth = bgr.cols();
             frameHeight = bgr.rows();
             int h = Math.min(settings.frameHeight(), frameHeight);
@@ -80,8 +91,15 @@ public final class BackgroundDifferenceDetector implements MotionDetector {
         }
         // Linear sampling costs what the small output costs (0.2 ms from 1080p, against 2 ms for area
         // averaging); the blur below removes the aliasing it leaves.
-        resize(bgr, small, scaled, 0, 0, INTER_LINEAR);
-        cvtColor(small, grey, COLOR_BGR2GRAY);
+        if (bgr.channels() == 1) {
+            resize(bgr, grey, scaled, 0, 0, INTER_LINEAR);
+            if (limitedRange) {
+                grey.convertTo(grey, -1, 255.0 / 219, -16 * 255.0 / 219);
+            }
+        } else {
+            resize(bgr, small, scaled, 0, 0, INTER_LINEAR);
+            cvtColor(small, grey, COLOR_BGR2GRAY);
+        }
         GaussianBlur(grey, grey, BLUR, 0);
 
         if (!initialised) {

@@ -12,6 +12,17 @@ public interface MotionDetector extends AutoCloseable {
     /** Measures motion in a BGR frame and updates the background. */
     MotionResult detect(Mat bgr);
 
+    /**
+     * Measures motion in a BGR frame or in a luma plane (one channel; {@code limitedRange}: video levels 16..235).
+     * By default only BGR is understood.
+     */
+    default MotionResult detect(Mat image, boolean limitedRange) {
+        if (image.channels() != 3) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " needs BGR frames");
+        }
+        return detect(image);
+    }
+
     /** Uses new per-frame settings (threshold, min_area) from the next frame on; the background stays. */
     default void retune(MotionSettings settings) {
     }

@@ -55,10 +55,15 @@ public final class MotionGate implements AutoCloseable {
     }
 
     public Decision decide(Mat bgr, long ptsMillis) {
+        return decide(bgr, false, ptsMillis);
+    }
+
+    /** Decides on a BGR frame or on the decoder's luma plane ({@code limitedRange}: video levels 16..235). */
+    public Decision decide(Mat image, boolean limitedRange, long ptsMillis) {
         if (!settings.enabled()) {
             return new Decision(Verdict.PASS, MotionResult.NONE);
         }
-        MotionResult motion = detector.detect(bgr);
+        MotionResult motion = detector.detect(image, limitedRange);
         boolean moving = !motion.recalibrated() && motion.changedArea() >= settings.minArea()
                 && motion.changedArea() > 0;
         if (moving) {

@@ -3,7 +3,9 @@ package io.edgecascade.cascade.pipeline;
 import io.edgecascade.cascade.motion.GateHold;
 import io.edgecascade.cascade.motion.MotionGate;
 import io.edgecascade.cascade.motion.MotionMask;
+import io.edgecascade.cascade.source.CameraState;
 import io.edgecascade.cascade.source.FrameSource;
+import io.edgecascade.cascade.source.SourceHealth;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.source.VideoFrame;
 import java.time.Instant;
@@ -35,6 +37,7 @@ final class CameraPipeline implements Runnable {
     private final Runnable onEnd;
     private final GateHold hold;
     private volatile boolean stopRequested;
+    private volatile FrameSource source;
 
     CameraPipeline(CameraSettings camera, SourceFactory sources, StageQueue<GatedFrame> detectorQueue,
             PipelineObserver observer, CascadeStats stats, Runnable onEnd,
@@ -62,6 +65,32 @@ final class CameraPipeline implements Runnable {
     /** Stops after the current frame; what is already queued is still processed. */
     void requestStop() {
         stopRequested = true;
+        FrameSource s = source;
+        if (s != null) {
+            s.abort(); // a live camera blocked in connect, read or backoff gives up within about 0.1 s
+        }
+    }
+
+    /** Forwards a live camera's connection health to the observers; up while it streams. */
+    private SourceHealth health() {
+        String id = camera.id();
+        return new SourceHealth() {
+            @Override
+            public void state(CameraState state, String lastError) {
+                observer.cameraHealth(id, state, lastError);
+                observer.cameraState(id, state == CameraState.STREAMING);
+            }
+
+            @Override
+            public void reconnected() {
+                observer.reconnected(id);
+            }
+
+            @Override
+            public void stalled() {
+                observer.stalled(id);
+            }
+        };
     }
 
     @Override
@@ -69,12 +98,20 @@ final class CameraPipeline implements Runnable {
         String id = camera.id();
         FrameSource source = null;
         try (MotionGate gate = MotionGate.create(camera.motion(), hold)) {
-            source = sources.create(camera.source());
+            source = sources.create(camera, health());
+            this.source = source;
+            if (stopRequested) {
+                source.abort();
+            }
             source.open();
-            LOG.info("camera {}: reading {} ({} fps{})", id, source.describe(),
-                    String.format(java.util.Locale.ROOT, "%.2f", source.frameRate()),
-                    source.isLive() ? ", live" : camera.realtime() ? ", file at real time" : ", file at full speed");
-            observer.cameraState(id, true);
+            if (source.isLive()) {
+                LOG.info("camera {}: reading {} (live: reconnects on failure)", id, source.describe());
+            } else {
+                LOG.info("camera {}: reading {} ({} fps{})", id, source.describe(),
+                        String.format(java.util.Locale.ROOT, "%.2f", source.frameRate()),
+                        camera.realtime() ? ", file at real time" : ", file at full speed");
+                observer.cameraState(id, true);
+            }
             loop(source, gate);
         } catch (SourceException e) {
             stats.failed(id, e.getMessage());
@@ -102,6 +139,7 @@ final class CameraPipeline implements Runnable {
         boolean mayDrop = source.isLive() || camera.realtime();
         boolean pace = !source.isLive() && camera.realtime();
         boolean gateEnabled = camera.motion().enabled();
+        FrameSampler sampler = new FrameSampler(camera.sampling(), hold);
         long startNanos = System.nanoTime();
         long reportedErrors = 0;
         CameraSettings settings = camera; // what the gate was made with; a retune before the first frame still applies
@@ -129,12 +167,19 @@ final class CameraPipeline implements Runnable {
                 }
             }
 
+            if (!sampler.take(f.ptsMillis())) {
+                observer.frame(id, Outcome.SAMPLED_OUT);
+                continue;
+            }
             long t2 = System.nanoTime();
-            MotionGate.Decision decision = gate.decide(f.image(), f.ptsMillis());
+            // the decoder's luma when the source has it: 90% of frames end here, never converted to BGR
+            MotionGate.Decision decision = f.luma() != null
+                    ? gate.decide(f.luma(), f.limitedRange(), f.ptsMillis())
+                    : gate.decide(f.image(), f.ptsMillis());
             if (gateEnabled) {
                 observer.stage(id, Stage.MOTION, System.nanoTime() - t2);
             }
-            tap.frame(settings, f.image(), f.ptsMillis(), decision, gate);
+            tap.frame(settings, f.bgr(), f.ptsMillis(), decision, gate);
             if (decision.verdict() != MotionGate.Verdict.STILL) {
                 observer.frame(id, Outcome.MOTION);
             }
@@ -145,8 +190,9 @@ final class CameraPipeline implements Runnable {
             VideoFrame copy = new VideoFrame(id, f.sequence(), f.ptsMillis(), Instant.now(), f.image().clone());
             GatedFrame gated = new GatedFrame(settings, copy, gateEnabled ? decision.motion() : null);
             if (mayDrop) {
-                if (!detectorQueue.offer(gated)) {
-                    copy.close();
+                // latest-frame semantics: the frame still waiting for the detector is older, and worth less
+                for (GatedFrame old : detectorQueue.offerLatest(gated)) {
+                    old.frame().close();
                     observer.frame(id, Outcome.DROPPED);
                 }
             } else {

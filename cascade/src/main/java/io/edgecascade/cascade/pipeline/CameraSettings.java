@@ -2,6 +2,7 @@ package io.edgecascade.cascade.pipeline;
 
 import io.edgecascade.cascade.motion.MotionSettings;
 import io.edgecascade.cascade.motion.Zone;
+import io.edgecascade.cascade.source.StreamOptions;
 import io.edgecascade.cascade.tracking.TrackingSettings;
 import java.util.List;
 import java.util.Objects;
@@ -15,16 +16,28 @@ import java.util.Objects;
  *                 possible without dropping frames
  * @param tracking tracker and event settings
  * @param zones    named areas of the picture; an object's zones are part of its events
+ * @param stream   how a live camera is opened and reconnected ({@code rtsp_transport}, {@code input_options},
+ *                 {@code stall_seconds}, {@code reconnect}), and {@code loop} for files
+ * @param sampling which decoded frames reach the motion gate at all
  */
 public record CameraSettings(String id, String source, boolean realtime, MotionSettings motion,
-        DetectorSettings detector, TrackingSettings tracking, List<Zone> zones) {
+        DetectorSettings detector, TrackingSettings tracking, List<Zone> zones, StreamOptions stream,
+        SamplingSettings sampling) {
     public CameraSettings {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(motion, "motion");
         Objects.requireNonNull(detector, "detector");
         Objects.requireNonNull(tracking, "tracking");
+        Objects.requireNonNull(stream, "stream");
+        Objects.requireNonNull(sampling, "sampling");
         zones = List.copyOf(zones);
+    }
+
+    /** A camera with the default stream options and no sampling. */
+    public CameraSettings(String id, String source, boolean realtime, MotionSettings motion,
+            DetectorSettings detector, TrackingSettings tracking, List<Zone> zones) {
+        this(id, source, realtime, motion, detector, tracking, zones, StreamOptions.DEFAULTS, SamplingSettings.OFF);
     }
 
     /**
@@ -36,7 +49,8 @@ public record CameraSettings(String id, String source, boolean realtime, MotionS
         DetectorSettings d = detector;
         return new CameraSettings(id, source, realtime, new MotionSettings(m.enabled(), threshold, minArea,
                 m.cooldownFrames(), m.minIntervalMs(), m.frameHeight(), m.backgroundAlpha(), m.recalibrateArea(),
-                m.mask()), new DetectorSettings(confidence, d.nmsIou(), d.classes(), d.regions()), tracking, zones);
+                m.mask()), new DetectorSettings(confidence, d.nmsIou(), d.classes(), d.regions()), tracking, zones,
+                stream, sampling);
     }
 
     /** A camera with the default tracking and no zones. */

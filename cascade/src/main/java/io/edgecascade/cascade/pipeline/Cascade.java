@@ -23,9 +23,14 @@ import org.slf4j.LoggerFactory;
  * cameras, and one output thread feeding the sinks, connected by bounded {@link StageQueue}s:
  *
  * <pre>
- *   camera A: source -> gate --\
- *   camera B: source -> gate ---+--> [detector queue] --> detector worker(s) --> [output queue] --> sinks
+ *   camera A: supervised source -> sampling -> gate -> [slot A] --\
+ *   camera B: supervised source -> sampling -> gate -> [slot B] ---+-- round-robin --> detector worker(s)
+ *                                                                          --> [output queue] --> sinks
  * </pre>
+ *
+ * <p>Each camera has its own slot in the detector queue: a live camera keeps only its newest gated frame there
+ * (the older one is dropped and counted), a file read at full speed waits for room; workers take the cameras in
+ * turn.
  *
  * <p>Lifecycle: {@link #start()}, then {@link #awaitCompletion()} (returns when every camera has ended and
  * everything queued was processed) or {@link #requestStop()} for live sources; {@link #close()} frees the
@@ -81,7 +86,10 @@ public final class Cascade implements AutoCloseable {
         all.add(stats);
         all.addAll(observers);
         this.observer = PipelineObserver.of(all);
-        this.detectorQueue = new StageQueue<>("detector", options.detectorQueue(), g -> g.camera().id());
+        // One slot per camera, served round-robin: a camera that moves all day cannot starve a quiet one. The
+        // configured size is shared out, at least one frame per camera.
+        this.detectorQueue = StageQueue.perKey("detector",
+                Math.max(1, options.detectorQueue() / this.cameras.size()), g -> g.camera().id());
         this.outputQueue = new StageQueue<>("output", options.outputQueue(), p -> p.frame().camera());
         for (CameraSettings c : this.cameras) {
             current.put(c.id(), c);

@@ -15,12 +15,22 @@ public final class CascadeStats implements PipelineObserver {
 
     /** One camera's counters at one moment. */
     public record CameraCounts(long decoded, long motion, long motionSkipped, long detected, long positive,
-            long dropped, long decodeErrors) {
+            long dropped, long decodeErrors, long reconnects, long stalls, String state, String lastError) {
+
+        /** Counts of a camera without connection health (a file). */
+        public CameraCounts(long decoded, long motion, long motionSkipped, long detected, long positive,
+                long dropped, long decodeErrors) {
+            this(decoded, motion, motionSkipped, detected, positive, dropped, decodeErrors, 0, 0, null, null);
+        }
     }
 
     private static final class Camera {
         final EnumMap<Outcome, AtomicLong> outcomes = new EnumMap<>(Outcome.class);
         final AtomicReference<String> error = new AtomicReference<>();
+        final AtomicLong reconnects = new AtomicLong();
+        final AtomicLong stalls = new AtomicLong();
+        volatile String state;
+        volatile String lastError;
 
         Camera() {
             for (Outcome o : Outcome.values()) {
@@ -46,6 +56,25 @@ public final class CascadeStats implements PipelineObserver {
         cameras.get(camera).outcomes.get(outcome).incrementAndGet();
     }
 
+    @Override
+    public void cameraHealth(String camera, io.edgecascade.cascade.source.CameraState state, String lastError) {
+        Camera c = cameras.get(camera);
+        c.state = state.label();
+        if (lastError != null) {
+            c.lastError = lastError;
+        }
+    }
+
+    @Override
+    public void reconnected(String camera) {
+        cameras.get(camera).reconnects.incrementAndGet();
+    }
+
+    @Override
+    public void stalled(String camera) {
+        cameras.get(camera).stalls.incrementAndGet();
+    }
+
     /** Records why a camera stopped early; shown in the summary. */
     public void failed(String camera, String message) {
         cameras.get(camera).error.set(message);
@@ -59,7 +88,7 @@ public final class CascadeStats implements PipelineObserver {
         Camera c = cameras.get(camera);
         return new CameraCounts(c.get(Outcome.DECODED), c.get(Outcome.MOTION), c.get(Outcome.MOTION_SKIPPED),
                 c.get(Outcome.DETECTED), c.get(Outcome.POSITIVE), c.get(Outcome.DROPPED),
-                c.get(Outcome.DECODE_ERROR));
+                c.get(Outcome.DECODE_ERROR), c.reconnects.get(), c.stalls.get(), c.state, c.lastError);
     }
 
     /** The error that ended the camera, or null. */

@@ -19,6 +19,18 @@ public interface PipelineObserver {
     default void cameraState(String camera, boolean up) {
     }
 
+    /** A live camera's connection changed state; {@code lastError} is its latest failure (redacted) or null. */
+    default void cameraHealth(String camera, io.edgecascade.cascade.source.CameraState state, String lastError) {
+    }
+
+    /** A live camera connected again after a failure. */
+    default void reconnected(String camera) {
+    }
+
+    /** A live camera's stall watchdog closed its input. */
+    default void stalled(String camera) {
+    }
+
     /** Fans out to several observers. */
     static PipelineObserver of(java.util.List<PipelineObserver> observers) {
         java.util.List<PipelineObserver> all = java.util.List.copyOf(observers);
@@ -41,6 +53,28 @@ public interface PipelineObserver {
             public void cameraState(String camera, boolean up) {
                 for (PipelineObserver o : all) {
                     o.cameraState(camera, up);
+                }
+            }
+
+            @Override
+            public void cameraHealth(String camera, io.edgecascade.cascade.source.CameraState state,
+                    String lastError) {
+                for (PipelineObserver o : all) {
+                    o.cameraHealth(camera, state, lastError);
+                }
+            }
+
+            @Override
+            public void reconnected(String camera) {
+                for (PipelineObserver o : all) {
+                    o.reconnected(camera);
+                }
+            }
+
+            @Override
+            public void stalled(String camera) {
+                for (PipelineObserver o : all) {
+                    o.stalled(camera);
                 }
             }
         };

@@ -95,6 +95,12 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
             m.put("decode_errors", c.decodeErrors());
             m.put("dropped", c.dropped());
             m.put("events", events.getOrDefault(id, 0L));
+            if (c.state() != null) { // live and looped cameras: their connection's health
+                m.put("state", c.state());
+                m.put("reconnects", c.reconnects());
+                m.put("stalls", c.stalls());
+                m.put("last_error", c.lastError());
+            }
             if (framesForwarded != null) {
                 m.put("frames_forwarded", framesForwarded.getOrDefault(id, 0L));
             }

@@ -1,7 +1,9 @@
 package io.edgecascade.cascade.pipeline;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -12,6 +14,10 @@ import java.util.function.Function;
  * {@link #offer} (give up when full: a live source must not fall behind); after the last producer calls
  * {@link #end()}, every consumer's {@link #take()} returns null once the queue is drained. A queue made with a
  * key function (the camera of a frame) also counts what waits per key, for the per-camera queue-depth metric.
+ *
+ * <p>A {@linkplain #perKey fair} queue keeps one small slot per key instead of one FIFO: {@link #put} waits for
+ * room in its key's slot, {@link #offerLatest} replaces what waits in it (latest-frame semantics for live cameras),
+ * and {@link #take} serves the keys round-robin, so a key that always has items cannot starve one that rarely has.
  */
 public final class StageQueue<T> {
 
@@ -23,6 +29,11 @@ public final class StageQueue<T> {
     private final Condition notFull = lock.newCondition();
     private final Function<? super T, String> keyOf;
     private final Map<String, Integer> depthByKey = new HashMap<>();
+    /** Fair mode: the slot of each key, in the order keys first appeared; null in FIFO mode. */
+    private final java.util.LinkedHashMap<String, ArrayDeque<T>> slots;
+    private final List<String> keys = new ArrayList<>();
+    private int next;
+    private int size;
     private boolean ended;
 
     public StageQueue(String name, int capacity) {
@@ -31,13 +42,73 @@ public final class StageQueue<T> {
 
     /** @param keyOf the key each item is counted under in {@link #depthByKey()}, or null to count none */
     public StageQueue(String name, int capacity, Function<? super T, String> keyOf) {
+        this(name, capacity, keyOf, false);
+    }
+
+    private StageQueue(String name, int capacity, Function<? super T, String> keyOf, boolean fair) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1");
         }
         this.name = name;
         this.capacity = capacity;
-        this.items = new ArrayDeque<>(capacity);
+        this.items = new ArrayDeque<>(fair ? 1 : capacity);
         this.keyOf = keyOf;
+        this.slots = fair ? new java.util.LinkedHashMap<>() : null;
+    }
+
+    /**
+     * A fair queue: up to {@code perKey} items per key ({@code keyOf}), served round-robin over the keys.
+     */
+    public static <T> StageQueue<T> perKey(String name, int perKey, Function<? super T, String> keyOf) {
+        return new StageQueue<>(name, perKey, java.util.Objects.requireNonNull(keyOf, "keyOf"), true);
+    }
+
+    /** Fair mode: the slot of the item's key. */
+    private ArrayDeque<T> slot(T item) {
+        return slots.computeIfAbsent(keyOf.apply(item), k -> {
+            keys.add(k);
+            return new ArrayDeque<>(capacity);
+        });
+    }
+
+    private boolean full(T item) {
+        return slots == null ? items.size() >= capacity : slot(item).size() >= capacity;
+    }
+
+    private void add(T item) {
+        if (slots == null) {
+            items.addLast(item);
+        } else {
+            slot(item).addLast(item);
+        }
+        size++;
+        count(item, 1);
+        notEmpty.signal();
+    }
+
+    /**
+     * Fair mode: adds without waiting, first taking out what waits in the item's slot (older frames of a live
+     * camera are worth less than its newest); returns what was taken out (the caller counts and closes it).
+     */
+    public List<T> offerLatest(T item) {
+        if (slots == null) {
+            throw new IllegalStateException("offerLatest needs a per-key queue");
+        }
+        lock.lock();
+        try {
+            checkOpen();
+            ArrayDeque<T> slot = slot(item);
+            List<T> displaced = new ArrayList<>(slot);
+            slot.clear();
+            size -= displaced.size();
+            for (T d : displaced) {
+                count(d, -1);
+            }
+            add(item);
+            return displaced;
+        } finally {
+            lock.unlock();
+        }
     }
 
     public String name() {
@@ -53,12 +124,10 @@ public final class StageQueue<T> {
         lock.lockInterruptibly();
         try {
             checkOpen();
-            while (items.size() >= capacity) {
+            while (full(item)) {
                 notFull.await();
             }
-            items.addLast(item);
-            count(item, 1);
-            notEmpty.signal();
+            add(item);
         } finally {
             lock.unlock();
         }
@@ -69,12 +138,10 @@ public final class StageQueue<T> {
         lock.lock();
         try {
             checkOpen();
-            if (items.size() >= capacity) {
+            if (full(item)) {
                 return false;
             }
-            items.addLast(item);
-            count(item, 1);
-            notEmpty.signal();
+            add(item);
             return true;
         } finally {
             lock.unlock();
@@ -102,19 +169,36 @@ public final class StageQueue<T> {
     public T take() throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            while (items.isEmpty()) {
+            while (size == 0) {
                 if (ended) {
                     return null;
                 }
                 notEmpty.await();
             }
-            T item = items.removeFirst();
+            T item = removeNext();
+            size--;
             count(item, -1);
-            notFull.signal();
+            notFull.signalAll(); // in fair mode the waiting producer may be another key's
             return item;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** FIFO: the oldest item; fair: the oldest of the next key (after the one served last) that has one. */
+    private T removeNext() {
+        if (slots == null) {
+            return items.removeFirst();
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            int k = (next + i) % keys.size();
+            ArrayDeque<T> slot = slots.get(keys.get(k));
+            if (!slot.isEmpty()) {
+                next = (k + 1) % keys.size();
+                return slot.removeFirst();
+            }
+        }
+        throw new IllegalStateException("queue " + name + " counted items it does not hold");
     }
 
     private void count(T item, int delta) {
@@ -137,7 +221,7 @@ public final class StageQueue<T> {
     public int depth() {
         lock.lock();
         try {
-            return items.size();
+            return size;
         } finally {
             lock.unlock();
         }

@@ -28,16 +28,41 @@ public interface FrameSource extends AutoCloseable {
     /** A short description safe to log: never contains credentials. */
     String describe();
 
+    /**
+     * Asks a {@link #grab()} blocked on the network (on another thread) to give up soon; after it, grab may
+     * return null. Files never block for long, so by default this does nothing. Any thread may call it.
+     */
+    default void abort() {
+    }
+
     @Override
     void close();
 
     /**
      * A frame borrowed from the source: the pixels are overwritten by the next {@link #grab()}.
      *
-     * @param sequence  0-based frame index
-     * @param ptsMillis presentation timestamp in ms
-     * @param image     BGR pixels, owned by the source
+     * @param sequence     0-based frame index
+     * @param ptsMillis    presentation timestamp in ms
+     * @param luma         the decoder's own luma plane (8 bits, one channel), or null when the source has only BGR
+     * @param limitedRange the luma uses the video range 16..235 (not 0..255)
+     * @param bgr          gives the BGR pixels, owned by the source; a source with luma converts on the first call
      */
-    record Frame(long sequence, long ptsMillis, org.bytedeco.opencv.opencv_core.Mat image) {
+    record Frame(long sequence, long ptsMillis, org.bytedeco.opencv.opencv_core.Mat luma, boolean limitedRange,
+            java.util.function.Supplier<org.bytedeco.opencv.opencv_core.Mat> bgr) {
+
+        /** A frame decoded straight to BGR. */
+        public Frame(long sequence, long ptsMillis, org.bytedeco.opencv.opencv_core.Mat image) {
+            this(sequence, ptsMillis, null, false, () -> image);
+        }
+
+        /** The BGR pixels (converted now if the source decoded to luma first). */
+        public org.bytedeco.opencv.opencv_core.Mat image() {
+            return bgr.get();
+        }
+
+        /** The same frame at another place in the timeline. */
+        public Frame renumbered(long newSequence, long newPtsMillis) {
+            return new Frame(newSequence, newPtsMillis, luma, limitedRange, bgr);
+        }
     }
 }

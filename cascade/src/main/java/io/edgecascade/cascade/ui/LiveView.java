@@ -56,7 +56,8 @@ public final class LiveView implements CaptureTap, AutoCloseable {
     }
 
     @Override
-    public void frame(CameraSettings camera, Mat bgr, long ptsMillis, MotionGate.Decision decision, MotionGate gate) {
+    public void frame(CameraSettings camera, java.util.function.Supplier<Mat> bgr, long ptsMillis,
+            MotionGate.Decision decision, MotionGate gate) {
         Feed feed = feeds.get(camera.id());
         if (feed == null) {
             return;
@@ -72,10 +73,11 @@ public final class LiveView implements CaptureTap, AutoCloseable {
         }
     }
 
-    private void copy(Feed feed, CameraSettings camera, Mat bgr, long ptsMillis, MotionGate.Decision decision,
-            MotionGate gate) {
+    private void copy(Feed feed, CameraSettings camera, java.util.function.Supplier<Mat> frame, long ptsMillis,
+            MotionGate.Decision decision, MotionGate gate) {
         long now = System.nanoTime();
         if (feed.annotated.wanted(now)) {
+            Mat bgr = frame.get();
             int w = Math.min(settings.previewWidth(), bgr.cols());
             int h = Math.max(1, (int) Math.round(bgr.rows() * (double) w / bgr.cols()));
             Mat small = new Mat();
@@ -86,6 +88,7 @@ public final class LiveView implements CaptureTap, AutoCloseable {
                     bgr.rows()));
         }
         if (feed.motion.wanted(now)) {
+            Mat bgr = frame.get();
             Mat debug = new Mat();
             if (gate.debugView(debug)) {
                 feed.motion.publish(debug, new Captured(camera, ptsMillis, List.of(), bgr.cols(), bgr.rows()));

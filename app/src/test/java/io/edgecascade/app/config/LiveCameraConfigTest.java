@@ -1,0 +1,72 @@
+package io.edgecascade.app.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgecascade.cascade.TestAssets;
+import io.edgecascade.cascade.pipeline.CameraSettings;
+import io.edgecascade.cascade.pipeline.SamplingSettings;
+import io.edgecascade.cascade.source.StreamOptions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A camera's connection keys (reconnect, watchdog, RTSP options, loop) and its sampling. */
+class LiveCameraConfigTest {
+
+    private static final ConfigLoader LOADER = new ConfigLoader(
+            Map.of("EDGE_CASCADE_ASSETS", TestAssets.root().toString()), List.of("auto", "onnxruntime-cpu"));
+
+    private static String config(String camera) {
+        return """
+                model:
+                  path: ${EDGE_CASCADE_ASSETS}/models/yolox_nano.onnx
+                  labels: ${EDGE_CASCADE_ASSETS}/models/coco_classes.txt
+                cameras:
+                """ + camera;
+    }
+
+    @Test
+    void readsTheConnectionAndSamplingKeys() throws Exception {
+        AppConfig c = LOADER.parse(config("""
+                  - id: gate
+                    source: rtsp://viewer:pw@cam.local/stream
+                    rtsp_transport: udp
+                    input_options: { analyzeduration: "2000000", buffer_size: 1048576 }
+                    stall_seconds: 4.5
+                    reconnect: { initial_ms: 250, max_ms: 8000 }
+                    sampling: { every_n: 2, max_fps: 5, adaptive: { min_fps: 1, max_fps: 4 } }
+                  - id: demo
+                    source: ${EDGE_CASCADE_ASSETS}/video/one-by-one-person-detection.mp4
+                    loop: true
+                """), "t.yaml");
+        CameraSettings gate = c.cameras().get(0);
+        assertEquals(new StreamOptions("udp", Map.of("analyzeduration", "2000000", "buffer_size", "1048576"), 4500,
+                250, 8000, false), gate.stream());
+        assertEquals(new SamplingSettings(2, 5, 1, 4), gate.sampling());
+        CameraSettings demo = c.cameras().get(1);
+        assertTrue(demo.stream().loop());
+        assertEquals(StreamOptions.DEFAULTS.stallMillis(), demo.stream().stallMillis());
+        assertEquals(SamplingSettings.OFF, demo.sampling());
+    }
+
+    @Test
+    void badValuesAreNamedWithTheirFix() {
+        List<String> problems = assertThrows(ConfigException.class, () -> LOADER.parse(config("""
+                  - id: gate
+                    source: rtsp://cam.local/stream
+                    rtsp_transport: http
+                    stall_seconds: 0
+                    reconnect: { initial_ms: 5000, max_ms: 100, backof: 1 }
+                    sampling: { every_n: 0, adaptive: { min_fps: 5, max_fps: 2 } }
+                """), "t.yaml")).problems();
+        String all = String.join("\n", problems);
+        assertTrue(all.contains("cameras[0].rtsp_transport"), all);
+        assertTrue(all.contains("cameras[0].stall_seconds"), all);
+        assertTrue(all.contains("cameras[0].reconnect.max_ms: 100 is below initial_ms 5000"), all);
+        assertTrue(all.contains("cameras[0].reconnect.backof: unknown key"), all);
+        assertTrue(all.contains("cameras[0].sampling.every_n"), all);
+        assertTrue(all.contains("cameras[0].sampling.adaptive.max_fps: 2.0 is below min_fps 5.0"), all);
+    }
+}

@@ -1,0 +1,90 @@
+package io.edgecascade.app.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** {@code edge-cascade run} in its own JVM, as a user starts it, with its output collected line by line. */
+public final class AgentProcess implements AutoCloseable {
+
+    private final Process process;
+    private final List<String> lines = new ArrayList<>();
+    private final Thread pump;
+
+    private AgentProcess(Process process) {
+        this.process = process;
+        this.pump = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null;) {
+                    synchronized (lines) {
+                        lines.add(line);
+                        lines.notifyAll();
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, "agent-output");
+        pump.start();
+    }
+
+    /** Starts {@code run --config config --summary summary} on this test's class path. */
+    public static AgentProcess run(Path config, Path summary) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new AgentProcess(new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "io.edgecascade.app.cli.Main", "run", "--config", config.toString(), "--summary", summary.toString())
+                .redirectErrorStream(true).start());
+    }
+
+    /** Lines so far that contain {@code text}. */
+    public int count(String text) {
+        synchronized (lines) {
+            return (int) lines.stream().filter(l -> l.contains(text)).count();
+        }
+    }
+
+    /** Waits until at least {@code n} lines contain {@code text}; false on timeout or exit. */
+    public boolean await(String text, int n, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (lines) {
+            while (count(text) < n) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0 || !process.isAlive() && !pump.isAlive()) {
+                    return count(text) >= n;
+                }
+                lines.wait(Math.min(left, 200));
+            }
+            return true;
+        }
+    }
+
+    public String output() {
+        synchronized (lines) {
+            return String.join("\n", lines);
+        }
+    }
+
+    /** SIGTERM (through the handle, so our end of its output stays open), then waits; the exit code or -1. */
+    public int terminate(long millis) throws InterruptedException {
+        process.toHandle().destroy();
+        if (!process.waitFor(millis, TimeUnit.MILLISECONDS)) {
+            return -1;
+        }
+        pump.join(10_000);
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        pump.join(10_000);
+    }
+}

@@ -1,0 +1,447 @@
+package io.edgecascade.cascade.source;
+
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_to_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avformat.av_find_best_stream;
+import static org.bytedeco.ffmpeg.global.avformat.av_find_input_format;
+import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
+import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EXIT;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
+import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVIOInterruptCB;
+import org.bytedeco.ffmpeg.avformat.AVInputFormat;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.opencv.opencv_core.Mat;
+
+/**
+ * One connection to a live camera through FFmpeg's own API, so that no call can block its thread for good: an
+ * interrupt callback (polled by FFmpeg while it waits on the network) ends a connect or read when
+ * {@link #abort()} was called from another thread, or when no frame was decoded for {@code stall} (then the call
+ * fails with a {@link StalledException}). Protocol timeouts ({@link StreamOptions#ffmpegOptions}) back it up.
+ *
+ * <p>Ends at the end of the stream ({@link #grab()} returns null); reconnecting is {@link SupervisedSource}'s job.
+ * Encoded video packets can be watched with a {@link PacketListener} (recording clips).
+ */
+public final class InterruptibleFfmpegSource implements FrameSource {
+
+    /** Sees every encoded packet of the video stream before it is decoded; must copy what it keeps. */
+    @FunctionalInterface
+    public interface PacketListener {
+        void packet(AVPacket packet, AVStream stream);
+    }
+
+    /** A connect or read ended because no frame came for the stall time. */
+    public static final class StalledException extends SourceException {
+        private static final long serialVersionUID = 1L;
+
+        StalledException(String message) {
+            super(message);
+        }
+    }
+
+    private static final int EAGAIN = -11;
+    /** Sources by the address of their opaque pointer: one callback object serves all (JavaCPP limits them). */
+    private static final Map<Long, InterruptibleFfmpegSource> BY_OPAQUE = new ConcurrentHashMap<>();
+    private static final AVIOInterruptCB.Callback_Pointer INTERRUPT = new AVIOInterruptCB.Callback_Pointer() {
+        @Override
+        public int call(Pointer opaque) {
+            InterruptibleFfmpegSource s = opaque == null ? null : BY_OPAQUE.get(opaque.address());
+            return s != null && s.shouldInterrupt() ? 1 : 0;
+        }
+    };
+
+    static {
+        FfmpegFrameSource.configureLogging(false);
+        // usb:N and /dev/videoN need libavdevice's input formats; network protocols want the network layer
+        org.bytedeco.ffmpeg.global.avdevice.avdevice_register_all();
+        org.bytedeco.ffmpeg.global.avformat.avformat_network_init();
+    }
+
+    private final SourceUri uri;
+    private final StreamOptions options;
+    private final PacketListener packets;
+    private final BytePointer opaque = new BytePointer(1);
+    private volatile boolean aborted;
+    private volatile long progressNanos;
+    private volatile boolean stalled;
+    private final long stallNanos;
+
+    private AVFormatContext format;
+    private AVCodecContext codec;
+    private AVPacket packet;
+    private AVFrame decoded;
+    private final Converted bgr = new Converted(AV_PIX_FMT_BGR24, CV_8UC3);
+    private final Converted grey = new Converted(org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8,
+            org.bytedeco.opencv.global.opencv_core.CV_8UC1);
+    private Mat luma;
+    private long bgrOfFrame = -1;
+    private int streamIndex = -1;
+    private AVRational timeBase;
+    private double frameRate;
+    private long firstPts = Long.MIN_VALUE;
+    private long sequence;
+    private long decodeErrors;
+    private boolean draining;
+
+    public InterruptibleFfmpegSource(SourceUri uri, StreamOptions options, PacketListener packets) {
+        this.uri = uri;
+        this.options = options;
+        this.packets = packets;
+        this.stallNanos = TimeUnit.MILLISECONDS.toNanos(options.stallMillis());
+    }
+
+    /** Ends a blocked connect or read within FFmpeg's polling interval (about 0.1 s); any thread may call it. */
+    public void abort() {
+        aborted = true;
+    }
+
+    private boolean shouldInterrupt() {
+        if (aborted) {
+            return true;
+        }
+        if (System.nanoTime() - progressNanos > stallNanos) {
+            stalled = true;
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void open() throws SourceException {
+        progressNanos = System.nanoTime();
+        BY_OPAQUE.put(opaque.address(), this);
+        AVFormatContext ctx = avformat_alloc_context();
+        AVIOInterruptCB cb = ctx.interrupt_callback();
+        cb.callback(INTERRUPT);
+        cb.opaque(opaque);
+        AVInputFormat forced = uri.format() == null ? null : av_find_input_format(uri.format());
+        AVDictionary dict = new AVDictionary(null);
+        for (var e : options.ffmpegOptions(uri).entrySet()) {
+            av_dict_set(dict, e.getKey(), e.getValue(), 0);
+        }
+        int ret = avformat_open_input(ctx, uri.location(), forced, dict);
+        av_dict_free(dict);
+        if (ret < 0) {
+            // FFmpeg freed the context on failure
+            throw failure("cannot open stream " + uri, ret,
+                    "; check the URL, credentials and that the camera is reachable");
+        }
+        format = ctx;
+        ret = avformat_find_stream_info(format, (PointerPointer<?>) null);
+        if (ret < 0) {
+            throw failure("cannot read stream " + uri, ret, "; check that it is a video stream");
+        }
+        streamIndex = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
+        if (streamIndex < 0) {
+            throw new SourceException(uri + " has no video stream; point source: at a camera's video URL");
+        }
+        AVStream stream = format.streams(streamIndex);
+        AVCodec decoder = avcodec_find_decoder(stream.codecpar().codec_id());
+        if (decoder == null) {
+            throw new SourceException(uri + ": no decoder for its video codec; re-configure the camera to H.264");
+        }
+        codec = avcodec_alloc_context3(decoder);
+        avcodec_parameters_to_context(codec, stream.codecpar());
+        // One decode thread per camera: the capture threads already spread the cameras over the cores, and
+        // FFmpeg's own pool would add (cores) threads and their frame buffers per camera.
+        codec.thread_count(1);
+        ret = avcodec_open2(codec, decoder, (AVDictionary) null);
+        if (ret < 0) {
+            throw failure("cannot open the decoder of " + uri, ret, "");
+        }
+        timeBase = stream.time_base();
+        AVRational rate = stream.avg_frame_rate().num() > 0 ? stream.avg_frame_rate() : stream.r_frame_rate();
+        frameRate = rate.den() > 0 ? rate.num() / (double) rate.den() : 0;
+        packet = av_packet_alloc();
+        decoded = av_frame_alloc();
+        progressNanos = System.nanoTime();
+    }
+
+    @Override
+    public Frame grab() throws SourceException {
+        if (format == null) {
+            throw new IllegalStateException("source not open");
+        }
+        while (true) {
+            int r = avcodec_receive_frame(codec, decoded);
+            if (r == 0) {
+                progressNanos = System.nanoTime();
+                return convert();
+            }
+            if (r == AVERROR_EOF()) {
+                return null;
+            }
+            if (r != EAGAIN) {
+                decodeErrors++;
+            }
+            if (draining) {
+                return null;
+            }
+            if (System.nanoTime() - progressNanos > stallNanos) {
+                stalled = true;
+                throw interrupted(AVERROR_EXIT());
+            }
+            int ret = av_read_frame(format, packet);
+            if (ret == AVERROR_EOF()) {
+                draining = true;
+                avcodec_send_packet(codec, null);
+                continue;
+            }
+            if (ret < 0) {
+                throw interrupted(ret);
+            }
+            try {
+                if (packet.stream_index() != streamIndex) {
+                    continue;
+                }
+                if (packets != null) {
+                    packets.packet(packet, format.streams(streamIndex));
+                }
+                if (avcodec_send_packet(codec, packet) < 0) {
+                    decodeErrors++;
+                }
+            } finally {
+                av_packet_unref(packet);
+            }
+        }
+    }
+
+    private SourceException interrupted(int ret) {
+        if (stalled) {
+            return new StalledException(uri + ": no frame for " + options.stallMillis() / 1000.0
+                    + " s (stalled); reconnecting");
+        }
+        if (aborted) {
+            return new SourceException(uri + ": stopped");
+        }
+        return failure("reading " + uri + " failed", ret, "");
+    }
+
+    private SourceException failure(String what, int ret, String fix) {
+        if (stalled) {
+            return new StalledException(what + ": no answer within " + options.stallMillis() / 1000.0 + " s"
+                    + fix);
+        }
+        if (aborted) {
+            return new SourceException(uri + ": stopped");
+        }
+        return new SourceException(what + ": " + SourceUri.redact(errorText(ret)) + fix);
+    }
+
+    static String errorText(int ret) {
+        byte[] buf = new byte[256];
+        av_strerror(ret, buf, buf.length);
+        int n = 0;
+        while (n < buf.length && buf[n] != 0) {
+            n++;
+        }
+        return new String(buf, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** Pixel formats whose first plane is 8-bit luma the gate can read in place. */
+    private static final java.util.Set<Integer> LUMA_FIRST = java.util.Set.of(
+            org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P,
+            org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV422P, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ422P,
+            org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV444P, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ444P,
+            org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV440P, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ440P,
+            org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV411P, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NV12,
+            org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NV21, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8);
+
+    /**
+     * The decoded frame as the gate needs it: the decoder's luma plane wrapped in place (no copy, no colour
+     * conversion); BGR is made only when someone asks ({@link Frame#image()}): the frames the gate lets through.
+     */
+    private Frame convert() {
+        int w = decoded.width();
+        int h = decoded.height();
+        int fmt = decoded.format();
+        if (luma != null) {
+            luma.close();
+            luma = null;
+        }
+        Mat y;
+        boolean limited;
+        if (LUMA_FIRST.contains(fmt)) {
+            luma = new Mat(h, w, org.bytedeco.opencv.global.opencv_core.CV_8UC1, decoded.data(0),
+                    decoded.linesize(0));
+            y = luma;
+            limited = fmt != org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8
+                    && decoded.color_range() != org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG
+                    && !isJpegFormat(fmt);
+        } else {
+            y = grey.convert(decoded);
+            limited = false;
+        }
+        long ts = decoded.best_effort_timestamp();
+        long ms;
+        if (ts == AV_NOPTS_VALUE) {
+            ms = frameRate > 0 ? Math.round(sequence * 1000 / frameRate) : 0;
+        } else {
+            if (firstPts == Long.MIN_VALUE) {
+                firstPts = ts;
+            }
+            ms = Math.max(0, (ts - firstPts) * 1000L * timeBase.num() / Math.max(1, timeBase.den()));
+        }
+        long seq = sequence++;
+        return new Frame(seq, ms, y, limited, () -> bgrOf(seq));
+    }
+
+    private static boolean isJpegFormat(int fmt) {
+        return fmt == org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P
+                || fmt == org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ422P
+                || fmt == org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ444P
+                || fmt == org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ440P;
+    }
+
+    /** BGR of frame {@code seq}, converted once; only valid until the next grab. */
+    private Mat bgrOf(long seq) {
+        if (seq != sequence - 1 || decoded == null) {
+            throw new IllegalStateException("frame " + seq + " was already replaced by the next one");
+        }
+        Mat m = bgr.convert(bgrOfFrame == seq ? null : decoded);
+        bgrOfFrame = seq;
+        return m;
+    }
+
+    /** A reused destination of swscale (one packed image) and the conversion that fills it. */
+    private static final class Converted implements AutoCloseable {
+        private final int pixelFormat;
+        private final int matType;
+        private SwsContext sws;
+        private Mat mat;
+        private PointerPointer<Pointer> data;
+        private IntPointer stride;
+
+        Converted(int pixelFormat, int matType) {
+            this.pixelFormat = pixelFormat;
+            this.matType = matType;
+        }
+
+        /** Converts {@code frame} (null: keeps the last result). */
+        Mat convert(AVFrame frame) {
+            if (frame == null) {
+                return mat;
+            }
+            int w = frame.width();
+            int h = frame.height();
+            if (mat == null || mat.cols() != w || mat.rows() != h) {
+                freeBuffer();
+                mat = new Mat(h, w, matType);
+                data = new PointerPointer<>(1).put(0, mat.data());
+                stride = new IntPointer(1).put(0, (int) mat.step());
+            }
+            sws = sws_getCachedContext(sws, w, h, frame.format(), w, h, pixelFormat, SWS_BILINEAR, null, null,
+                    (DoublePointer) null);
+            sws_scale(sws, frame.data(), frame.linesize(), 0, h, data, stride);
+            return mat;
+        }
+
+        private void freeBuffer() {
+            if (mat != null) {
+                mat.close();
+                data.close();
+                stride.close();
+                mat = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            freeBuffer();
+            if (sws != null) {
+                sws_freeContext(sws);
+                sws = null;
+            }
+        }
+    }
+
+    @Override
+    public double frameRate() {
+        return frameRate;
+    }
+
+    @Override
+    public boolean isLive() {
+        return uri.live();
+    }
+
+    @Override
+    public long decodeErrors() {
+        return decodeErrors;
+    }
+
+    @Override
+    public String describe() {
+        return uri.toString();
+    }
+
+    @Override
+    public void close() {
+        if (decoded != null) {
+            av_frame_free(decoded);
+            decoded = null;
+        }
+        if (packet != null) {
+            av_packet_free(packet);
+            packet = null;
+        }
+        if (codec != null) {
+            avcodec_free_context(codec);
+            codec = null;
+        }
+        if (format != null) {
+            avformat_close_input(format);
+            format = null;
+        }
+        bgr.close();
+        grey.close();
+        if (luma != null) {
+            luma.close();
+            luma = null;
+        }
+        BY_OPAQUE.remove(opaque.address());
+        opaque.close();
+    }
+}

@@ -1,0 +1,60 @@
+package io.edgecascade.cascade.source;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a live camera is opened and kept alive.
+ *
+ * @param rtspTransport  {@code tcp} or {@code udp}, for rtsp:// and rtsps:// sources
+ * @param inputOptions   further FFmpeg input options, passed as they are ({@code input_options:})
+ * @param stallMillis    no decoded frame for this long (or a connect taking this long) closes the input
+ * @param reconnectInitialMillis first backoff ceiling after a failure
+ * @param reconnectMaxMillis     backoff ceiling never exceeds this
+ * @param loop           files only: start again at the end instead of ending
+ */
+public record StreamOptions(String rtspTransport, Map<String, String> inputOptions, long stallMillis,
+        long reconnectInitialMillis, long reconnectMaxMillis, boolean loop) {
+
+    public static final StreamOptions DEFAULTS = new StreamOptions("tcp", Map.of(), 10_000, 500, 30_000, false);
+
+    public StreamOptions {
+        Objects.requireNonNull(rtspTransport, "rtspTransport");
+        inputOptions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputOptions));
+        if (stallMillis < 1 || reconnectInitialMillis < 1 || reconnectMaxMillis < reconnectInitialMillis) {
+            throw new IllegalArgumentException("need stall > 0 and 0 < reconnect initial <= max");
+        }
+    }
+
+    /**
+     * The FFmpeg options for {@code uri}: transport and socket timeouts by protocol (each protocol names its
+     * read timeout differently; rtmp's {@code timeout} would make it listen, so it gets none), then the user's
+     * {@code input_options}, which win.
+     */
+    public Map<String, String> ffmpegOptions(SourceUri uri) {
+        Map<String, String> o = new LinkedHashMap<>();
+        String micros = Long.toString(stallMillis * 1000);
+        String scheme = uri.format() != null ? "" : uri.location().replaceFirst(":.*$", "").toLowerCase(
+                java.util.Locale.ROOT);
+        switch (scheme) {
+            case "rtsp", "rtsps" -> {
+                o.put("rtsp_transport", rtspTransport);
+                o.put("timeout", micros);
+            }
+            case "http", "https", "tcp" -> o.put("rw_timeout", micros);
+            case "srt", "udp" -> o.put("timeout", micros);
+            default -> {
+                // rtmp: its 'timeout' means listen; files and devices: nothing to wait for. The interrupt callback
+                // still bounds every call.
+            }
+        }
+        if (uri.live()) {
+            // FFmpeg's 5 s default reads 5 s of a stream before the first frame; 0.5 s finds the video's size and
+            // rate just as well and brings a camera back that much sooner
+            o.put("analyzeduration", "500000");
+        }
+        o.putAll(inputOptions);
+        return o;
+    }
+}
