@@ -19,6 +19,7 @@ import io.edgecascade.cascade.pipeline.FrameSink;
 import io.edgecascade.cascade.pipeline.PipelineObserver;
 import io.edgecascade.cascade.pipeline.RunSummary;
 import io.edgecascade.cascade.pipeline.SourceFactory;
+import io.edgecascade.cascade.source.InterruptibleFfmpegSource;
 import io.edgecascade.engines.EngineException;
 import io.edgecascade.engines.EngineOptions;
 import io.edgecascade.engines.EngineRegistry;
@@ -67,6 +68,16 @@ public final class Wiring {
     /** The whole cascade, not yet started; it owns the detector and sinks it is given. */
     public static Cascade cascade(AppConfig config, EngineRegistry engines, List<FrameSink> extraSinks,
             List<PipelineObserver> observers) {
+        return cascade(config, engines, extraSinks, observers, null);
+    }
+
+    /**
+     * Like {@link #cascade(AppConfig, EngineRegistry, List, List)}, with each live camera's encoded packets shown to
+     * {@code packets.apply(cameraId)} (null: none; recording event clips).
+     */
+    public static Cascade cascade(AppConfig config, EngineRegistry engines, List<FrameSink> extraSinks,
+            List<PipelineObserver> observers,
+            java.util.function.Function<String, InterruptibleFfmpegSource.PacketListener> packets) {
         EventLog events;
         try {
             events = EventLog.open(config.events(), config.frameLines());
@@ -83,7 +94,7 @@ public final class Wiring {
         List<FrameSink> sinks = new ArrayList<>();
         sinks.add(events);
         sinks.addAll(extraSinks);
-        return new Cascade(config.cameras(), SourceFactory.ffmpeg(), List.of(detector), sinks, config.pipeline(),
+        return new Cascade(config.cameras(), SourceFactory.ffmpeg(packets), List.of(detector), sinks, config.pipeline(),
                 observers);
     }
 
