@@ -21,7 +21,7 @@ import org.bytedeco.ffmpeg.avformat.AVStream;
  *
  * <p>An event's {@link #capture capture} starts with the packets from the key frame at or before its start and
  * then takes every new packet until its end time has passed ({@link #end}); it is handed to {@code done} as a
- * {@link PendingClip}. A reconnect (new stream parameters) starts a new segment: the old packets go, captures in
+ * {@link PendingClip} without the packets past the end. A reconnect (new stream parameters) starts a new segment: the old packets go, captures in
  * progress are handed over as they are (an mp4 has one set of codec parameters).
  *
  * <p>Thread-safe: the capture thread adds packets, the output thread starts and ends captures.
@@ -261,7 +261,13 @@ public final class PacketRing {
 
     private void finish(String eventId, String cut) {
         Capture c = captures.remove(eventId);
-        done.accept(new PendingClip(camera, eventId, c.packets, cut));
+        // The end often comes later than end + post_s (the tracker waits before it gives an object up): the clip
+        // stops before the first packet, in decoding order, past its end; what precedes it decodes.
+        int n = 0;
+        while (n < c.packets.size() && (n == 0 || c.packets.get(n).wallMs() <= c.endWallMs)) {
+            n++;
+        }
+        done.accept(new PendingClip(camera, eventId, c.packets.subList(0, n), cut));
     }
 
     /** The packets held now, oldest first. */
