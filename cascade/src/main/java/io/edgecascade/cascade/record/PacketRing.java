@@ -52,6 +52,7 @@ public final class PacketRing {
         long endWallMs = Long.MAX_VALUE;
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PacketRing.class);
     /** Re-anchor the camera's clock to ours when they drift apart by more than this. */
     private static final long MAX_DRIFT_MS = 1000;
 
@@ -96,6 +97,7 @@ public final class PacketRing {
         return new InterruptibleFfmpegSource.PacketListener() {
             private AVStream stream;
             private StreamParams params;
+            private boolean copyable;
 
             @Override
             public void packet(AVPacket p, AVStream s) {
@@ -107,6 +109,15 @@ public final class PacketRing {
                 if (params == null || s.address() != stream.address() || changed(params, s)) {
                     stream = s;
                     params = StreamParams.of(s);
+                    copyable = mp4CanHold(params.codecId());
+                    if (!copyable) {
+                        LOG.warn("record: camera {} streams {}, which an mp4 cannot hold as it is: no clips of"
+                                + " this connection; configure the camera for H.264 or H.265", camera,
+                                params.codecName());
+                    }
+                }
+                if (!copyable) {
+                    return;
                 }
                 byte[] data = new byte[p.size()];
                 p.data().position(0).get(data, 0, data.length);
@@ -115,6 +126,13 @@ public final class PacketRing {
                         (p.flags() & org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY) != 0, data);
             }
         };
+    }
+
+    /** Whether FFmpeg's mp4 muxer takes this codec's packets as they are (not, e.g., a USB camera's raw video). */
+    static boolean mp4CanHold(int codecId) {
+        var mp4 = org.bytedeco.ffmpeg.global.avformat.av_guess_format("mp4", null, null);
+        return mp4 != null && org.bytedeco.ffmpeg.global.avformat.avformat_query_codec(mp4, codecId,
+                org.bytedeco.ffmpeg.global.avcodec.FF_COMPLIANCE_NORMAL) == 1;
     }
 
     private static boolean changed(StreamParams p, AVStream s) {

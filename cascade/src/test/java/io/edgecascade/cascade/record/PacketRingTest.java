@@ -121,6 +121,13 @@ class PacketRingTest {
     }
 
     @Test
+    void onlyCodecsAnMp4HoldsAsTheyAreAreKept() {
+        assertTrue(PacketRing.mp4CanHold(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264));
+        assertTrue(PacketRing.mp4CanHold(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC));
+        assertTrue(!PacketRing.mp4CanHold(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_RAWVIDEO));
+    }
+
+    @Test
     void stoppingHandsOverEveryCapture() {
         PacketRing ring = ring(3000, 1 << 20, 1 << 20);
         StreamParams s = StreamParams.of("h264", 1, 1000);
