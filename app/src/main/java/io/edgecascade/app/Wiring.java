@@ -23,7 +23,14 @@ import io.edgecascade.engines.EngineException;
 import io.edgecascade.engines.EngineOptions;
 import io.edgecascade.engines.EngineRegistry;
 import io.edgecascade.engines.InferenceEngine;
+import io.edgecascade.engines.ModelHash;
+import io.edgecascade.engines.layout.EngineThroughput;
+import io.edgecascade.engines.layout.LayoutCache;
+import io.edgecascade.engines.layout.LayoutChoice;
+import io.edgecascade.engines.layout.LayoutProbe;
+import io.edgecascade.engines.layout.WorkerLayout;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +45,63 @@ public final class Wiring {
     private Wiring() {
     }
 
-    /** Opens the model on the configured engine and wraps it in the detector of its type. */
+    /** Opens the model on the configured engine and wraps it in the detector of its type (one worker's detector). */
     public static ObjectDetector detector(AppConfig config, EngineRegistry engines) {
+        return detector(config, engines, config.engine(), config.model().path(), config.threads());
+    }
+
+    /**
+     * One detector per worker, as {@code pipeline.detector_workers} says: a fixed count of {@code threads}-thread
+     * sessions, or with {@code auto} the layout measured (or cached) for this model, engine and CPU.
+     */
+    public static List<ObjectDetector> detectors(AppConfig config, EngineRegistry engines) {
+        Path model = config.model().path();
+        List<ObjectDetector> out = new ArrayList<>();
+        try {
+            ObjectDetector first = detector(config, engines, config.engine(), model, config.threads());
+            out.add(first);
+            WorkerLayout layout = new WorkerLayout(Math.max(1, config.detectorWorkers()), config.threads());
+            if (config.detectorWorkers() == AppConfig.AUTO_WORKERS) {
+                layout = measuredLayout(config, engines, first.engine().name(), model);
+                if (layout.threads() != config.threads()) {
+                    first.close();
+                    out.clear();
+                }
+            } else {
+                LOG.info("detector workers: {} x {} thread(s), as pipeline.detector_workers and threads say",
+                        layout.workers(), layout.threads());
+            }
+            String engine = first.engine().name();
+            while (out.size() < layout.workers()) {
+                out.add(detector(config, engines, engine, model, layout.threads()));
+            }
+            return out;
+        } catch (UserError e) {
+            out.forEach(ObjectDetector::close);
+            throw e;
+        }
+    }
+
+    private static WorkerLayout measuredLayout(AppConfig config, EngineRegistry engines, String engine, Path model) {
+        AppConfig.EngineSettings es = config.engineSettings();
+        EngineOptions options = new EngineOptions(model, 1, es.device(), es.fp16(), es.int8(), es.cacheDir());
+        int cores = Runtime.getRuntime().availableProcessors();
+        try (EngineThroughput meter = new EngineThroughput(engines, engine, options, 150)) {
+            String key = LayoutProbe.key(ModelHash.sha256(model), engine, es.device(),
+                    engines.hardware().cpuModel(), cores);
+            LayoutChoice choice = LayoutProbe.choose(key, WorkerLayout.candidates(cores), meter,
+                    new LayoutCache(es.cacheDir()));
+            LOG.info("detector workers (auto): {}", choice.reason());
+            return choice.layout();
+        } catch (IOException | EngineException e) {
+            LOG.warn("detector workers (auto): could not measure layouts ({}); using 1 worker x {} thread(s)",
+                    e.getMessage(), config.threads());
+            return new WorkerLayout(1, config.threads());
+        }
+    }
+
+    private static ObjectDetector detector(AppConfig config, EngineRegistry engines, String engineName, Path model,
+            int threads) {
         List<String> labels;
         try {
             labels = Labels.read(config.model().labels());
@@ -49,14 +111,14 @@ public final class Wiring {
         InferenceEngine engine;
         try {
             AppConfig.EngineSettings es = config.engineSettings();
-            engine = engines.open(config.engine(), new EngineOptions(config.model().path(), config.threads(),
-                    es.device(), es.fp16(), es.int8(), es.cacheDir()));
+            engine = engines.open(engineName, new EngineOptions(model, threads, es.device(), es.fp16(), es.int8(),
+                    es.cacheDir()));
         } catch (EngineException e) {
             throw new UserError(e.getMessage(), UserError.FAILED, e);
         }
         try {
             ObjectDetector detector = ModelTypes.detector(config.model().type(), engine, labels);
-            LOG.info("detector: {} model {} on {}", config.model().type(), config.model().path(), engine.info());
+            LOG.info("detector: {} model {} on {}", config.model().type(), model, engine.info());
             return detector;
         } catch (EngineException e) {
             engine.close();
@@ -73,9 +135,9 @@ public final class Wiring {
         } catch (IOException e) {
             throw new UserError(e.getMessage(), UserError.FAILED, e);
         }
-        ObjectDetector detector;
+        List<ObjectDetector> detectors;
         try {
-            detector = detector(config, engines);
+            detectors = detectors(config, engines);
         } catch (UserError e) {
             closeQuietly(events);
             throw e;
@@ -83,7 +145,7 @@ public final class Wiring {
         List<FrameSink> sinks = new ArrayList<>();
         sinks.add(events);
         sinks.addAll(extraSinks);
-        return new Cascade(config.cameras(), SourceFactory.ffmpeg(), List.of(detector), sinks, config.pipeline(),
+        return new Cascade(config.cameras(), SourceFactory.ffmpeg(), detectors, sinks, config.pipeline(),
                 observers);
     }
 

@@ -9,14 +9,16 @@ import java.util.Objects;
  * One engine configuration a benchmark runs: {@code ENGINE[:key=value]...}, for example
  * {@code onnxruntime-cpu}, {@code onnxruntime-cpu:threads=1}, or {@code onnxruntime-cpu:model=yolox_nano_int8.onnx}
  * to compare a model of another precision. Keys: {@code threads} (inference threads), {@code model} (model
- * file, default the bench's {@code --model}).
+ * file, default the bench's {@code --model}), {@code workers} (detector workers, each with its own session of
+ * {@code threads} threads, as {@code pipeline.detector_workers}).
  *
  * @param spec    the text it was parsed from, used as its name in reports
  * @param engine  registry name ({@code auto} allowed)
  * @param threads inference threads
  * @param model   the model file
+ * @param workers detector workers in the pipeline pass
  */
-public record EngineVariant(String spec, String engine, int threads, Path model) {
+public record EngineVariant(String spec, String engine, int threads, Path model, int workers) {
 
     public EngineVariant {
         Objects.requireNonNull(spec, "spec");
@@ -25,6 +27,14 @@ public record EngineVariant(String spec, String engine, int threads, Path model)
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1");
         }
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1");
+        }
+    }
+
+    /** One detector worker. */
+    public EngineVariant(String spec, String engine, int threads, Path model) {
+        this(spec, engine, threads, model, 1);
     }
 
     /**
@@ -41,6 +51,7 @@ public record EngineVariant(String spec, String engine, int threads, Path model)
                     + "[:model=FILE], e.g. onnxruntime-cpu:threads=1");
         }
         int threads = defaultThreads;
+        int workers = 1;
         Path model = defaultModel;
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i].trim();
@@ -59,6 +70,17 @@ public record EngineVariant(String spec, String engine, int threads, Path model)
                                 + " 1..256, got '" + value + "'");
                     }
                 }
+                case "workers" -> {
+                    try {
+                        workers = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        workers = 0;
+                    }
+                    if (workers < 1 || workers > 64) {
+                        throw new IllegalArgumentException("variant '" + spec + "': workers must be a whole number"
+                                + " 1..64, got '" + value + "'");
+                    }
+                }
                 case "model" -> {
                     if (value.isEmpty()) {
                         throw new IllegalArgumentException("variant '" + spec + "': model= needs a file");
@@ -66,10 +88,10 @@ public record EngineVariant(String spec, String engine, int threads, Path model)
                     model = Path.of(value);
                 }
                 default -> throw new IllegalArgumentException("variant '" + spec + "': unknown option '" + key
-                        + "'; options are threads=N and model=FILE, e.g. onnxruntime-cpu:threads=1");
+                        + "'; options are threads=N, workers=N and model=FILE, e.g. onnxruntime-cpu:threads=1");
             }
         }
-        return new EngineVariant(s, engine, threads, model);
+        return new EngineVariant(s, engine, threads, model, workers);
     }
 
     /** Parses a {@code --compare} list: variants separated by commas. */
