@@ -10,15 +10,17 @@ import java.util.Objects;
  * {@code onnxruntime-cpu}, {@code onnxruntime-cpu:threads=1}, or {@code onnxruntime-cpu:model=yolox_nano_int8.onnx}
  * to compare a model of another precision. Keys: {@code threads} (inference threads), {@code model} (model
  * file, default the bench's {@code --model}), {@code workers} (detector workers, each with its own session of
- * {@code threads} threads, as {@code pipeline.detector_workers}).
+ * {@code threads} threads, as {@code pipeline.detector_workers}); and the bare words {@code fp32} (the model as it is)
+ * or {@code int8} (its quantized copy, made by the bench command as {@code model.precision: int8} would).
  *
  * @param spec    the text it was parsed from, used as its name in reports
  * @param engine  registry name ({@code auto} allowed)
  * @param threads inference threads
  * @param model   the model file
  * @param workers detector workers in the pipeline pass
+ * @param int8    run the INT8 copy of the model
  */
-public record EngineVariant(String spec, String engine, int threads, Path model, int workers) {
+public record EngineVariant(String spec, String engine, int threads, Path model, int workers, boolean int8) {
 
     public EngineVariant {
         Objects.requireNonNull(spec, "spec");
@@ -32,9 +34,14 @@ public record EngineVariant(String spec, String engine, int threads, Path model,
         }
     }
 
-    /** One detector worker. */
+    /** One detector worker, the model as it is. */
     public EngineVariant(String spec, String engine, int threads, Path model) {
-        this(spec, engine, threads, model, 1);
+        this(spec, engine, threads, model, 1, false);
+    }
+
+    /** This variant running {@code file} (the INT8 copy once it exists). */
+    public EngineVariant withModel(Path file) {
+        return new EngineVariant(spec, engine, threads, file, workers, int8);
     }
 
     /**
@@ -52,6 +59,7 @@ public record EngineVariant(String spec, String engine, int threads, Path model,
         }
         int threads = defaultThreads;
         int workers = 1;
+        boolean int8 = false;
         Path model = defaultModel;
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i].trim();
@@ -70,6 +78,8 @@ public record EngineVariant(String spec, String engine, int threads, Path model,
                                 + " 1..256, got '" + value + "'");
                     }
                 }
+                case "fp32" -> int8 = false;
+                case "int8" -> int8 = true;
                 case "workers" -> {
                     try {
                         workers = Integer.parseInt(value);
@@ -88,10 +98,10 @@ public record EngineVariant(String spec, String engine, int threads, Path model,
                     model = Path.of(value);
                 }
                 default -> throw new IllegalArgumentException("variant '" + spec + "': unknown option '" + key
-                        + "'; options are threads=N, workers=N and model=FILE, e.g. onnxruntime-cpu:threads=1");
+                        + "'; options are threads=N, workers=N, model=FILE, fp32 and int8, e.g. onnxruntime-cpu:threads=1");
             }
         }
-        return new EngineVariant(s, engine, threads, model, workers);
+        return new EngineVariant(s, engine, threads, model, workers, int8);
     }
 
     /** Parses a {@code --compare} list: variants separated by commas. */
