@@ -67,30 +67,10 @@ public record EngineVariant(String spec, String engine, int threads, Path model,
             String key = eq < 0 ? p : p.substring(0, eq).trim();
             String value = eq < 0 ? "" : p.substring(eq + 1).trim();
             switch (key) {
-                case "threads" -> {
-                    try {
-                        threads = Integer.parseInt(value);
-                    } catch (NumberFormatException e) {
-                        threads = 0;
-                    }
-                    if (threads < 1 || threads > 256) {
-                        throw new IllegalArgumentException("variant '" + spec + "': threads must be a whole number"
-                                + " 1..256, got '" + value + "'");
-                    }
-                }
+                case "threads" -> threads = wholeNumber(spec, key, value, 256);
                 case "fp32" -> int8 = false;
                 case "int8" -> int8 = true;
-                case "workers" -> {
-                    try {
-                        workers = Integer.parseInt(value);
-                    } catch (NumberFormatException e) {
-                        workers = 0;
-                    }
-                    if (workers < 1 || workers > 64) {
-                        throw new IllegalArgumentException("variant '" + spec + "': workers must be a whole number"
-                                + " 1..64, got '" + value + "'");
-                    }
-                }
+                case "workers" -> workers = wholeNumber(spec, key, value, 64);
                 case "model" -> {
                     if (value.isEmpty()) {
                         throw new IllegalArgumentException("variant '" + spec + "': model= needs a file");
@@ -102,6 +82,20 @@ public record EngineVariant(String spec, String engine, int threads, Path model,
             }
         }
         return new EngineVariant(s, engine, threads, model, workers, int8);
+    }
+
+    private static int wholeNumber(String spec, String key, String value, int max) {
+        int n;
+        try {
+            n = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1 || n > max) {
+            throw new IllegalArgumentException("variant '" + spec + "': " + key + " must be a whole number 1.." + max
+                    + ", got '" + value + "'");
+        }
+        return n;
     }
 
     /** Parses a {@code --compare} list: variants separated by commas. */
