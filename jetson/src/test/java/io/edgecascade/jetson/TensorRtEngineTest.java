@@ -58,12 +58,13 @@ class TensorRtEngineTest {
     }
 
     @Test
-    void precisionIsFp16OnFastGpusAndInt8ForQdqModels() {
+    void precisionIsFp16OnFastGpusAndInt8ForQdqModels(@TempDir Path dir) throws Exception {
         EngineOptions fp = new EngineOptions(Path.of("/m/yolox_nano.onnx"), 1);
         assertEquals("fp16", TensorRtEngine.precision(fp, true));
         assertEquals("fp32", TensorRtEngine.precision(fp, false), "no fast FP16 on the GPU");
         assertEquals("fp32", TensorRtEngine.precision(fp.withPrecision(false, false), true));
-        assertEquals("int8", TensorRtEngine.precision(new EngineOptions(Path.of("/m/yolox_nano_qdq.onnx"), 1), true));
+        Path qdq = io.edgecascade.engines.TinyModels.qdq(dir.resolve("model.onnx"));
+        assertEquals("int8", TensorRtEngine.precision(new EngineOptions(qdq, 1), true), "a QDQ graph, whatever its name");
         assertEquals("int8", TensorRtEngine.precision(fp.withPrecision(true, true), true));
     }
 

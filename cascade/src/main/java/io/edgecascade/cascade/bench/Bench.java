@@ -114,16 +114,22 @@ public final class Bench {
     private VariantResult runVariant(EngineVariant v, long limit, double decodeFps)
             throws SourceException, EngineException, InterruptedException {
         LOG.info("bench: variant {}", v.spec());
-        ObjectDetector detector = openDetector(v);
+        List<ObjectDetector> detectors = new ArrayList<>();
         boolean handedOver = false;
         try {
-            warmUp(detector);
+            for (int i = 0; i < v.workers(); i++) {
+                detectors.add(openDetector(v));
+            }
+            ObjectDetector detector = detectors.get(0);
+            for (ObjectDetector d : detectors) {
+                warmUp(d);
+            }
             Standalone alone = standalone(detector, limit);
-            handedOver = true; // the cascade owns and closes the detector from here on
-            return pipeline(v, detector, limit, decodeFps, alone);
+            handedOver = true; // the cascade owns and closes the detectors from here on
+            return pipeline(v, detectors, limit, decodeFps, alone);
         } finally {
             if (!handedOver) {
-                detector.close();
+                detectors.forEach(ObjectDetector::close);
             }
         }
     }
@@ -153,7 +159,7 @@ public final class Bench {
                 detect(detector, f);
             }
         }
-        runPipeline(new Borrowed(detector), options.warmup(), PipelineObserver.of(List.of()));
+        runPipeline(List.of(new Borrowed(detector)), options.warmup(), PipelineObserver.of(List.of()));
     }
 
     /** Lends a detector to a cascade without letting the cascade close it. */
@@ -233,7 +239,7 @@ public final class Bench {
     }
 
     /** Runs the cascade, as {@code run} does, on the first {@code limit} frames; the cascade closes the detector. */
-    private PipelineRun runPipeline(ObjectDetector detector, long limit, PipelineObserver observer)
+    private PipelineRun runPipeline(List<ObjectDetector> detectors, long limit, PipelineObserver observer)
             throws SourceException, EngineException, InterruptedException {
         CameraSettings camera = new CameraSettings(CAMERA, options.source(), false, options.motion(),
                 options.detector());
@@ -241,7 +247,7 @@ public final class Bench {
         CascadeOptions cascadeOptions = new CascadeOptions(CascadeOptions.DEFAULTS.detectorQueue(),
                 CascadeOptions.DEFAULTS.outputQueue(), Duration.ZERO);
         UplinkMeter meter = new UplinkMeter(CloudSettings.defaults("bench", "bench").jpegQuality());
-        try (Cascade cascade = new Cascade(List.of(camera), limited, List.of(detector),
+        try (Cascade cascade = new Cascade(List.of(camera), limited, detectors,
                 List.of(new EventForwarding(meter, EventForwarding.Mode.EVENTS)), cascadeOptions,
                 List.of(observer))) {
             cascade.start();
@@ -257,12 +263,12 @@ public final class Bench {
         }
     }
 
-    private VariantResult pipeline(EngineVariant v, ObjectDetector detector, long limit, double decodeFps,
+    private VariantResult pipeline(EngineVariant v, List<ObjectDetector> detectors, long limit, double decodeFps,
             Standalone alone) throws SourceException, EngineException, InterruptedException {
-        LOG.info("bench: pipeline pass");
+        LOG.info("bench: pipeline pass ({} detector worker(s))", detectors.size());
         StageRecorder recorder = new StageRecorder();
-        var engineInfo = detector.engine();
-        PipelineRun run = runPipeline(detector, limit, recorder);
+        var engineInfo = detectors.get(0).engine();
+        PipelineRun run = runPipeline(detectors, limit, recorder);
         double wall = run.wallSeconds();
         CascadeStats.CameraCounts counts = run.counts();
         Map<Stage, StageSummary> stages = new LinkedHashMap<>();

@@ -122,12 +122,13 @@ class OpenVinoUnitsTest {
     }
 
     @Test
-    void precisionReportsWhatTheDeviceRuns() {
+    void precisionReportsWhatTheDeviceRuns(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         EngineOptions o = new EngineOptions(Path.of("/m/yolox_nano.onnx"), 1);
         assertEquals("fp16", OpenVinoEngine.precision("GPU", o));
         assertEquals("fp32", OpenVinoEngine.precision("GPU", o.withPrecision(false, false)));
         assertEquals("fp32", OpenVinoEngine.precision("CPU", o));
-        assertEquals("int8", OpenVinoEngine.precision("CPU", new EngineOptions(Path.of("/m/y_int8.onnx"), 1)));
+        Path qdq = io.edgecascade.engines.TinyModels.qdq(dir.resolve("y.onnx"));
+        assertEquals("int8", OpenVinoEngine.precision("CPU", new EngineOptions(qdq, 1)));
     }
 
     private static final class Pointer {
