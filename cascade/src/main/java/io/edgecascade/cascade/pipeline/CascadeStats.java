@@ -15,7 +15,7 @@ public final class CascadeStats implements PipelineObserver {
 
     /** One camera's counters at one moment. */
     public record CameraCounts(long decoded, long motion, long motionSkipped, long detected, long positive,
-            long dropped, long decodeErrors) {
+            long dropped, long decodeErrors, long detectorErrors) {
     }
 
     private static final class Camera {
@@ -59,7 +59,7 @@ public final class CascadeStats implements PipelineObserver {
         Camera c = cameras.get(camera);
         return new CameraCounts(c.get(Outcome.DECODED), c.get(Outcome.MOTION), c.get(Outcome.MOTION_SKIPPED),
                 c.get(Outcome.DETECTED), c.get(Outcome.POSITIVE), c.get(Outcome.DROPPED),
-                c.get(Outcome.DECODE_ERROR));
+                c.get(Outcome.DECODE_ERROR), c.get(Outcome.DETECTOR_ERROR));
     }
 
     /** The error that ended the camera, or null. */

@@ -9,7 +9,9 @@ import java.util.Locale;
  * holding a configured class.
  */
 public enum Outcome {
-    DECODED, MOTION, MOTION_SKIPPED, DETECTED, POSITIVE, DROPPED, DECODE_ERROR;
+    DECODED, MOTION, MOTION_SKIPPED, DETECTED, POSITIVE, DROPPED, DECODE_ERROR,
+    /** The detector threw on the frame (not an engine failure): the frame is skipped, the worker goes on. */
+    DETECTOR_ERROR;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
