@@ -3,7 +3,6 @@ package io.edgecascade.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,10 +56,10 @@ class ForwardingAcceptanceTest {
     @BeforeAll
     static void cutClip() throws Exception {
         String env = System.getenv("EDGE_CASCADE_ASSETS");
-        assumeTrue(env != null && !env.isBlank(), "EDGE_CASCADE_ASSETS is not set");
+        assertTrue(env != null && !env.isBlank(), "EDGE_CASCADE_ASSETS is not set: point it at the shared test data");
         assets = Path.of(env);
         Path video = assets.resolve("video/one-by-one-person-detection.mp4");
-        assumeTrue(Files.isRegularFile(video), "sample video missing: " + video);
+        assertTrue(Files.isRegularFile(video), "sample video missing: " + video);
         clip = shared.resolve("clip20.mp4");
         Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-ss", "20", "-t", "20",
                 "-i", video.toString(), "-c", "copy", clip.toString()).redirectErrorStream(true).start();

@@ -208,6 +208,26 @@ class EngineSelectorTest {
     }
 
     @Test
+    void aBugInAnEngineIsABugNotAMissingEngine() {
+        EngineFactory buggy = new EngineFactory() {
+            @Override
+            public String name() {
+                return "openvino";
+            }
+
+            @Override
+            public InferenceEngine open(EngineOptions options) {
+                throw new NullPointerException("Cannot invoke \"Object.toString()\" because \"device\" is null");
+            }
+        };
+        EngineRegistry registry = registry(Profiles.intelNucWithOpenVino(), buggy);
+        NullPointerException e = assertThrows(NullPointerException.class, () -> registry.open("auto", OPTIONS));
+        assertTrue(e.getMessage().contains("device"), e.getMessage());
+        assertTrue(opened.isEmpty(), "no silent fall back to another engine: " + opened);
+        assertTrue(log.list.isEmpty(), "no 'not available' warning for a bug");
+    }
+
+    @Test
     void whenTheLastResortFailsItsErrorIsReported() {
         EngineRegistry registry = registry(Profiles.bareArm(), fake("openvino", "openvino: no lib"),
                 fake("onnxruntime-cpu", "model file not found: model.onnx; set model.path"));
