@@ -298,12 +298,12 @@ class ForwardingAcceptanceTest {
     private static ListAppender<ILoggingEvent> capture() {
         ListAppender<ILoggingEvent> a = new ListAppender<>();
         a.start();
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Forwarder.class)).addAppender(a);
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Forwarder.class.getPackageName())).addAppender(a);
         return a;
     }
 
     private static void release(ListAppender<ILoggingEvent> a) {
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Forwarder.class)).detachAppender(a);
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Forwarder.class.getPackageName())).detachAppender(a);
     }
 
     private static List<String> messages(ListAppender<ILoggingEvent> a, Level level, String part) {

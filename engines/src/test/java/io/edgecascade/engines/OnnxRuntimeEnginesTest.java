@@ -52,7 +52,7 @@ class OnnxRuntimeEnginesTest {
     }
 
     @Test
-    void tensorRtProviderOptionsFollowTheEngineOptions(@TempDir Path cache) {
+    void tensorRtProviderOptionsFollowTheEngineOptions(@TempDir Path cache) throws Exception {
         EngineOptions fp16 = new EngineOptions(Path.of("/m/yolox_nano.onnx"), 1).withCacheDir(cache);
         Map<String, String> o = OnnxRuntimeTensorRtEngine.providerOptions(fp16, 1);
         assertEquals("1", o.get("device_id"));
@@ -67,7 +67,7 @@ class OnnxRuntimeEnginesTest {
         assertEquals("fp32", OnnxRuntimeTensorRtEngine.precision(fp32));
 
         // a QDQ model turns INT8 on by itself: TensorRT reads the scales from the model
-        EngineOptions qdq = new EngineOptions(Path.of("/m/yolox_nano_int8_qdq.onnx"), 1);
+        EngineOptions qdq = new EngineOptions(TinyModels.qdq(cache.resolve("detector.onnx")), 1);
         assertEquals("1", OnnxRuntimeTensorRtEngine.providerOptions(qdq, 0).get("trt_int8_enable"));
         assertEquals("int8", OnnxRuntimeTensorRtEngine.precision(qdq));
     }

@@ -29,4 +29,18 @@ public final class TinyModels {
         Files.write(file, model.toByteArray());
         return file;
     }
+
+    /** A QDQ-quantized graph (QuantizeLinear then DequantizeLinear of {@code x}): ModelPrecision reads int8. */
+    public static Path qdq(Path file) throws IOException {
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("qdq")
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("QuantizeLinear").addInput("x").addInput("s")
+                        .addOutput("q"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("DequantizeLinear").addInput("q").addInput("s")
+                        .addOutput("y"))
+                .build();
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder().setIrVersion(7).setProducerName("edge-cascade tests")
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build();
+        Files.write(file, model.toByteArray());
+        return file;
+    }
 }

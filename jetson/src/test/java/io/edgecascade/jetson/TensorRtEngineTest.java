@@ -58,12 +58,12 @@ class TensorRtEngineTest {
     }
 
     @Test
-    void precisionIsFp16OnFastGpusAndInt8ForQdqModels() {
+    void precisionIsFp16OnFastGpusAndInt8ForQdqModels(@TempDir Path dir) throws Exception {
         EngineOptions fp = new EngineOptions(Path.of("/m/yolox_nano.onnx"), 1);
         assertEquals("fp16", TensorRtEngine.precision(fp, true));
         assertEquals("fp32", TensorRtEngine.precision(fp, false), "no fast FP16 on the GPU");
         assertEquals("fp32", TensorRtEngine.precision(fp.withPrecision(false, false), true));
-        assertEquals("int8", TensorRtEngine.precision(new EngineOptions(Path.of("/m/yolox_nano_qdq.onnx"), 1), true));
+        assertEquals("int8", TensorRtEngine.precision(new EngineOptions(qdqModel(dir.resolve("m.onnx")), 1), true));
         assertEquals("int8", TensorRtEngine.precision(fp.withPrecision(true, true), true));
     }
 
@@ -112,5 +112,23 @@ class TensorRtEngineTest {
     @Test
     void theJetsonModuleRegistersTensorRtThroughTheServiceLoader() {
         assertTrue(EngineRegistry.standard().names().contains("tensorrt"), EngineRegistry.standard().names().toString());
+    }
+
+    /** The smallest ONNX file whose graph quantizes: ModelProto.graph(7) { node(1) { op_type(4) } }. */
+    private static Path qdqModel(Path file) throws java.io.IOException {
+        byte[] op = "QuantizeLinear".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream node = new java.io.ByteArrayOutputStream();
+        node.write(4 << 3 | 2);
+        node.write(op.length);
+        node.write(op);
+        java.io.ByteArrayOutputStream graph = new java.io.ByteArrayOutputStream();
+        graph.write(1 << 3 | 2);
+        graph.write(node.size());
+        node.writeTo(graph);
+        java.io.ByteArrayOutputStream model = new java.io.ByteArrayOutputStream();
+        model.write(7 << 3 | 2);
+        model.write(graph.size());
+        graph.writeTo(model);
+        return Files.write(file, model.toByteArray());
     }
 }

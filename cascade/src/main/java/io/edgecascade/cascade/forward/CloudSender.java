@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.forward;
 
+import io.edgecascade.cascade.metrics.LatencyHistogram;
 import io.edgecascade.cascade.cloud.Tensors;
 import io.edgecascade.cascade.kserve.GRPCInferenceServiceGrpc;
 import io.edgecascade.cascade.kserve.ModelInferRequest;
@@ -46,7 +47,7 @@ final class CloudSender implements Runnable {
     private final CircuitBreaker breaker;
     private final RequestEncoder encoder;
     private final SpoolWriter writer;
-    private final LatencyRecorder roundTrips = new LatencyRecorder(8192);
+    private final LatencyHistogram roundTrips = new LatencyHistogram();
     private final Object lock = new Object();
 
     // guarded by lock
@@ -102,7 +103,7 @@ final class CloudSender implements Runnable {
         }
     }
 
-    LatencyRecorder roundTrips() {
+    LatencyHistogram roundTrips() {
         return roundTrips;
     }
 

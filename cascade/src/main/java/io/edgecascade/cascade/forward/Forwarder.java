@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.forward;
 
+import io.edgecascade.cascade.metrics.LatencyHistogram;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -56,7 +57,7 @@ public final class Forwarder implements FrameSink {
     private final CloudSender sender;
     private final Thread spoolThread;
     private final Thread senderThread;
-    private final LatencyRecorder acceptTimes = new LatencyRecorder(8192);
+    private final LatencyHistogram acceptTimes = new LatencyHistogram();
     private volatile boolean closing;
     private boolean closed;
     private long remainingAtClose = -1;

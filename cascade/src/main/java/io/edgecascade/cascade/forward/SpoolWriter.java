@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.forward;
 
+import io.edgecascade.cascade.metrics.LatencyHistogram;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
 
@@ -56,7 +57,7 @@ final class SpoolWriter implements Runnable {
     private final int[] jpegQuality;
     private final BlockingQueue<Object> tasks = new LinkedBlockingQueue<>();
     private final Semaphore framePermits = new Semaphore(HANDOFF);
-    private final LatencyRecorder encodeTimes = new LatencyRecorder(8192);
+    private final LatencyHistogram encodeTimes = new LatencyHistogram();
     private long storeFailures;
     private boolean storeFailing;
 
@@ -99,7 +100,7 @@ final class SpoolWriter implements Runnable {
         tasks.add(END);
     }
 
-    LatencyRecorder encodeTimes() {
+    LatencyHistogram encodeTimes() {
         return encodeTimes;
     }
 
