@@ -128,6 +128,11 @@ public final class CloudServer implements AutoCloseable {
             try {
                 server.start();
             } catch (IOException e) {
+                try {
+                    service.closeRecorder();
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
                 throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + " ("
                         + rootMessage(e) + "); choose a free port with --listen", e);
             }
@@ -198,6 +203,11 @@ public final class CloudServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             server.shutdownNow();
+        }
+        try {
+            service.closeRecorder();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         workers.shutdown();
         try {

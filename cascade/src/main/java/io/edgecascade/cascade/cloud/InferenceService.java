@@ -44,11 +44,27 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     private final ExecutorService workers;
     private final BufferedWriter record;
     private final AtomicLong received = new AtomicLong();
+    /**
+     * Writes the record file off the gRPC transport thread, one request at a time in arrival order, and only then
+     * hands the request to the workers: a slow disk never stalls the transport, and every request answered is
+     * in the record (a server killed after answering has recorded what it answered).
+     */
+    private final ExecutorService recorder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cloud-record");
+        t.setDaemon(true);
+        return t;
+    });
 
     InferenceService(Map<String, ServedModel> models, ExecutorService workers, BufferedWriter record) {
         this.models = models;
         this.workers = workers;
         this.record = record;
+    }
+
+    /** Finishes the record writes queued (call once the server took its last call). */
+    void closeRecorder() throws InterruptedException {
+        recorder.shutdown();
+        recorder.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     long received() {
@@ -132,13 +148,19 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
         received.incrementAndGet();
-        record(request.getId());
-        ServedModel m = find(request.getModelName(), request.getModelVersion(), out);
-        if (m == null) {
-            return;
-        }
         try {
-            workers.execute(() -> infer(m, request, out));
+            recorder.execute(() -> {
+                record(request.getId());
+                ServedModel m = find(request.getModelName(), request.getModelVersion(), out);
+                if (m == null) {
+                    return;
+                }
+                try {
+                    workers.execute(() -> infer(m, request, out));
+                } catch (RejectedExecutionException e) {
+                    out.onError(Status.UNAVAILABLE.withDescription("server is shutting down").asRuntimeException());
+                }
+            });
         } catch (RejectedExecutionException e) {
             out.onError(Status.UNAVAILABLE.withDescription("server is shutting down").asRuntimeException());
         }
