@@ -11,7 +11,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.edgecascade.app.cli.Main;
 import io.edgecascade.cascade.forward.Forwarder;
-import io.edgecascade.cascade.cloud.CloudServer;
+import io.edgecascade.cloud.CloudServer;
 import io.edgecascade.cascade.spool.SpoolDirectory;
 import java.io.IOException;
 import java.net.ServerSocket;

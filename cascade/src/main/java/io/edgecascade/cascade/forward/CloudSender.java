@@ -1,7 +1,7 @@
 package io.edgecascade.cascade.forward;
 
 import io.edgecascade.cascade.metrics.LatencyHistogram;
-import io.edgecascade.cascade.cloud.Tensors;
+import io.edgecascade.cascade.kserve.Tensors;
 import io.edgecascade.cascade.kserve.GRPCInferenceServiceGrpc;
 import io.edgecascade.cascade.kserve.ModelInferRequest;
 import io.edgecascade.cascade.kserve.ModelInferResponse;

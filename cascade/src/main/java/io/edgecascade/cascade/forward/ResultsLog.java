@@ -1,7 +1,7 @@
 package io.edgecascade.cascade.forward;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgecascade.cascade.cloud.Tensors;
+import io.edgecascade.cascade.kserve.Tensors;
 import io.edgecascade.cascade.kserve.ModelInferResponse;
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package io.edgecascade.cascade.cloud;
+package io.edgecascade.cloud;
 
+import io.edgecascade.cascade.kserve.Tensors;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;

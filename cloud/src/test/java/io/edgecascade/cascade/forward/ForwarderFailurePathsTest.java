@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgecascade.cascade.TestAssets;
-import io.edgecascade.cascade.cloud.CloudServer;
+import io.edgecascade.cloud.CloudServer;
 import io.edgecascade.cascade.pipeline.PipelineObserver;
 import io.edgecascade.cascade.pipeline.PositiveFrame;
 import io.edgecascade.cascade.source.VideoFrame;

@@ -1,5 +1,6 @@
-package io.edgecascade.cascade.cloud;
+package io.edgecascade.cloud;
 
+import io.edgecascade.cascade.kserve.Tensors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

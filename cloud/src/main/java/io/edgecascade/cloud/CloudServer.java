@@ -1,4 +1,4 @@
-package io.edgecascade.cascade.cloud;
+package io.edgecascade.cloud;
 
 import io.edgecascade.engines.EngineException;
 import io.grpc.InsecureServerCredentials;
