@@ -17,6 +17,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,9 @@ final class CloudSender implements Runnable {
 
     // guarded by lock
     private int inFlight;
-    private final Set<String> camerasInFlight = new HashSet<>();
+    /** Requests on the wire per camera: at most {@link #window} each, so every camera's frames stay in order. */
+    private final java.util.Map<String, Integer> inFlightByCamera = new java.util.HashMap<>();
+    private StreamCall stream;
     private boolean stopping;
     private boolean reportedDown;
     private String lastRejection;
@@ -76,6 +79,33 @@ final class CloudSender implements Runnable {
                 new Backoff(cloud.backoff(), cloud.maxBackoff(), () -> ThreadLocalRandom.current().nextDouble()),
                 System::nanoTime);
         this.encoder = new RequestEncoder(cloud.model(), cloud.version());
+        this.window = cloud.mode() == CloudSettings.Mode.STREAM ? cloud.inflight() : 1;
+        this.totalLimit = cloud.mode() == CloudSettings.Mode.STREAM ? Integer.MAX_VALUE : cloud.inflight();
+    }
+
+    /** Requests per camera on the wire at once: 1 in unary mode, {@code inflight} on the stream. */
+    private final int window;
+    /** Requests of all cameras on the wire at once: {@code inflight} in unary mode; the windows on the stream. */
+    private final int totalLimit;
+
+    /** One ModelStreamInfer call and the requests sent on it, by id. */
+    private record Pending(SpoolDirectory.Entry entry, ForwardItem item, long sentNanos) {
+    }
+
+    private final class StreamCall {
+        final java.util.LinkedHashMap<String, Pending> pending = new java.util.LinkedHashMap<>(); // guarded by lock
+        io.grpc.stub.ClientCallStreamObserver<ModelInferRequest> requests;
+    }
+
+    /** Cameras whose window is full (guarded by lock). */
+    private Set<String> busyCameras() {
+        Set<String> busy = new HashSet<>();
+        inFlightByCamera.forEach((camera, n) -> {
+            if (n >= window) {
+                busy.add(camera);
+            }
+        });
+        return busy;
     }
 
     /** Test seam: runs on the sender thread once the model is known, before a record is taken from the spool. */
@@ -91,8 +121,8 @@ final class CloudSender implements Runnable {
     /** Whether a new positive of {@code camera} will wait in the spool rather than go out at once. */
     boolean willWait(String camera) {
         synchronized (lock) {
-            return breaker.state() != CircuitBreaker.State.CLOSED || inFlight >= cloud.inflight()
-                    || camerasInFlight.contains(camera) || spool.unsentCount() > 0;
+            return breaker.state() != CircuitBreaker.State.CLOSED || inFlight >= totalLimit
+                    || inFlightByCamera.getOrDefault(camera, 0) >= window || spool.unsentCount() > 0;
         }
     }
 
@@ -116,7 +146,8 @@ final class CloudSender implements Runnable {
                         if (stopping) {
                             return;
                         }
-                        if (inFlight >= cloud.inflight() || !spool.hasUnsent(camerasInFlight)) {
+                        cancelStreamPastDeadline();
+                        if (inFlight >= totalLimit || !spool.hasUnsent(busyCameras())) {
                             lock.wait(200);
                         } else {
                             long d = breaker.delayNanos();
@@ -170,7 +201,7 @@ final class CloudSender implements Runnable {
     private void sendNext(InputSpec spec) {
         SpoolDirectory.Entry e;
         synchronized (lock) {
-            e = spool.poll(camerasInFlight);
+            e = spool.poll(busyCameras());
         }
         if (e == null) {
             return;
@@ -200,9 +231,13 @@ final class CloudSender implements Runnable {
         breaker.onSend();
         synchronized (lock) {
             inFlight++;
-            camerasInFlight.add(e.tag());
+            inFlightByCamera.merge(e.tag(), 1, Integer::sum);
         }
         long sent = System.nanoTime();
+        if (cloud.mode() == CloudSettings.Mode.STREAM) {
+            sendOnStream(new Pending(e, item, sent), request);
+            return;
+        }
         async.withDeadlineAfter(cloud.deadline().toMillis(), TimeUnit.MILLISECONDS)
                 .modelInfer(request, new StreamObserver<>() {
                     private ModelInferResponse response;
@@ -224,6 +259,105 @@ final class CloudSender implements Runnable {
                 });
     }
 
+    // ---- stream mode ------------------------------------------------------------------------------------------
+
+    /** Sends on the open stream (opening one first); sender thread only, as gRPC's request observer wants. */
+    private void sendOnStream(Pending p, ModelInferRequest request) {
+        StreamCall s;
+        synchronized (lock) {
+            if (stream == null) {
+                stream = openStream();
+            }
+            s = stream;
+            s.pending.put(p.item().id(), p);
+        }
+        try {
+            s.requests.onNext(request);
+        } catch (RuntimeException ex) {
+            streamFailed(s, Status.fromThrowable(ex));
+        }
+    }
+
+    /** Lock held. */
+    private StreamCall openStream() {
+        StreamCall s = new StreamCall();
+        s.requests = (io.grpc.stub.ClientCallStreamObserver<ModelInferRequest>) async.modelStreamInfer(
+                new StreamObserver<io.edgecascade.cascade.kserve.ModelStreamInferResponse>() {
+                    @Override
+                    public void onNext(io.edgecascade.cascade.kserve.ModelStreamInferResponse r) {
+                        answered(s, r);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        streamFailed(s, Status.fromThrowable(t));
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        streamFailed(s, Status.UNAVAILABLE.withDescription("the server ended the stream"));
+                    }
+                });
+        return s;
+    }
+
+    private void answered(StreamCall s, io.edgecascade.cascade.kserve.ModelStreamInferResponse r) {
+        String id = r.getInferResponse().getId();
+        Pending p;
+        synchronized (lock) {
+            p = s.pending.remove(id);
+        }
+        if (p == null) {
+            streamFailed(s, Status.INTERNAL.withDescription("the server answered garbage: an answer for request id '"
+                    + id + "', which is not in flight on the stream"));
+            return;
+        }
+        if (!r.getErrorMessage().isEmpty()) {
+            done(p.entry(), p.item(), null, Status.UNKNOWN.withDescription(r.getErrorMessage()), p.sentNanos());
+            // the frames sent after it on the stream must not overtake its retry: start over from the spool
+            streamFailed(s, Status.ABORTED.withDescription("a request on the stream failed: " + r.getErrorMessage()));
+            return;
+        }
+        done(p.entry(), p.item(), r.getInferResponse(), null, p.sentNanos());
+    }
+
+    /** Ends the stream: every request still on it goes back to its place in the spool. */
+    private void streamFailed(StreamCall s, Status status) {
+        List<Pending> lost;
+        synchronized (lock) {
+            if (stream == s) {
+                stream = null;
+            }
+            lost = new java.util.ArrayList<>(s.pending.values());
+            s.pending.clear();
+        }
+        try {
+            s.requests.cancel("edge-cascade ends the stream: " + status, null);
+        } catch (RuntimeException ignored) {
+            // already ended
+        }
+        boolean first = true;
+        for (Pending p : lost) {
+            // one failure counts for the breaker and the log; the others only go back to the spool
+            done(p.entry(), p.item(), null, first ? status : null, p.sentNanos(), !first);
+            first = false;
+        }
+    }
+
+    /** Lock held: a stream whose oldest request waits past the deadline is cancelled (its requests go back). */
+    private void cancelStreamPastDeadline() {
+        StreamCall s = stream;
+        if (s == null || s.pending.isEmpty()) {
+            return;
+        }
+        Pending oldest = s.pending.values().iterator().next();
+        if (System.nanoTime() - oldest.sentNanos() > cloud.deadline().toNanos()) {
+            // the lock is reentrant; the cancelled call's own callback arrives later and finds nothing pending
+            streamFailed(s, Status.DEADLINE_EXCEEDED.withDescription("no answer on the stream within"
+                    + " cloud.deadline_ms"));
+        }
+    }
+
     /** The record itself is unusable: it can never be sent, so it is acknowledged (deleted) and said so. */
     private void drop(SpoolDirectory.Entry e, String why) {
         LOG.error("spool {}: a stored positive of camera {} is unusable ({}); it is dropped", spool.dir(), e.tag(),
@@ -233,8 +367,18 @@ final class CloudSender implements Runnable {
     }
 
     private void done(SpoolDirectory.Entry e, ForwardItem item, ModelInferResponse response, Status error, long sent) {
+        done(e, item, response, error, sent, false);
+    }
+
+    /** @param releaseOnly the request ended with its stream: back to the spool, not counted as a failure */
+    private void done(SpoolDirectory.Entry e, ForwardItem item, ModelInferResponse response, Status error, long sent,
+            boolean releaseOnly) {
         long rtt = System.nanoTime() - sent;
         try {
+            if (releaseOnly) {
+                spool.release(e);
+                return;
+            }
             if (error == null) {
                 String garbage = check(response, item);
                 if (garbage != null) {
@@ -261,7 +405,7 @@ final class CloudSender implements Runnable {
         } finally {
             synchronized (lock) {
                 inFlight--;
-                camerasInFlight.remove(e.tag());
+                inFlightByCamera.computeIfPresent(e.tag(), (camera, n) -> n > 1 ? n - 1 : null);
                 lock.notifyAll();
             }
         }
