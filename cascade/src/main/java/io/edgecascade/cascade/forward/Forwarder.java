@@ -107,8 +107,9 @@ public final class Forwarder implements FrameSink {
             listener.cloudUp(false); // until the model has been checked
             f.spoolThread.start();
             f.senderThread.start();
-            LOG.info("forwarding positives to model '{}' at {} ({} input, up to {} in flight), spool {}",
-                    cloud.model(), cloud.url(), cloud.input().label(), cloud.inflight(), spoolSettings.dir());
+            LOG.info("forwarding positives to model '{}' at {} ({} input, {}, up to {} in flight{}), spool {}",
+                    cloud.model(), cloud.url(), cloud.input().label(), cloud.mode().label(), cloud.inflight(),
+                    cloud.mode() == CloudSettings.Mode.STREAM ? " per camera" : "", spoolSettings.dir());
             return f;
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
