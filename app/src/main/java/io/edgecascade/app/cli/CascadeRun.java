@@ -22,6 +22,23 @@ final class CascadeRun {
     }
 
     static RunSummary run(Cascade cascade) {
+        return run(cascade, null);
+    }
+
+    /**
+     * Like {@link #run(Cascade)}, and on SIGHUP runs {@code onHangup} (the config reload) on the signal's
+     * thread; null leaves SIGHUP as it was.
+     */
+    static RunSummary run(Cascade cascade, Runnable onHangup) {
+        List<Installed> hangup = onHangup == null ? List.of() : handle(new String[] {"HUP"}, onHangup);
+        try {
+            return runToEnd(cascade);
+        } finally {
+            restore(hangup);
+        }
+    }
+
+    private static RunSummary runToEnd(Cascade cascade) {
         AtomicInteger signals = new AtomicInteger();
         Runnable onSignal = () -> {
             if (signals.incrementAndGet() == 1) {
@@ -31,7 +48,7 @@ final class CascadeRun {
                 Runtime.getRuntime().halt(130);
             }
         };
-        var previous = handle(onSignal);
+        var previous = handle(new String[] {"INT", "TERM"}, onSignal);
         try {
             cascade.start();
             cascade.awaitCompletion();
@@ -49,9 +66,9 @@ final class CascadeRun {
     private record Installed(Signal signal, SignalHandler previous) {
     }
 
-    private static List<Installed> handle(Runnable onSignal) {
+    private static List<Installed> handle(String[] names, Runnable onSignal) {
         List<Installed> installed = new ArrayList<>();
-        for (String name : new String[] {"INT", "TERM"}) {
+        for (String name : names) {
             try {
                 Signal s = new Signal(name);
                 installed.add(new Installed(s, Signal.handle(s, sig -> onSignal.run())));

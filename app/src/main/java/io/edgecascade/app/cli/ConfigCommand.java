@@ -70,6 +70,10 @@ final class ConfigCommand implements Runnable {
             for (CameraSettings c : config.cameras()) {
                 describe(c, out);
             }
+            if (config.ui().enabled()) {
+                out.println("web page: http://" + config.ui() + "/" + (config.ui().persist()
+                        ? " (tuning from the page is saved into " + file + ")" : ""));
+            }
             out.println("ok");
             return 0;
         }

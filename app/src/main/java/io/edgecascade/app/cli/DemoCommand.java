@@ -1,5 +1,6 @@
 package io.edgecascade.app.cli;
 
+import io.edgecascade.app.UiEndpoint;
 import io.edgecascade.app.Wiring;
 import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.models.Asset;
@@ -13,6 +14,9 @@ import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
 import io.edgecascade.cascade.pipeline.DetectorSettings;
+import io.edgecascade.cascade.pipeline.FrameSink;
+import io.edgecascade.cascade.metrics.MetricsSettings;
+import io.edgecascade.cascade.ui.UiSettings;
 import io.edgecascade.cascade.pipeline.RunSummary;
 import io.edgecascade.engines.EngineRegistry;
 import java.io.IOException;
@@ -53,6 +57,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-cloud", description = "Do not forward the events' best frames to the embedded cloud server.")
     boolean noCloud;
 
+    @Option(names = "--ui", arity = "0..1", fallbackValue = "127.0.0.1:8090", paramLabel = "HOST:PORT",
+            description = "Serve the web page (live view, events, tuning) here, default 127.0.0.1:8090, and read the"
+                    + " video at its own frame rate so there is something to watch.")
+    String ui;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -85,6 +94,21 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    private UiSettings uiSettings() {
+        if (ui == null) {
+            return UiSettings.OFF;
+        }
+        MetricsSettings address;
+        try {
+            address = MetricsSettings.parse(ui);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--ui: " + e.getMessage().replace("9108", "8090").replace("the endpoint off",
+                    "the page off"), UserError.USAGE, e);
+        }
+        return new UiSettings(address.enabled(), address.host(), address.port(), false, UiSettings.DEFAULT_FPS,
+                UiSettings.DEFAULT_WIDTH);
+    }
+
     private Path assetsDir() {
         if (assets != null) {
             return assets;
@@ -95,12 +119,12 @@ final class DemoCommand implements Callable<Integer> {
 
     private int run(Path dir, Path eventFile, PrintWriter out) throws IOException {
         MotionSettings motion = MotionSettings.DEFAULTS.withEnabled(!noGate);
-        CameraSettings camera = new CameraSettings("demo", dir.resolve(ModelCatalog.VIDEO).toString(), false, motion,
+        CameraSettings camera = new CameraSettings("demo", dir.resolve(ModelCatalog.VIDEO).toString(), ui != null, motion,
                 new DetectorSettings(0.4f, 0.45f, Set.of("person")));
         int threads = io.edgecascade.engines.EngineOptions.defaultThreads();
         AppConfig config = new AppConfig(new AppConfig.ModelConfig(dir.resolve(ModelCatalog.MODEL), "yolox",
                 dir.resolve(ModelCatalog.LABELS)), EngineRegistry.AUTO, threads, eventFile, CascadeOptions.DEFAULTS,
-                List.of(camera));
+                List.of(camera)).withUi(uiSettings());
         Path cloudDir = noCloud ? null : Files.createTempDirectory("edge-cascade-demo-cloud-");
         try {
             return run(config, camera, dir, cloudDir, eventFile, out);
@@ -124,14 +148,34 @@ final class DemoCommand implements Callable<Integer> {
             config = plain.withCloud(cloud, SpoolDirectory.Settings.of(cloudDir.resolve("spool"), 1L << 30,
                     SpoolDirectory.Fsync.NEVER));
         }
+        try (UiEndpoint page = UiEndpoint.create(config.ui(), config.cameras(), null)) {
+            return run(config, camera, dir, results, eventFile, out, page);
+        }
+    }
+
+    private int run(AppConfig config, CameraSettings camera, Path dir, Path results, Path eventFile, PrintWriter out,
+            UiEndpoint page) throws IOException {
         Wiring.Forwarding forwarding = Wiring.forwarding(config, List.of(), List.of());
         Cascade cascade;
         try {
-            cascade = Wiring.cascade(config, EngineRegistry.standard(),
-                    forwarding == null ? List.of() : List.of(forwarding.uplink()), List.of());
+            List<FrameSink> sinks = new java.util.ArrayList<>(page.sinks());
+            if (forwarding != null) {
+                sinks.add(forwarding.uplink());
+            }
+            cascade = Wiring.cascade(config, EngineRegistry.standard(), sinks, page.observers());
         } catch (RuntimeException e) {
             RunCommand.closeQuietly(forwarding);
             throw e;
+        }
+        try {
+            page.attach(cascade);
+        } catch (RuntimeException e) {
+            cascade.close();
+            throw e;
+        }
+        if (page.port() > 0) {
+            out.println("web page: http://" + (config.ui().host().contains(":") ? "[" + config.ui().host() + "]"
+                    : config.ui().host()) + ":" + page.port() + "/");
         }
         out.println("edge-cascade demo: " + camera.source()
                 + (forwarding == null ? ""

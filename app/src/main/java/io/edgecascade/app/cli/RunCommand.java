@@ -1,14 +1,24 @@
 package io.edgecascade.app.cli;
 
+import io.edgecascade.app.ConfigReload;
 import io.edgecascade.app.MetricsEndpoint;
+import io.edgecascade.app.UiEndpoint;
 import io.edgecascade.app.Wiring;
 import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.config.ConfigException;
+import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
+import io.edgecascade.cascade.source.SourceException;
+import io.edgecascade.cascade.source.SourceUri;
+import io.edgecascade.cascade.record.EventClips;
+import io.edgecascade.cascade.ui.AnnotatedVideo;
+import io.edgecascade.cascade.pipeline.FrameSink;
+import io.edgecascade.cascade.pipeline.PipelineObserver;
 import io.edgecascade.cascade.pipeline.RunSummary;
 import io.edgecascade.engines.EngineRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -20,7 +30,9 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run every camera of the config.",
                 "Ends when all file sources end; with live cameras it runs until SIGINT/SIGTERM, then finishes the"
-                        + " frames in flight and exits 0."})
+                        + " frames in flight and exits 0.",
+                "SIGHUP reloads the config file: each camera's motion.threshold, motion.min_area and"
+                        + " detector.confidence change at once; an invalid file is reported and the run goes on."})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -31,28 +43,55 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--summary", paramLabel = "FILE", description = "Write the run's summary JSON here at the end.")
     Path summary;
 
+    @Option(names = "--annotate", paramLabel = "OUT.mp4", description = "After the run, write the first camera's"
+            + " video (a file) with its detections, track ids and mask outlines drawn.")
+    Path annotate;
+
     @Override
     public Integer call() {
         AppConfig cfg = load(config);
+        AnnotatedVideo annotated = annotate == null ? null : annotatedVideo(cfg.cameras().get(0));
         RunSummary result;
         Cascade cascade;
-        try (MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metrics(), cfg.cameras(), VersionProvider.version())) {
+        try (MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metrics(), cfg.cameras(), VersionProvider.version());
+                UiEndpoint ui = UiEndpoint.create(cfg.ui(), cfg.cameras(), config)) {
             Wiring.Forwarding forwarding = Wiring.forwarding(cfg,
                     List.of(Wiring.metricsListener(metrics.forwardMetrics())), metrics.observers());
+            EventClips clips = eventClips(cfg);
+            List<FrameSink> sinks = new ArrayList<>(ui.sinks());
+            if (clips != null) {
+                sinks.add(clips);
+            }
+            if (annotated != null) {
+                sinks.add(annotated);
+            }
+            if (forwarding != null) {
+                sinks.add(forwarding.uplink());
+            }
+            List<PipelineObserver> observers = new ArrayList<>(metrics.observers());
+            observers.addAll(ui.observers());
             try {
-                cascade = Wiring.cascade(cfg, EngineRegistry.standard(),
-                        forwarding == null ? List.of() : List.of(forwarding.uplink()), metrics.observers());
+                cascade = Wiring.cascade(cfg, EngineRegistry.standard(), sinks, observers);
             } catch (RuntimeException e) {
                 closeQuietly(forwarding);
                 throw e;
             }
             metrics.attach(cascade);
-            result = CascadeRun.run(cascade);
+            try {
+                ui.attach(cascade, clips == null ? id -> null : clips::existingClip);
+            } catch (RuntimeException e) {
+                cascade.close();
+                throw e;
+            }
+            result = CascadeRun.run(cascade, new ConfigReload(config, ConfigCommand.loader(), cascade, cfg));
             if (forwarding != null) {
                 result = forwarding.addTo(result, cascade.stats().cameraIds());
             }
         }
         report(result, summary);
+        if (annotated != null && cascade.failure() == null && cascade.failedCameras().isEmpty()) {
+            writeAnnotated(annotated, cfg.cameras().get(0), annotate);
+        }
         if (cascade.failure() != null) {
             throw new UserError(cascade.failure().getMessage(), UserError.FAILED, cascade.failure());
         }
@@ -62,6 +101,43 @@ final class RunCommand implements Callable<Integer> {
                     + " stopped with an error: " + result.errors().get(failed.get(0)));
         }
         return 0;
+    }
+
+    private static EventClips eventClips(AppConfig cfg) {
+        if (!cfg.record().events()) {
+            return null;
+        }
+        try {
+            return new EventClips(cfg.record(), cfg.cameras());
+        } catch (IOException e) {
+            throw new UserError("record.dir: cannot create " + cfg.record().dir() + " (" + e.getMessage()
+                    + "); choose a writable folder", UserError.FAILED, e);
+        }
+    }
+
+    private static AnnotatedVideo annotatedVideo(CameraSettings camera) {
+        boolean live;
+        try {
+            live = SourceUri.parse(camera.source()).live();
+        } catch (SourceException e) {
+            live = true;
+        }
+        if (live) {
+            throw new UserError("--annotate writes the annotated video of a file camera; camera " + camera.id()
+                    + " (the first of the config) is live; list a file camera first", UserError.USAGE, null);
+        }
+        return new AnnotatedVideo(camera.id());
+    }
+
+    private static void writeAnnotated(AnnotatedVideo video, CameraSettings camera, Path out) {
+        try {
+            AnnotatedVideo.Result r = video.write(camera, out);
+            LOG.info("annotated video of camera {}: {} ({} frames, {} with detections drawn, {})", camera.id(), out,
+                    r.frames(), r.framesWithBoxes(), r.codec());
+        } catch (SourceException | IOException e) {
+            throw new UserError("--annotate: " + e.getMessage() + "; choose a writable path for the video",
+                    UserError.FAILED, e);
+        }
     }
 
     static void closeQuietly(Wiring.Forwarding forwarding) {

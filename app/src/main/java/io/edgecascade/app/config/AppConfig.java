@@ -5,7 +5,9 @@ import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.metrics.MetricsSettings;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
+import io.edgecascade.cascade.record.RecordSettings;
 import io.edgecascade.cascade.spool.SpoolDirectory;
+import io.edgecascade.cascade.ui.UiSettings;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -25,10 +27,13 @@ import java.util.Objects;
  * @param spool    the store-and-forward spool (used when {@code cloud} is set)
  * @param forward  which frames go to the cloud ({@code cloud.forward}): the events' best frames or every positive
  * @param frameLines {@code events.frames}: the events file also gets a line per positive frame
+ * @param ui       the web page ({@code ui:}), or {@link UiSettings#OFF}
+ * @param record   event clips ({@code record:}), or {@link RecordSettings#OFF}
  */
 public record AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
         List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics, CloudSettings cloud,
-        SpoolDirectory.Settings spool, EventForwarding.Mode forward, boolean frameLines) {
+        SpoolDirectory.Settings spool, EventForwarding.Mode forward, boolean frameLines, UiSettings ui,
+        RecordSettings record) {
 
     /** {@code cloud.url} value that runs the reference cloud server inside the agent. */
     public static final String EMBEDDED = "embedded";
@@ -38,6 +43,28 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
         Objects.requireNonNull(engineSettings, "engineSettings");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(forward, "forward");
+        Objects.requireNonNull(ui, "ui");
+        Objects.requireNonNull(record, "record");
+    }
+
+    /** A config without the web page. */
+    public AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
+            List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics, CloudSettings cloud,
+            SpoolDirectory.Settings spool, EventForwarding.Mode forward, boolean frameLines) {
+        this(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool, forward,
+                frameLines, UiSettings.OFF, RecordSettings.OFF);
+    }
+
+    /** This config with other cameras. */
+    public AppConfig withCameras(List<CameraSettings> newCameras) {
+        return new AppConfig(model, engine, threads, events, pipeline, newCameras, engineSettings, metrics, cloud,
+                spool, forward, frameLines, ui, record);
+    }
+
+    /** This config with the web page {@code newUi}. */
+    public AppConfig withUi(UiSettings newUi) {
+        return new AppConfig(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool,
+                forward, frameLines, newUi, record);
     }
 
     /** A config forwarding the events' best frames (when it forwards at all). */
@@ -64,7 +91,7 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
     /** This config forwarding to {@code cloud} through {@code spool}. */
     public AppConfig withCloud(CloudSettings newCloud, SpoolDirectory.Settings newSpool) {
         return new AppConfig(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, newCloud,
-                newSpool, forward, frameLines);
+                newSpool, forward, frameLines, ui, record);
     }
 
     /**

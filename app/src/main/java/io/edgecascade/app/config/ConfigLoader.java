@@ -20,6 +20,8 @@ import io.edgecascade.cascade.pipeline.CascadeOptions;
 import io.edgecascade.cascade.pipeline.DetectorSettings;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.source.SourceUri;
+import io.edgecascade.cascade.record.RecordSettings;
+import io.edgecascade.cascade.ui.UiSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,6 +128,14 @@ public final class ConfigLoader {
         MetricsSettings metrics = readMetrics(metricsSection);
         metricsSection.finish();
 
+        Section uiSection = root.section("ui");
+        UiSettings ui = readUi(uiSection);
+        uiSection.finish();
+
+        Section recordSection = root.section("record");
+        RecordSettings record = readRecord(recordSection);
+        recordSection.finish();
+
         Section defaults = root.section("defaults");
         Section defaultMotion = defaults.section("motion");
         MotionSettings motionBase = readMotion(defaultMotion, MotionSettings.DEFAULTS);
@@ -186,7 +196,7 @@ public final class ConfigLoader {
         }
         return new AppConfig(new AppConfig.ModelConfig(Path.of(modelPath), type, Path.of(labelsPath)), engine,
                 threads, Path.of(eventsPath), options, cameras, engineSettings, metrics, cloud, spool, forward[0],
-                frameLines);
+                frameLines, ui, record);
     }
 
     /** Default bound of the spool folder: 1 GiB. */
@@ -267,6 +277,72 @@ public final class ConfigLoader {
             s.problem("listen", e.getMessage());
             return MetricsSettings.DEFAULT;
         }
+    }
+
+    /** {@code record:}; off unless {@code events: true}. */
+    private static RecordSettings readRecord(Section s) {
+        RecordSettings d = RecordSettings.OFF;
+        boolean events = s.bool("events", false);
+        double pre = s.number("pre_s", d.preS(), 0, 600, false);
+        double post = s.number("post_s", d.postS(), 0, 600, false);
+        String dir = s.string("dir", d.dir().toString());
+        int retain = (int) s.integer("retain_days", d.retainDays(), 0, 36_500);
+        long maxBytes = s.integer("max_bytes", d.maxBytes(), 1 << 20, Long.MAX_VALUE / 4);
+        return new RecordSettings(events, pre, post, Path.of(dir == null || dir.isBlank() ? "recordings" : dir),
+                retain, maxBytes);
+    }
+
+    /** {@code ui:}; off unless {@code listen} is set. */
+    private static UiSettings readUi(Section s) {
+        String listen = s.string("listen", "0");
+        boolean persist = s.bool("persist", false);
+        int fps = (int) s.integer("preview_fps", UiSettings.DEFAULT_FPS, 1, 30);
+        int width = (int) s.integer("preview_width", UiSettings.DEFAULT_WIDTH, 64, 3840);
+        MetricsSettings address;
+        try {
+            address = MetricsSettings.parse(listen == null ? "0" : listen);
+        } catch (IllegalArgumentException e) {
+            s.problem("listen", e.getMessage().replace("127.0.0.1:9108", "127.0.0.1:8090")
+                    .replace("0.0.0.0:9108", "0.0.0.0:8090").replace("the endpoint off", "the page off"));
+            address = MetricsSettings.DISABLED;
+        }
+        return new UiSettings(address.enabled(), address.host(), address.port(), persist, fps, width);
+    }
+
+    /**
+     * Checks tuning values sent from the web page for camera number {@code index} ({@code cameras[index]}) with
+     * the rules of the config file, so the page gets the message {@code config validate} would print.
+     *
+     * @param values {@code threshold}, {@code min_area}, {@code confidence} (any subset; other keys are problems)
+     * @return the problems, one line each; empty when the values are good
+     */
+    public static List<String> tuningProblems(int index, Map<String, Object> values) {
+        com.fasterxml.jackson.databind.node.ObjectNode camera = YAML.createObjectNode();
+        com.fasterxml.jackson.databind.node.ObjectNode motion = camera.putObject("motion");
+        com.fasterxml.jackson.databind.node.ObjectNode detector = camera.putObject("detector");
+        Problems problems = new Problems();
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            com.fasterxml.jackson.databind.JsonNode v = YAML.valueToTree(e.getValue());
+            switch (e.getKey()) {
+                case "threshold", "min_area" -> motion.set(e.getKey(), v);
+                case "confidence" -> detector.set(e.getKey(), v);
+                default -> problems.add("cameras[" + index + "]." + e.getKey(), "cannot be tuned from the page;"
+                        + " the page tunes threshold, min_area and confidence");
+            }
+        }
+        Section c = Section.root(YAML.createObjectNode().set("cameras", YAML.createArrayNode().add(camera)), problems,
+                new EnvExpander(Map.of()));
+        // Section paths count from the list start: renumber to the camera's place in the file
+        List<Section> cams = c.sections("cameras");
+        Section m = cams.get(0).section("motion");
+        m.integer("threshold", MotionSettings.DEFAULTS.threshold(), 1, 255);
+        m.number("min_area", MotionSettings.DEFAULTS.minArea(), 0, 1, false);
+        cams.get(0).section("detector").number("confidence", 0.4, 0, 1, false);
+        List<String> out = new ArrayList<>();
+        for (String p : problems.list()) {
+            out.add(p.replaceFirst("^cameras\\[0\\]", "cameras[" + index + "]"));
+        }
+        return out;
     }
 
     private static MotionSettings readMotion(Section s, MotionSettings base) {

@@ -58,6 +58,9 @@ class EngineSelectionCliTest {
                 "  cache_dir: " + dir.resolve("engine-cache"),
                 "events:",
                 "  path: " + events,
+                // Off: the default port 9108 may be held by another agent on a shared box.
+                "metrics:",
+                "  listen: 0",
                 "cameras:",
                 "  - id: lobby",
                 "    source: " + clip,

@@ -4,19 +4,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.edgecascade.cascade.http.HttpEndpoint;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,19 +56,7 @@ public final class MetricsServer implements AutoCloseable {
         if (!settings.enabled()) {
             throw new IllegalArgumentException("metrics endpoint is disabled");
         }
-        InetSocketAddress address = new InetSocketAddress(settings.host(), settings.port());
-        if (address.isUnresolved()) {
-            throw new IOException("metrics.listen: cannot resolve host '" + settings.host()
-                    + "'; use an IP address such as 127.0.0.1 or 0.0.0.0");
-        }
-        HttpServer server;
-        try {
-            server = HttpServer.create(address, 8);
-        } catch (BindException e) {
-            throw new IOException("metrics.listen: cannot listen on " + settings + " (" + e.getMessage()
-                    + "); another process holds the port or the address is not this machine's; choose another"
-                    + " port, or 0 to turn the endpoint off", e);
-        }
+        HttpServer server = HttpEndpoint.bind("metrics.listen", settings.host(), settings.port(), 8);
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "metrics-http");
             t.setDaemon(true); // never keeps a finished run alive
@@ -97,9 +81,7 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private String describeAddress() {
-        InetSocketAddress a = server.getAddress();
-        String host = a.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        return HttpEndpoint.describe(server);
     }
 
     private void serve(HttpExchange exchange, HttpHandler handler) throws IOException {
@@ -151,27 +133,12 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
+        HttpEndpoint.send(exchange, status, contentType, body);
     }
 
     /** Stops serving and frees the port; a scrape in progress is cut off. */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        HttpEndpoint.stop(server, executor);
     }
 }

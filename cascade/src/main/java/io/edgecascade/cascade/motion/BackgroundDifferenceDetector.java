@@ -6,6 +6,7 @@ import static org.bytedeco.opencv.global.opencv_core.bitwise_and;
 import static org.bytedeco.opencv.global.opencv_core.countNonZero;
 import static org.bytedeco.opencv.global.opencv_imgproc.CHAIN_APPROX_SIMPLE;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_GRAY2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.MORPH_RECT;
 import static org.bytedeco.opencv.global.opencv_imgproc.RETR_EXTERNAL;
@@ -25,6 +26,7 @@ import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.MatVector;
 import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
@@ -38,7 +40,7 @@ public final class BackgroundDifferenceDetector implements MotionDetector {
 
     private static final Size BLUR = new Size(5, 5);
 
-    private final MotionSettings settings;
+    private MotionSettings settings;
     private final Mat kernel = getStructuringElement(MORPH_RECT, new Size(5, 5));
     private final Mat small = new Mat();
     private final Mat grey = new Mat();
@@ -106,6 +108,23 @@ public final class BackgroundDifferenceDetector implements MotionDetector {
             return new MotionResult(changed, List.of(), false);
         }
         return new MotionResult(changed, regions(), false);
+    }
+
+    @Override
+    public void retune(MotionSettings newSettings) {
+        settings = newSettings;
+    }
+
+    @Override
+    public boolean debugView(Mat out) {
+        if (!initialised || mask.empty() || mask.rows() != grey.rows() || mask.cols() != grey.cols()) {
+            return false;
+        }
+        cvtColor(grey, out, COLOR_GRAY2BGR);
+        try (Scalar red = new Scalar(0, 0, 255, 0); Mat solid = new Mat(out.rows(), out.cols(), out.type(), red)) {
+            solid.copyTo(out, mask);
+        }
+        return true;
     }
 
     private List<MotionResult.Region> regions() {

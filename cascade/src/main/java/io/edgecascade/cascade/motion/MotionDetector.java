@@ -12,6 +12,15 @@ public interface MotionDetector extends AutoCloseable {
     /** Measures motion in a BGR frame and updates the background. */
     MotionResult detect(Mat bgr);
 
+    /** Uses new per-frame settings (threshold, min_area) from the next frame on; the background stays. */
+    default void retune(MotionSettings settings) {
+    }
+
+    /** Draws the last frame's grey image with its changed pixels into {@code out} (BGR); false if it cannot. */
+    default boolean debugView(Mat out) {
+        return false;
+    }
+
     @Override
     void close();
 }

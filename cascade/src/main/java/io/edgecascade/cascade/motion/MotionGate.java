@@ -27,7 +27,7 @@ public final class MotionGate implements AutoCloseable {
     /** Without motion, a gate held open by tracked objects passes a frame every this many min_interval_ms. */
     static final int HELD_INTERVAL_FACTOR = 2;
 
-    private final MotionSettings settings;
+    private MotionSettings settings;
     private final MotionDetector detector;
     private final GateHold hold;
     private long framesSinceMotion = Long.MAX_VALUE;
@@ -79,6 +79,23 @@ public final class MotionGate implements AutoCloseable {
         }
         lastPassPtsMillis = ptsMillis;
         return new Decision(Verdict.PASS, motion);
+    }
+
+    /**
+     * Uses new {@code threshold} and {@code min_area} (and the other per-frame values) from the next frame on,
+     * keeping the background learnt so far. The frame height and mask stay as they were.
+     */
+    public void retune(MotionSettings newSettings) {
+        settings = newSettings;
+        detector.retune(newSettings);
+    }
+
+    /**
+     * Draws what the detector saw in the last frame into {@code out} (BGR): its grey image with the pixels that
+     * changed beyond the threshold in red. False when there is nothing to show yet (gate disabled, first frame).
+     */
+    public boolean debugView(Mat out) {
+        return settings.enabled() && detector.debugView(out);
     }
 
     @Override

@@ -25,6 +25,9 @@ final class CameraPipeline implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(CameraPipeline.class);
 
     private final CameraSettings camera;
+    /** The settings the gate and detector use now: {@link #retune} replaces them, the capture loop picks them up. */
+    private volatile CameraSettings current;
+    private volatile CaptureTap tap = CaptureTap.NONE;
     private final SourceFactory sources;
     private final StageQueue<GatedFrame> detectorQueue;
     private final PipelineObserver observer;
@@ -38,11 +41,22 @@ final class CameraPipeline implements Runnable {
             GateHold hold) {
         this.hold = hold;
         this.camera = camera;
+        this.current = camera;
         this.sources = sources;
         this.detectorQueue = detectorQueue;
         this.observer = observer;
         this.stats = stats;
         this.onEnd = onEnd;
+    }
+
+    /** New tunable values ({@code motion.threshold}, {@code min_area}, {@code detector.confidence}) from the next frame on. */
+    void retune(CameraSettings settings) {
+        current = settings;
+    }
+
+    /** Who sees every decoded frame (the web page's live view); set before or while running. */
+    void tap(CaptureTap captureTap) {
+        tap = captureTap;
     }
 
     /** Stops after the current frame; what is already queued is still processed. */
@@ -90,7 +104,12 @@ final class CameraPipeline implements Runnable {
         boolean gateEnabled = camera.motion().enabled();
         long startNanos = System.nanoTime();
         long reportedErrors = 0;
+        CameraSettings settings = camera; // what the gate was made with; a retune before the first frame still applies
         while (!stopRequested) {
+            if (settings != current) {
+                settings = current;
+                gate.retune(settings.motion());
+            }
             long t0 = System.nanoTime();
             FrameSource.Frame f = source.grab();
             long t1 = System.nanoTime();
@@ -115,6 +134,7 @@ final class CameraPipeline implements Runnable {
             if (gateEnabled) {
                 observer.stage(id, Stage.MOTION, System.nanoTime() - t2);
             }
+            tap.frame(settings, f.image(), f.ptsMillis(), decision, gate);
             if (decision.verdict() != MotionGate.Verdict.STILL) {
                 observer.frame(id, Outcome.MOTION);
             }
@@ -123,7 +143,7 @@ final class CameraPipeline implements Runnable {
                 continue;
             }
             VideoFrame copy = new VideoFrame(id, f.sequence(), f.ptsMillis(), Instant.now(), f.image().clone());
-            GatedFrame gated = new GatedFrame(camera, copy, gateEnabled ? decision.motion() : null);
+            GatedFrame gated = new GatedFrame(settings, copy, gateEnabled ? decision.motion() : null);
             if (mayDrop) {
                 if (!detectorQueue.offer(gated)) {
                     copy.close();

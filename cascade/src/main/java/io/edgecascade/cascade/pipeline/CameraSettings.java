@@ -27,6 +27,18 @@ public record CameraSettings(String id, String source, boolean realtime, MotionS
         zones = List.copyOf(zones);
     }
 
+    /**
+     * The same camera with other tunable values: the values the web page and a config reload change without a
+     * restart ({@code motion.threshold}, {@code motion.min_area}, {@code detector.confidence}).
+     */
+    public CameraSettings withTunables(int threshold, double minArea, float confidence) {
+        MotionSettings m = motion;
+        DetectorSettings d = detector;
+        return new CameraSettings(id, source, realtime, new MotionSettings(m.enabled(), threshold, minArea,
+                m.cooldownFrames(), m.minIntervalMs(), m.frameHeight(), m.backgroundAlpha(), m.recalibrateArea(),
+                m.mask()), new DetectorSettings(confidence, d.nmsIou(), d.classes(), d.regions()), tracking, zones);
+    }
+
     /** A camera with the default tracking and no zones. */
     public CameraSettings(String id, String source, boolean realtime, MotionSettings motion,
             DetectorSettings detector) {

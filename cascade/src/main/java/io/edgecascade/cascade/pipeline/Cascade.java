@@ -49,6 +49,10 @@ public final class Cascade implements AutoCloseable {
     private final List<CameraPipeline> pipelines = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean stopRequested;
     private final List<Thread> threads = new ArrayList<>();
+    /** Each camera's settings now, tunable values included ({@link #retune}). */
+    private final Map<String, CameraSettings> current = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, CameraPipeline> pipelineById = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile CaptureTap tap = CaptureTap.NONE;
     private final AtomicReference<EngineException> failure = new AtomicReference<>();
     private ScheduledExecutorService progress;
     private OutputStage output;
@@ -82,6 +86,7 @@ public final class Cascade implements AutoCloseable {
         this.detectorQueue = new StageQueue<>("detector", options.detectorQueue(), g -> g.camera().id());
         this.outputQueue = new StageQueue<>("output", options.outputQueue(), p -> p.frame().camera());
         for (CameraSettings c : this.cameras) {
+            current.put(c.id(), c);
             tracking.put(c.id(), new ObjectEvents(c.id(), c.tracking(), c.zones()));
         }
     }
@@ -111,12 +116,14 @@ public final class Cascade implements AutoCloseable {
 
         AtomicInteger camerasLeft = new AtomicInteger(cameras.size());
         for (CameraSettings c : cameras) {
-            CameraPipeline p = new CameraPipeline(c, sources, detectorQueue, observer, stats, () -> {
+            CameraPipeline p = new CameraPipeline(current.get(c.id()), sources, detectorQueue, observer, stats, () -> {
                 if (camerasLeft.decrementAndGet() == 0) {
                     detectorQueue.end();
                 }
             }, tracking.get(c.id()));
+            p.tap(tap);
             pipelines.add(p);
+            pipelineById.put(c.id(), p);
             if (stopRequested) {
                 p.requestStop(); // a stop asked for while the pipelines were being made applies to them too
             }
@@ -159,6 +166,40 @@ public final class Cascade implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** Lets {@code captureTap} see every decoded frame of every camera (the web page's live view). */
+    public void captureTap(CaptureTap captureTap) {
+        tap = java.util.Objects.requireNonNull(captureTap, "captureTap");
+        pipelineById.values().forEach(p -> p.tap(captureTap));
+    }
+
+    /** A camera's settings as they are now (after any {@link #retune}), or null for an unknown id. */
+    public CameraSettings camera(String id) {
+        return current.get(id);
+    }
+
+    /**
+     * Applies a camera's tunable values at once, without a restart: the gate uses the new {@code threshold} and
+     * {@code minArea} from its next frame (keeping the background it learnt), the detector the new
+     * {@code confidence} from the next frame the gate passes. The values must be valid (checked by the caller
+     * with the config's rules).
+     *
+     * @return the camera's new settings
+     * @throws IllegalArgumentException for an unknown camera or a value out of range
+     */
+    public synchronized CameraSettings retune(String camera, int threshold, double minArea, float confidence) {
+        CameraSettings c = current.get(camera);
+        if (c == null) {
+            throw new IllegalArgumentException("no camera '" + camera + "'");
+        }
+        CameraSettings tuned = c.withTunables(threshold, minArea, confidence);
+        current.put(camera, tuned);
+        CameraPipeline p = pipelineById.get(camera);
+        if (p != null) {
+            p.retune(tuned);
+        }
+        return tuned;
     }
 
     /** Events started per camera so far. */

@@ -1,0 +1,79 @@
+package io.edgecascade.cascade.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the agent's small HTTP servers (metrics, web page) share: binding with one clear error line, and
+ * sending a complete response. Both are built on the JDK's {@link HttpServer}, so the agent needs no web
+ * framework.
+ */
+public final class HttpEndpoint {
+
+    private HttpEndpoint() {
+    }
+
+    /**
+     * Creates (not starts) a server on {@code host:port}.
+     *
+     * @param key the config key naming the address ({@code metrics.listen}), for the error message
+     * @throws IOException with a message naming the address and the fix when it cannot bind
+     */
+    public static HttpServer bind(String key, String host, int port, int backlog) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new IOException(key + ": cannot resolve host '" + host
+                    + "'; use an IP address such as 127.0.0.1 or 0.0.0.0");
+        }
+        try {
+            return HttpServer.create(address, backlog);
+        } catch (BindException e) {
+            throw new IOException(key + ": cannot listen on " + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                    + port + " (" + e.getMessage() + "); another process holds the port or the address is not this"
+                    + " machine's; choose another port, or 0 to turn the endpoint off", e);
+        }
+    }
+
+    /** Stops serving, frees the port and ends the server's threads (a request in progress is cut off). */
+    public static void stop(HttpServer server, ExecutorService executor) {
+        server.stop(0);
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code host:port} of a bound server, IPv6 hosts in brackets. */
+    public static String describe(HttpServer server) {
+        InetSocketAddress a = server.getAddress();
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    /** Sends a text body. */
+    public static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        send(exchange, status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends a whole body with {@code Cache-Control: no-store} (everything served is live); HEAD gets no body. */
+    public static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+}
