@@ -5,7 +5,7 @@ import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
-import io.edgecascade.cascade.cloud.CloudServer;
+import io.edgecascade.cloud.CloudServer;
 import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.events.EventLog;
 import io.edgecascade.cascade.forward.CloudSettings;

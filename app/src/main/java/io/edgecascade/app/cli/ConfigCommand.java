@@ -71,6 +71,13 @@ final class ConfigCommand implements Runnable {
             for (CameraSettings c : config.cameras()) {
                 describe(c, out);
             }
+            if (config.cloud() != null) {
+                var cloud = config.cloud();
+                out.println("cloud: model '" + cloud.model() + "' at " + cloud.url() + ", " + cloud.input().label()
+                        + " input, " + cloud.mode().label() + " (up to " + cloud.inflight() + " in flight"
+                        + (cloud.mode() == io.edgecascade.cascade.forward.CloudSettings.Mode.STREAM ? " per camera"
+                                : ", one per camera") + ")");
+            }
             if (config.ui().enabled()) {
                 out.println("web page: http://" + config.ui() + "/" + (config.ui().persist()
                         ? " (tuning from the page is saved into " + file + ")" : ""));

@@ -303,6 +303,7 @@ public final class ConfigLoader {
         String input = c.choice("input", "binary", List.of("binary", "tensor"));
         int quality = (int) c.integer("jpeg_quality", d.jpegQuality(), 1, 100);
         int inflight = (int) c.integer("inflight", d.inflight(), 1, 1024);
+        String mode = c.choice("mode", "unary", List.of("unary", "stream"));
         long deadline = c.integer("deadline_ms", d.deadline().toMillis(), 1, 3_600_000);
         int retries = (int) c.integer("retries", d.retries(), 0, 1000);
         long backoff = c.integer("backoff_ms", d.backoff().toMillis(), 1, 3_600_000);
@@ -334,7 +335,8 @@ public final class ConfigLoader {
                 java.util.Locale.ROOT)), quality, inflight, Duration.ofMillis(deadline), retries,
                 Duration.ofMillis(backoff), Duration.ofMillis(maxBackoff), Duration.ofSeconds(drain),
                 results == null || results.isBlank() ? null : Path.of(results),
-                ca == null ? null : Path.of(ca), cert == null ? null : Path.of(cert), key == null ? null : Path.of(key));
+                ca == null ? null : Path.of(ca), cert == null ? null : Path.of(cert), key == null ? null : Path.of(key))
+                .withMode(CloudSettings.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)));
     }
 
     private static MetricsSettings readMetrics(Section s) {

@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.bench;
 
+import io.edgecascade.cascade.metrics.LatencyHistogram;
 import io.edgecascade.cascade.detect.DetectionResult;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
@@ -191,12 +192,12 @@ public final class Bench {
     }
 
     /** Gate and detector alone, one after the other, on the frames the pipeline will see. */
-    private record Standalone(LatencySamples motion, LatencySamples detector, LatencySamples inference) {
+    private record Standalone(LatencyHistogram motion, LatencyHistogram detector, LatencyHistogram inference) {
     }
 
     private Standalone standalone(ObjectDetector detector, long limit) throws SourceException, EngineException {
         LOG.info("bench: standalone pass");
-        Standalone s = new Standalone(new LatencySamples(), new LatencySamples(), new LatencySamples());
+        Standalone s = new Standalone(new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram());
         boolean gateOn = options.motion().enabled();
         try (FrameSource source = open(limit); MotionGate gate = MotionGate.create(options.motion())) {
             FrameSource.Frame f;
@@ -205,13 +206,13 @@ public final class Bench {
                 MotionGate.Decision d = gate.decide(f.image(), f.ptsMillis());
                 long t1 = System.nanoTime();
                 if (gateOn) {
-                    s.motion().add(t1 - t0);
+                    s.motion().record(t1 - t0);
                 }
                 if (d.passes()) {
                     long t2 = System.nanoTime();
                     DetectionResult r = detect(detector, f);
-                    s.detector().add(System.nanoTime() - t2);
-                    s.inference().add(r.inferenceNanos());
+                    s.detector().record(System.nanoTime() - t2);
+                    s.inference().record(r.inferenceNanos());
                 }
             }
         }
@@ -220,17 +221,17 @@ public final class Bench {
 
     /** Records every stage time of the pipeline run. */
     private static final class StageRecorder implements PipelineObserver {
-        final Map<Stage, LatencySamples> stages = new EnumMap<>(Stage.class);
+        final Map<Stage, LatencyHistogram> stages = new EnumMap<>(Stage.class);
 
         StageRecorder() {
             for (Stage s : Stage.values()) {
-                stages.put(s, new LatencySamples());
+                stages.put(s, new LatencyHistogram());
             }
         }
 
         @Override
         public void stage(String camera, Stage stage, long nanos) {
-            stages.get(stage).add(nanos);
+            stages.get(stage).record(nanos);
         }
     }
 
@@ -274,15 +275,15 @@ public final class Bench {
         Map<Stage, StageSummary> stages = new LinkedHashMap<>();
         recorder.stages.forEach((stage, samples) -> {
             if (samples.count() > 0) {
-                stages.put(stage, samples.summary());
+                stages.put(stage, StageSummary.of(samples));
             }
         });
         double serial = counts.decoded() / decodeFps
                 + (alone.motion().count() == 0 ? 0 : alone.motion().meanMillis() / 1e3 * counts.decoded())
                 + (alone.detector().count() == 0 ? 0 : alone.detector().meanMillis() / 1e3 * counts.detected());
         VariantResult r = new VariantResult(v, engineInfo, counts.decoded(), counts.detected(), counts.positive(),
-                counts.dropped(), wall, stages, decodeFps, options.motion().enabled() ? alone.motion().summary() : null,
-                alone.detector().summary(), alone.inference().summary(), serial, ProcessMemory.peakRssMb(),
+                counts.dropped(), wall, stages, decodeFps, options.motion().enabled() ? StageSummary.of(alone.motion()) : null,
+                StageSummary.of(alone.detector()), StageSummary.of(alone.inference()), serial, ProcessMemory.peakRssMb(),
                 ProcessMemory.peakHeapMb(), run.uplink());
         LOG.info(String.format(Locale.ROOT, "bench: %s: %.1f frames/s, efficiency %.3f", v.spec(), r.fps(),
                 r.efficiency()));
