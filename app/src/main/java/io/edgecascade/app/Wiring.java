@@ -5,7 +5,7 @@ import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
-import io.edgecascade.cascade.cloud.CloudServer;
+import io.edgecascade.cloud.CloudServer;
 import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.events.EventLog;
 import io.edgecascade.cascade.forward.CloudSettings;
@@ -19,12 +19,23 @@ import io.edgecascade.cascade.pipeline.FrameSink;
 import io.edgecascade.cascade.pipeline.PipelineObserver;
 import io.edgecascade.cascade.pipeline.RunSummary;
 import io.edgecascade.cascade.pipeline.SourceFactory;
+import io.edgecascade.cascade.quantize.PrecisionChoice;
+import io.edgecascade.cascade.quantize.QuantizeException;
+import io.edgecascade.cascade.quantize.QuantizedModels;
+import io.edgecascade.cascade.quantize.Quantizer;
 import io.edgecascade.cascade.source.InterruptibleFfmpegSource;
 import io.edgecascade.engines.EngineException;
 import io.edgecascade.engines.EngineOptions;
 import io.edgecascade.engines.EngineRegistry;
 import io.edgecascade.engines.InferenceEngine;
+import io.edgecascade.engines.ModelHash;
+import io.edgecascade.engines.layout.EngineThroughput;
+import io.edgecascade.engines.layout.LayoutCache;
+import io.edgecascade.engines.layout.LayoutChoice;
+import io.edgecascade.engines.layout.LayoutProbe;
+import io.edgecascade.engines.layout.WorkerLayout;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +50,121 @@ public final class Wiring {
     private Wiring() {
     }
 
-    /** Opens the model on the configured engine and wraps it in the detector of its type. */
+    /** Opens the model on the configured engine and wraps it in the detector of its type (one worker's detector). */
     public static ObjectDetector detector(AppConfig config, EngineRegistry engines) {
+        return detector(config, engines, config.engine(), config.model().path(), config.threads());
+    }
+
+    /**
+     * One detector per worker, as {@code pipeline.detector_workers} says: a fixed count of {@code threads}-thread
+     * sessions, or with {@code auto} the layout measured (or cached) for this model, engine and CPU.
+     */
+    public static List<ObjectDetector> detectors(AppConfig config, EngineRegistry engines) {
+        Path model = modelForPrecision(config, engines);
+        List<ObjectDetector> out = new ArrayList<>();
+        try {
+            ObjectDetector first = detector(config, engines, config.engine(), model, config.threads());
+            out.add(first);
+            WorkerLayout layout = new WorkerLayout(Math.max(1, config.detectorWorkers()), config.threads());
+            if (config.detectorWorkers() == AppConfig.AUTO_WORKERS) {
+                layout = measuredLayout(config, engines, first.engine().name(), model);
+                if (layout.threads() != config.threads()) {
+                    first.close();
+                    out.clear();
+                }
+            } else {
+                LOG.info("detector workers: {} x {} thread(s), as pipeline.detector_workers and threads say",
+                        layout.workers(), layout.threads());
+            }
+            String engine = first.engine().name();
+            while (out.size() < layout.workers()) {
+                out.add(detector(config, engines, engine, model, layout.threads()));
+            }
+            return out;
+        } catch (UserError e) {
+            out.forEach(ObjectDetector::close);
+            throw e;
+        }
+    }
+
+    /**
+     * The model file {@code model.precision} asks for: the configured one ({@code fp32}), its INT8 copy (made on
+     * first start from {@code model.calibration}), or with {@code auto} whichever of the two runs faster on the engine.
+     */
+    static Path modelForPrecision(AppConfig config, EngineRegistry engines) {
+        AppConfig.ModelConfig m = config.model();
+        if ("fp32".equals(m.precision())) {
+            return m.path();
+        }
+        String calibration = AppConfig.ModelConfig.CAMERA.equals(m.calibration())
+                ? config.cameras().get(0).source() : m.calibration();
+        Path int8;
+        try {
+            int8 = QuantizedModels.ensure(m.path(), calibration, m.calibrationFrames(), Quantizer.Options.defaults(),
+                    config.engineSettings().cacheDir(), line -> LOG.info("model.precision {}: {}", m.precision(),
+                            line));
+        } catch (QuantizeException e) {
+            throw new UserError("model.precision " + m.precision() + ": " + e.getMessage(), UserError.FAILED, e);
+        }
+        if ("int8".equals(m.precision())) {
+            return int8;
+        }
+        try {
+            PrecisionChoice choice = PrecisionChoice.measure(p -> millisPerInference(engines, config,
+                    "int8".equals(p) ? int8 : m.path()));
+            LOG.info("model.precision auto on engine {}: {}", config.engine(), choice.reason());
+            return "int8".equals(choice.precision()) ? int8 : m.path();
+        } catch (Exception e) {
+            LOG.warn("model.precision auto: could not time the engine ({}); running FP32", e.getMessage());
+            return m.path();
+        }
+    }
+
+    /** Median of 15 timed inferences after 2 untimed ones, on a grey input. */
+    private static double millisPerInference(EngineRegistry engines, AppConfig config, Path model)
+            throws EngineException {
+        AppConfig.EngineSettings es = config.engineSettings();
+        try (InferenceEngine e = engines.open(config.engine(), new EngineOptions(model, config.threads(), es.device(),
+                es.fp16(), es.int8(), es.cacheDir()))) {
+            for (int i = 0; i < e.inputs().size(); i++) {
+                java.nio.FloatBuffer b = e.input(i);
+                while (b.hasRemaining()) {
+                    b.put(114f);
+                }
+            }
+            long[] nanos = new long[15];
+            for (int i = -2; i < nanos.length; i++) {
+                long t0 = System.nanoTime();
+                e.infer();
+                if (i >= 0) {
+                    nanos[i] = System.nanoTime() - t0;
+                }
+            }
+            java.util.Arrays.sort(nanos);
+            return nanos[nanos.length / 2] / 1e6;
+        }
+    }
+
+    private static WorkerLayout measuredLayout(AppConfig config, EngineRegistry engines, String engine, Path model) {
+        AppConfig.EngineSettings es = config.engineSettings();
+        EngineOptions options = new EngineOptions(model, 1, es.device(), es.fp16(), es.int8(), es.cacheDir());
+        int cores = Runtime.getRuntime().availableProcessors();
+        try (EngineThroughput meter = new EngineThroughput(engines, engine, options, 150)) {
+            String key = LayoutProbe.key(ModelHash.sha256(model), engine, es.device(),
+                    engines.hardware().cpuModel(), cores);
+            LayoutChoice choice = LayoutProbe.choose(key, WorkerLayout.candidates(cores), meter,
+                    new LayoutCache(es.cacheDir()));
+            LOG.info("detector workers (auto): {}", choice.reason());
+            return choice.layout();
+        } catch (IOException | EngineException e) {
+            LOG.warn("detector workers (auto): could not measure layouts ({}); using 1 worker x {} thread(s)",
+                    e.getMessage(), config.threads());
+            return new WorkerLayout(1, config.threads());
+        }
+    }
+
+    private static ObjectDetector detector(AppConfig config, EngineRegistry engines, String engineName, Path model,
+            int threads) {
         List<String> labels;
         try {
             labels = Labels.read(config.model().labels());
@@ -50,14 +174,14 @@ public final class Wiring {
         InferenceEngine engine;
         try {
             AppConfig.EngineSettings es = config.engineSettings();
-            engine = engines.open(config.engine(), new EngineOptions(config.model().path(), config.threads(),
-                    es.device(), es.fp16(), es.int8(), es.cacheDir()));
+            engine = engines.open(engineName, new EngineOptions(model, threads, es.device(), es.fp16(), es.int8(),
+                    es.cacheDir()));
         } catch (EngineException e) {
             throw new UserError(e.getMessage(), UserError.FAILED, e);
         }
         try {
             ObjectDetector detector = ModelTypes.detector(config.model().type(), engine, labels);
-            LOG.info("detector: {} model {} on {}", config.model().type(), config.model().path(), engine.info());
+            LOG.info("detector: {} model {} on {}", config.model().type(), model, engine.info());
             return detector;
         } catch (EngineException e) {
             engine.close();
@@ -84,9 +208,9 @@ public final class Wiring {
         } catch (IOException e) {
             throw new UserError(e.getMessage(), UserError.FAILED, e);
         }
-        ObjectDetector detector;
+        List<ObjectDetector> detectors;
         try {
-            detector = detector(config, engines);
+            detectors = detectors(config, engines);
         } catch (UserError e) {
             closeQuietly(events);
             throw e;
@@ -94,7 +218,7 @@ public final class Wiring {
         List<FrameSink> sinks = new ArrayList<>();
         sinks.add(events);
         sinks.addAll(extraSinks);
-        return new Cascade(config.cameras(), SourceFactory.ffmpeg(packets), List.of(detector), sinks, config.pipeline(),
+        return new Cascade(config.cameras(), SourceFactory.ffmpeg(packets), detectors, sinks, config.pipeline(),
                 observers);
     }
 

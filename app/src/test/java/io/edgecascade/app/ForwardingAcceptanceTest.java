@@ -3,7 +3,6 @@ package io.edgecascade.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,10 +11,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.edgecascade.app.cli.Main;
 import io.edgecascade.cascade.forward.Forwarder;
-import io.edgecascade.cascade.cloud.CloudServer;
+import io.edgecascade.cloud.CloudServer;
 import io.edgecascade.cascade.spool.SpoolDirectory;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -57,10 +54,10 @@ class ForwardingAcceptanceTest {
     @BeforeAll
     static void cutClip() throws Exception {
         String env = System.getenv("EDGE_CASCADE_ASSETS");
-        assumeTrue(env != null && !env.isBlank(), "EDGE_CASCADE_ASSETS is not set");
+        assertTrue(env != null && !env.isBlank(), "EDGE_CASCADE_ASSETS is not set: point it at the shared test data");
         assets = Path.of(env);
         Path video = assets.resolve("video/one-by-one-person-detection.mp4");
-        assumeTrue(Files.isRegularFile(video), "sample video missing: " + video);
+        assertTrue(Files.isRegularFile(video), "sample video missing: " + video);
         clip = shared.resolve("clip20.mp4");
         Process p = new ProcessBuilder("ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-ss", "20", "-t", "20",
                 "-i", video.toString(), "-c", "copy", clip.toString()).redirectErrorStream(true).start();
@@ -85,6 +82,8 @@ class ForwardingAcceptanceTest {
                   frames: true
                 pipeline:
                   progress_interval_s: 0
+                metrics:
+                  listen: 0
                 cloud:
                   forward: positives
                   url: %s
@@ -217,6 +216,82 @@ class ForwardingAcceptanceTest {
         assertEquals(events.size(), cam.get("forwarded").asInt());
     }
 
+    /** The reference server as a child JVM, so that it can be SIGKILLed; returns once it listens. */
+    private Process serverProcess(int port, int start) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.edgecascade.app.cli.Main", "cloud", "--listen",
+                "127.0.0.1:" + port, "--model", "yolox=" + assets.resolve("models/yolox_nano.onnx"), "--record",
+                dir.resolve("record.txt").toString(), "--threads", "1")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("server-" + start + ".log").toFile()).start();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < until) {
+            assertTrue(p.isAlive(), "server " + start + " died: " + Files.readString(dir.resolve("server-" + start
+                    + ".log")));
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                return p;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        p.destroyForcibly();
+        throw new AssertionError("server " + start + " did not listen within 60 s");
+    }
+
+    /**
+     * Four cameras, the server SIGKILLed and restarted four times while they run: every positive arrives (a
+     * request the server recorded but could not answer before it died is sent again: at least once), each
+     * camera's frames first arrive in capture order, and the spool ends empty.
+     */
+    @Test
+    @Timeout(240)
+    void fourCamerasSurviveTheServerKilledFourTimes() throws Exception {
+        int port = freePort();
+        Path config = config("kill4", "127.0.0.1:" + port, true, 1L << 30, 90);
+        String yaml = Files.readString(config);
+        String camera = yaml.substring(yaml.indexOf("  - id: cam1"));
+        StringBuilder cams = new StringBuilder();
+        for (int i = 1; i <= 4; i++) {
+            cams.append(camera.replace("cam1", "cam" + i));
+        }
+        Files.writeString(config, yaml.substring(0, yaml.indexOf("  - id: cam1")) + cams);
+        Process server = serverProcess(port, 0);
+        AtomicInteger rc = new AtomicInteger(-1);
+        Thread agent = new Thread(() -> rc.set(run(config)), "agent");
+        agent.start();
+        try {
+            for (int kill = 1; kill <= 4; kill++) {
+                Thread.sleep(2_500);
+                server.destroyForcibly(); // SIGKILL: no goodbye to the agent's calls in flight
+                assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+                Thread.sleep(500);
+                server = serverProcess(port, kill);
+            }
+            agent.join(TimeUnit.SECONDS.toMillis(150));
+            assertFalse(agent.isAlive(), "agent ended");
+        } finally {
+            server.destroyForcibly();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertEquals(0, rc.get());
+        List<String> events = eventIds();
+        List<String> record = recorded();
+        assertFalse(events.isEmpty());
+        assertTrue(new HashSet<>(record).containsAll(events), "no positive lost: missing "
+                + events.stream().filter(id -> !record.contains(id)).toList());
+        for (int i = 1; i <= 4; i++) {
+            String cam = "cam" + i;
+            List<Long> firsts = new LinkedHashSet<>(record).stream().filter(id -> id.startsWith(cam + ":"))
+                    .map(id -> Long.parseLong(id.split(":")[1])).toList();
+            for (int k = 1; k < firsts.size(); k++) {
+                assertTrue(firsts.get(k) > firsts.get(k - 1), cam + ": frame " + firsts.get(k) + " first arrived after "
+                        + firsts.get(k - 1));
+            }
+            JsonNode c = summary().get("cameras").get(cam);
+            assertEquals(c.get("frames_positive").asInt(), c.get("forwarded").asInt(), cam + " all acknowledged");
+        }
+        assertEquals(0, summary().get("spool_frames").asLong(), "spool empty");
+    }
+
     private CloudServer restart(int port) throws Exception {
         for (int attempt = 0; ; attempt++) {
             try {
@@ -265,7 +340,7 @@ class ForwardingAcceptanceTest {
         assertEquals(0, summary().get("spool_frames").asLong(), "spool empty");
     }
 
-    /** Ids of the frames in the spool folder now (the forwarder's record starts with a version byte, the id). */
+    /** Ids of the frames in the spool folder now. */
     private Set<String> spooledIds() throws IOException {
         Path spoolDir = dir.resolve("spool");
         if (!Files.isDirectory(spoolDir)) {
@@ -287,10 +362,7 @@ class ForwardingAcceptanceTest {
                 SpoolDirectory.Fsync.NEVER), t -> { })) {
             SpoolDirectory.Entry e;
             while ((e = s.poll()) != null) {
-                try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(s.read(e)))) {
-                    in.readUnsignedByte();
-                    ids.add(in.readUTF());
-                }
+                ids.add(io.edgecascade.cascade.forward.ForwardItem.fromBytes(s.read(e)).id());
             }
         }
         return ids;
@@ -299,12 +371,12 @@ class ForwardingAcceptanceTest {
     private static ListAppender<ILoggingEvent> capture() {
         ListAppender<ILoggingEvent> a = new ListAppender<>();
         a.start();
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Forwarder.class)).addAppender(a);
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Forwarder.class.getPackageName())).addAppender(a);
         return a;
     }
 
     private static void release(ListAppender<ILoggingEvent> a) {
-        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Forwarder.class)).detachAppender(a);
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Forwarder.class.getPackageName())).detachAppender(a);
     }
 
     private static List<String> messages(ListAppender<ILoggingEvent> a, Level level, String part) {

@@ -12,7 +12,7 @@ import java.util.Objects;
  *                 {@code NPU}, {@code AUTO}), a CUDA device index ({@code 0} or {@code cuda:0}); empty = the
  *                 engine's default
  * @param fp16     let GPU engines run layers in half precision (TensorRT, OpenVINO GPU); CPU engines ignore it
- * @param int8     build INT8 TensorRT engines; needs a quantized (QDQ) model, whose name says {@code int8}/{@code qdq}
+ * @param int8     build INT8 TensorRT engines; needs a quantized (QDQ) model ({@link ModelPrecision} reads its graph)
  * @param cacheDir where engines keep compiled artifacts (TensorRT engine plans, OpenVINO blobs)
  */
 public record EngineOptions(Path model, int threads, String device, boolean fp16, boolean int8, Path cacheDir) {

@@ -147,8 +147,10 @@ public final class EngineSelector {
             } catch (EngineException e) {
                 failed.put(name, e.getMessage());
                 last = e;
-            } catch (LinkageError | RuntimeException e) {
-                // a native library of the engine is missing or broken: that engine is out, the next may run
+            } catch (LinkageError e) {
+                // a native library of the engine is missing or broken: that engine is out, the next may run.
+                // Other runtime exceptions (an NPE, a state error) are bugs, not a missing engine: they propagate,
+                // so a bug is never hidden behind a silent fall back to a slower engine.
                 String why = e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
                 failed.put(name, "engine " + name + " is not available: " + why);
                 last = new EngineException("engine " + name + " is not available: " + why, e);

@@ -187,24 +187,45 @@ class EngineSelectorTest {
         }
     }
 
-    @Test
-    void aNativeLinkErrorCountsAsAFailedLoad() throws Exception {
-        EngineFactory crashing = new EngineFactory() {
+    /** A factory whose open throws what {@code thrown} makes (an unchecked exception or an error). */
+    private static EngineFactory throwing(String name, java.util.function.Supplier<Throwable> thrown) {
+        return new EngineFactory() {
             @Override
             public String name() {
-                return "openvino";
+                return name;
             }
 
             @Override
             public InferenceEngine open(EngineOptions options) {
-                throw new UnsatisfiedLinkError("libopenvino_c.so: cannot open shared object file");
+                Throwable t = thrown.get();
+                if (t instanceof Error e) {
+                    throw e;
+                }
+                throw (RuntimeException) t;
             }
         };
+    }
+
+    @Test
+    void aNativeLinkErrorCountsAsAFailedLoad() throws Exception {
+        EngineFactory crashing = throwing("openvino",
+                () -> new UnsatisfiedLinkError("libopenvino_c.so: cannot open shared object file"));
         EngineRegistry registry = registry(Profiles.intelNucWithOpenVino(), crashing);
         try (InferenceEngine e = registry.open("auto", OPTIONS)) {
             assertEquals("onnxruntime-cpu", e.info().name());
         }
         assertTrue(log.list.get(0).getFormattedMessage().contains("UnsatisfiedLinkError: libopenvino_c.so"));
+    }
+
+    @Test
+    void aBugInAnEngineIsABugNotAMissingEngine() {
+        EngineFactory buggy = throwing("openvino",
+                () -> new NullPointerException("Cannot invoke \"Object.toString()\" because \"device\" is null"));
+        EngineRegistry registry = registry(Profiles.intelNucWithOpenVino(), buggy);
+        NullPointerException e = assertThrows(NullPointerException.class, () -> registry.open("auto", OPTIONS));
+        assertTrue(e.getMessage().contains("device"), e.getMessage());
+        assertTrue(opened.isEmpty(), "no silent fall back to another engine: " + opened);
+        assertTrue(log.list.isEmpty(), "no 'not available' warning for a bug");
     }
 
     @Test

@@ -52,7 +52,7 @@ class OnnxRuntimeEnginesTest {
     }
 
     @Test
-    void tensorRtProviderOptionsFollowTheEngineOptions(@TempDir Path cache) {
+    void tensorRtProviderOptionsFollowTheEngineOptions(@TempDir Path cache) throws Exception {
         EngineOptions fp16 = new EngineOptions(Path.of("/m/yolox_nano.onnx"), 1).withCacheDir(cache);
         Map<String, String> o = OnnxRuntimeTensorRtEngine.providerOptions(fp16, 1);
         assertEquals("1", o.get("device_id"));
@@ -66,8 +66,8 @@ class OnnxRuntimeEnginesTest {
         assertEquals("0", OnnxRuntimeTensorRtEngine.providerOptions(fp32, 0).get("trt_fp16_enable"));
         assertEquals("fp32", OnnxRuntimeTensorRtEngine.precision(fp32));
 
-        // a QDQ model turns INT8 on by itself: TensorRT reads the scales from the model
-        EngineOptions qdq = new EngineOptions(Path.of("/m/yolox_nano_int8_qdq.onnx"), 1);
+        // a QDQ model (by its graph, not its name) turns INT8 on by itself: TensorRT reads the scales from the model
+        EngineOptions qdq = new EngineOptions(TinyModels.qdq(cache.resolve("model.onnx")), 1);
         assertEquals("1", OnnxRuntimeTensorRtEngine.providerOptions(qdq, 0).get("trt_int8_enable"));
         assertEquals("int8", OnnxRuntimeTensorRtEngine.precision(qdq));
     }

@@ -29,4 +29,27 @@ public final class TinyModels {
         Files.write(file, model.toByteArray());
         return file;
     }
+
+    /**
+     * A QDQ-quantized model by its graph (QuantizeLinear then DequantizeLinear on {@code x}), whatever its file name:
+     * what {@link ModelPrecision} reads as {@code int8}.
+     */
+    public static Path qdq(Path file) throws IOException {
+        OnnxMl.TypeProto type = OnnxMl.TypeProto.newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder()
+                .setElemType(OnnxMl.TensorProto.DataType.FLOAT.getNumber())).build();
+        OnnxMl.TensorProto scale = OnnxMl.TensorProto.newBuilder().setName("s").addFloatData(0.1f)
+                .setDataType(OnnxMl.TensorProto.DataType.FLOAT.getNumber()).build();
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("qdq").addInitializer(scale)
+                .addInput(OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(type))
+                .addOutput(OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(type))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("QuantizeLinear").addInput("x").addInput("s")
+                        .addOutput("q"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("DequantizeLinear").addInput("q").addInput("s")
+                        .addOutput("y"))
+                .build();
+        OnnxMl.ModelProto model = OnnxMl.ModelProto.newBuilder().setIrVersion(7).setProducerName("edge-cascade tests")
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build();
+        Files.write(file, model.toByteArray());
+        return file;
+    }
 }

@@ -1,6 +1,8 @@
 package io.edgecascade.jetson;
 
 import static org.bytedeco.cuda.global.cudart.cudaFree;
+import static org.bytedeco.cuda.global.cudart.cudaFreeHost;
+import static org.bytedeco.cuda.global.cudart.cudaMallocHost;
 import static org.bytedeco.cuda.global.cudart.cudaGetDeviceProperties;
 import static org.bytedeco.cuda.global.cudart.cudaGetErrorString;
 import static org.bytedeco.cuda.global.cudart.cudaMalloc;
@@ -21,8 +23,6 @@ import io.edgecascade.engines.ModelPrecision;
 import io.edgecascade.engines.TensorSpec;
 import io.edgecascade.engines.probe.HardwareProfile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +33,7 @@ import org.bytedeco.cuda.cudart.CUstream_st;
 import org.bytedeco.cuda.cudart.cudaDeviceProp;
 import org.bytedeco.cuda.global.cudart;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -123,13 +124,24 @@ public final class TensorRtEngine implements InferenceEngine {
         CUstream_st stream;
         final List<Pointer> deviceInputs = new ArrayList<>();
         final List<Pointer> deviceOutputs = new ArrayList<>();
+        /** Pinned (page-locked) host buffers from cudaMallocHost: the copies to and from the GPU are DMA. */
         final List<Pointer> hostInputs = new ArrayList<>();
         final List<Pointer> hostOutputs = new ArrayList<>();
+        int gpu;
 
         void free() {
+            cudaSetDevice(gpu); // the closing thread may not be the one that opened the engine
             if (stream != null) {
                 cudaStreamSynchronize(stream);
             }
+            for (Pointer p : hostInputs) {
+                cudaFreeHost(p);
+            }
+            for (Pointer p : hostOutputs) {
+                cudaFreeHost(p);
+            }
+            hostInputs.clear();
+            hostOutputs.clear();
             for (Pointer p : deviceInputs) {
                 cudaFree(p);
             }
@@ -142,8 +154,12 @@ public final class TensorRtEngine implements InferenceEngine {
                 cudaStreamDestroy(stream);
                 stream = null;
             }
-            // TensorRT 10 objects are deleted with 'delete', which the preset does not expose for objects TensorRT
-            // created; releasing our references frees them at exit. An engine lives as long as its detector.
+            // TensorRT 10 removed destroy(): its objects are deleted with C++ 'delete', and the JavaCPP preset
+            // (tensorrt 10.6-1.5.11) registers a deallocator only for objects Java allocated, not for the
+            // runtime, engine, context, builder, network, parser and host memory TensorRT hands out, so they
+            // cannot be destroyed from Java; they are released at process exit. Everything this class allocates
+            // itself (CUDA memory, pinned buffers, the stream, JavaCPP byte buffers) is freed here. The
+            // references are dropped in reverse order of creation.
             context = null;
             engine = null;
             runtime = null;
@@ -183,6 +199,7 @@ public final class TensorRtEngine implements InferenceEngine {
             throw TensorRtErrors.librariesMissing(e);
         }
         Native n = new Native();
+        n.gpu = gpu;
         try {
             cuda("cudaSetDevice", cudaSetDevice(gpu));
             cudaDeviceProp prop = new cudaDeviceProp();
@@ -251,19 +268,23 @@ public final class TensorRtEngine implements InferenceEngine {
                     }
                 }
                 TensorSpec spec = new TensorSpec(name, "float32", shape);
-                FloatBuffer host = ByteBuffer.allocateDirect((int) spec.elementCount() * 4)
-                        .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                boolean isInput = n.engine.getTensorIOMode(name) == nvinfer.TensorIOMode.kINPUT;
+                PointerPointer<Pointer> hostRef = new PointerPointer<>(1);
+                cuda("cudaMallocHost", cudaMallocHost(hostRef, spec.elementCount() * 4));
+                Pointer pinned = hostRef.get(0);
+                hostRef.close();
+                (isInput ? n.hostInputs : n.hostOutputs).add(pinned);
+                FloatBuffer host = new FloatPointer(pinned).capacity(spec.elementCount()).asBuffer();
                 PointerPointer<Pointer> devRef = new PointerPointer<>(1);
                 cuda("cudaMalloc", cudaMalloc(devRef, spec.elementCount() * 4));
                 Pointer device = devRef.get(0);
-                boolean isInput = n.engine.getTensorIOMode(name) == nvinfer.TensorIOMode.kINPUT;
+                devRef.close();
                 (isInput ? n.deviceInputs : n.deviceOutputs).add(device);
                 if (!n.context.setTensorAddress(name, device)) {
                     throw TensorRtErrors.tensor(model, name, "cannot be bound (" + n.logger.lastError + ")");
                 }
                 (isInput ? inputs : outputs).add(spec);
                 (isInput ? inBuffers : outBuffers).add(host);
-                (isInput ? n.hostInputs : n.hostOutputs).add(new Pointer(host));
             }
             EngineInfo info = new EngineInfo(NAME, "cuda:" + gpu + " " + gpuName, precision,
                     model.getFileName().toString());
@@ -361,8 +382,16 @@ public final class TensorRtEngine implements InferenceEngine {
         return inputBuffers.get(index).clear();
     }
 
+    /** The thread whose CUDA context is set to this engine's GPU (the detector thread after its first frame). */
+    private Thread deviceThread;
+
     @Override
     public void infer() throws EngineException {
+        if (Thread.currentThread() != deviceThread) {
+            // cudaSetDevice is per thread: the engine is opened on the main thread and run on a detector thread
+            cuda("cudaSetDevice", cudaSetDevice(natives.gpu));
+            deviceThread = Thread.currentThread();
+        }
         for (int i = 0; i < inputSpecs.size(); i++) {
             cuda("cudaMemcpyAsync", cudaMemcpyAsync(natives.deviceInputs.get(i),
                     natives.hostInputs.get(i), inputSpecs.get(i).elementCount() * 4, cudaMemcpyHostToDevice,

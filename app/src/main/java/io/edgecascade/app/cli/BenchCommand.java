@@ -9,6 +9,9 @@ import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.motion.MotionSettings;
 import io.edgecascade.cascade.pipeline.DetectorSettings;
 import io.edgecascade.cascade.pipeline.SourceFactory;
+import io.edgecascade.cascade.quantize.QuantizeException;
+import io.edgecascade.cascade.quantize.QuantizedModels;
+import io.edgecascade.cascade.quantize.Quantizer;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.source.SourceUri;
 import io.edgecascade.engines.EngineException;
@@ -72,14 +75,18 @@ final class BenchCommand implements Callable<Integer> {
     boolean noGate;
 
     @Option(names = "--compare", paramLabel = "A,B", description = "Engine variants to measure on the same frames,"
-            + " comma-separated: ENGINE[:threads=N][:model=FILE], e.g."
-            + " onnxruntime-cpu:threads=1,onnxruntime-cpu:threads=2.")
+            + " comma-separated: ENGINE[:threads=N][:workers=N][:model=FILE][:fp32|:int8], e.g."
+            + " onnxruntime-cpu:threads=1,onnxruntime-cpu:threads=1:workers=2 or onnxruntime-cpu:fp32,onnxruntime-cpu:int8.")
     String compare;
 
     @Option(names = "--decode-gate", description = "Measure only one camera's capture cost, decode + motion gate per"
             + " frame: every frame to BGR (files) against the luma gate with BGR for passed frames only (live"
             + " cameras); no detector runs.")
     boolean decodeGate;
+
+    @Option(names = "--calibration", paramLabel = "DIR|VIDEO",
+            description = "Frames the int8 variants' model is quantized from, on first use (default: --source).")
+    String calibration;
 
     @Option(names = "--json", paramLabel = "OUT", description = "Also write the report as JSON to this file.")
     Path json;
@@ -169,6 +176,7 @@ final class BenchCommand implements Callable<Integer> {
                         + " ONNX file, or run 'edge-cascade models pull'");
             }
         }
+        variants = variants.stream().map(this::withInt8Model).toList();
         Path labelsFile = labels != null ? labels : model.toAbsolutePath().resolveSibling("coco_classes.txt");
         List<String> names;
         try {
@@ -180,6 +188,23 @@ final class BenchCommand implements Callable<Integer> {
         DetectorSettings detector = new DetectorSettings(0.4f, 0.45f, Set.of(names.contains("person") ? "person"
                 : names.get(0)));
         return new BenchOptions(source, variants, modelType, names, frames, warmup, motion, detector);
+    }
+
+    /** An int8 variant runs the model's INT8 copy, quantized now (50 frames) unless made before with these settings. */
+    private EngineVariant withInt8Model(EngineVariant v) {
+        if (!v.int8()) {
+            return v;
+        }
+        String from = calibration != null ? calibration : source;
+        try {
+            return v.withModel(QuantizedModels.ensure(v.model(), from, 50, Quantizer.Options.defaults(),
+                    io.edgecascade.engines.EngineOptions.defaultCacheDir(), line -> {
+                        spec.commandLine().getErr().println("bench: " + line);
+                        spec.commandLine().getErr().flush();
+                    }));
+        } catch (QuantizeException e) {
+            throw new UserError("variant " + v.spec() + ": " + e.getMessage(), UserError.FAILED, e);
+        }
     }
 
     private static UserError usage(String message) {

@@ -1,6 +1,6 @@
 package io.edgecascade.app.cli;
 
-import io.edgecascade.cascade.cloud.CloudServer;
+import io.edgecascade.cloud.CloudServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -67,8 +67,16 @@ final class ConfigCommand implements Runnable {
                 return UserError.USAGE;
             }
             PrintWriter out = spec.commandLine().getOut();
+            describeDetector(config, out);
             for (CameraSettings c : config.cameras()) {
                 describe(c, out);
+            }
+            if (config.cloud() != null) {
+                var cloud = config.cloud();
+                out.println("cloud: model '" + cloud.model() + "' at " + cloud.url() + ", " + cloud.input().label()
+                        + " input, " + cloud.mode().label() + " (up to " + cloud.inflight() + " in flight"
+                        + (cloud.mode() == io.edgecascade.cascade.forward.CloudSettings.Mode.STREAM ? " per camera"
+                                : ", one per camera") + ")");
             }
             if (config.ui().enabled()) {
                 out.println("web page: http://" + config.ui() + "/" + (config.ui().persist()
@@ -111,6 +119,25 @@ final class ConfigCommand implements Runnable {
                 parts.add("sampling: " + String.join(", ", rules));
             }
             return parts;
+        }
+
+        /** The detector's precision and workers, when the config sets them away from FP32 and auto. */
+        private static void describeDetector(AppConfig config, PrintWriter out) {
+            List<String> parts = new ArrayList<>();
+            AppConfig.ModelConfig m = config.model();
+            if (!"fp32".equals(m.precision())) {
+                parts.add("model.precision " + m.precision() + " (calibrated on " + m.calibrationFrames()
+                        + " frames of " + (AppConfig.ModelConfig.CAMERA.equals(m.calibration())
+                                ? "camera " + config.cameras().get(0).id() : m.calibration())
+                        + ", quantized on first start)");
+            }
+            if (config.detectorWorkers() != AppConfig.AUTO_WORKERS) {
+                parts.add("pipeline.detector_workers " + config.detectorWorkers() + " x " + config.threads()
+                        + " thread(s)");
+            }
+            if (!parts.isEmpty()) {
+                out.println("detector: " + String.join("; ", parts));
+            }
         }
 
         /** One line per camera with masks or zones: what they are, so a user sees how the config was read. */

@@ -169,9 +169,9 @@ final class RunCommand implements Callable<Integer> {
     static void report(RunSummary result, Path summaryFile) {
         result.cameras().forEach((id, c) -> LOG.info(String.format(java.util.Locale.ROOT,
                 "camera %s done: %d frames decoded, %d sent to the detector (%.1f%%), %d positive, %d dropped,"
-                        + " %d decode errors", id, c.decoded(), c.detected(),
+                        + " %d decode errors, %d detector errors", id, c.decoded(), c.detected(),
                 c.decoded() == 0 ? 0.0 : 100.0 * c.detected() / c.decoded(), c.positive(), c.dropped(),
-                c.decodeErrors())));
+                c.decodeErrors(), c.detectorErrors())));
         result.events().forEach((id, n) -> LOG.info("camera {}: {} events{}", id, n, result.framesForwarded() == null
                 ? "" : ", " + result.framesForwarded().getOrDefault(id, 0L) + " frames chosen for the cloud"));
         if (result.forwarding() != null) {

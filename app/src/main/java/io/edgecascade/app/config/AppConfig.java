@@ -29,22 +29,39 @@ import java.util.Objects;
  * @param frameLines {@code events.frames}: the events file also gets a line per positive frame
  * @param ui       the web page ({@code ui:}), or {@link UiSettings#OFF}
  * @param record   event clips ({@code record:}), or {@link RecordSettings#OFF}
+ * @param detectorWorkers {@code pipeline.detector_workers}: detector workers, each with its own engine session of
+ *                 {@code threads} threads; {@value #AUTO_WORKERS} = measure the best layout at start-up
  */
 public record AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
         List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics, CloudSettings cloud,
         SpoolDirectory.Settings spool, EventForwarding.Mode forward, boolean frameLines, UiSettings ui,
-        RecordSettings record) {
+        RecordSettings record, int detectorWorkers) {
+
+    /** {@code detectorWorkers} value of {@code pipeline.detector_workers: auto}. */
+    public static final int AUTO_WORKERS = 0;
 
     /** {@code cloud.url} value that runs the reference cloud server inside the agent. */
     public static final String EMBEDDED = "embedded";
 
     public AppConfig {
+        if (detectorWorkers < 0) {
+            throw new IllegalArgumentException("detectorWorkers must be 0 (auto) or more");
+        }
         cameras = List.copyOf(cameras);
         Objects.requireNonNull(engineSettings, "engineSettings");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(forward, "forward");
         Objects.requireNonNull(ui, "ui");
         Objects.requireNonNull(record, "record");
+    }
+
+    /** A config whose detector layout is measured at start-up ({@code detector_workers: auto}). */
+    public AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
+            List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics, CloudSettings cloud,
+            SpoolDirectory.Settings spool, EventForwarding.Mode forward, boolean frameLines, UiSettings ui,
+            RecordSettings record) {
+        this(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool, forward,
+                frameLines, ui, record, AUTO_WORKERS);
     }
 
     /** A config without the web page. */
@@ -58,13 +75,13 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
     /** This config with other cameras. */
     public AppConfig withCameras(List<CameraSettings> newCameras) {
         return new AppConfig(model, engine, threads, events, pipeline, newCameras, engineSettings, metrics, cloud,
-                spool, forward, frameLines, ui, record);
+                spool, forward, frameLines, ui, record, detectorWorkers);
     }
 
     /** This config with the web page {@code newUi}. */
     public AppConfig withUi(UiSettings newUi) {
         return new AppConfig(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool,
-                forward, frameLines, newUi, record);
+                forward, frameLines, newUi, record, detectorWorkers);
     }
 
     /** A config forwarding the events' best frames (when it forwards at all). */
@@ -91,7 +108,7 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
     /** This config forwarding to {@code cloud} through {@code spool}. */
     public AppConfig withCloud(CloudSettings newCloud, SpoolDirectory.Settings newSpool) {
         return new AppConfig(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, newCloud,
-                newSpool, forward, frameLines, ui, record);
+                newSpool, forward, frameLines, ui, record, detectorWorkers);
     }
 
     /**
@@ -108,10 +125,28 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
     }
 
     /**
-     * @param path   the ONNX model
-     * @param type   the decoder family ({@code yolox})
-     * @param labels class names, one per line
+     * @param path      the ONNX model
+     * @param type      the decoder family ({@code yolox})
+     * @param labels    class names, one per line
+     * @param precision {@code model.precision}: {@code fp32} runs the file as it is, {@code int8} a quantized copy
+     *                  made on first start, {@code auto} the faster of the two on the engine
+     * @param calibration {@code model.calibration}: {@code camera} (the first camera's frames) or an image folder
+     * @param calibrationFrames frames the quantization calibrates on
      */
-    public record ModelConfig(Path path, String type, Path labels) {
+    public record ModelConfig(Path path, String type, Path labels, String precision, String calibration,
+            int calibrationFrames) {
+
+        public static final List<String> PRECISIONS = List.of("fp32", "int8", "auto");
+        public static final String CAMERA = "camera";
+
+        public ModelConfig {
+            Objects.requireNonNull(precision, "precision");
+            Objects.requireNonNull(calibration, "calibration");
+        }
+
+        /** An FP32 model as it is. */
+        public ModelConfig(Path path, String type, Path labels) {
+            this(path, type, labels, "fp32", CAMERA, 50);
+        }
     }
 }

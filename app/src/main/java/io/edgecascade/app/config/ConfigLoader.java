@@ -97,6 +97,14 @@ public final class ConfigLoader {
         String type = model.choice("type", "yolox", ModelTypes.NAMES);
         String labelsPath = model.requiredString("labels", "set it to the class-names file, e.g. "
                 + "${EDGE_CASCADE_ASSETS}/models/coco_classes.txt");
+        String precision = model.choice("precision", "fp32", AppConfig.ModelConfig.PRECISIONS);
+        String calibration = model.string("calibration", AppConfig.ModelConfig.CAMERA);
+        int calibrationFrames = (int) model.integer("calibration_frames", 50, 1, 10_000);
+        if (calibration != null && !AppConfig.ModelConfig.CAMERA.equals(calibration)
+                && !java.nio.file.Files.isDirectory(Path.of(calibration))) {
+            model.problem("calibration", "'" + calibration + "' is neither 'camera' nor an image folder; use camera"
+                    + " (the first camera's frames) or a folder of .jpg/.png frames from the cameras");
+        }
         model.finish();
         checkFile(model, "path", modelPath, "run 'edge-cascade models pull' or fix the path");
         List<String> labels = readLabels(model, labelsPath);
@@ -124,6 +132,7 @@ public final class ConfigLoader {
                 (int) pipeline.integer("output_queue", CascadeOptions.DEFAULTS.outputQueue(), 1, 65536),
                 Duration.ofSeconds(pipeline.integer("progress_interval_s",
                         CascadeOptions.DEFAULTS.progressInterval().toSeconds(), 0, 86400)));
+        int detectorWorkers = readWorkers(pipeline);
         pipeline.finish();
 
         Section metricsSection = root.section("metrics");
@@ -201,9 +210,28 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new AppConfig(new AppConfig.ModelConfig(Path.of(modelPath), type, Path.of(labelsPath)), engine,
-                threads, Path.of(eventsPath), options, cameras, engineSettings, metrics, cloud, spool, forward[0],
-                frameLines, ui, record);
+        return new AppConfig(new AppConfig.ModelConfig(Path.of(modelPath), type, Path.of(labelsPath), precision,
+                calibration, calibrationFrames), engine, threads, Path.of(eventsPath), options, cameras,
+                engineSettings, metrics, cloud, spool, forward[0], frameLines, ui, record, detectorWorkers);
+    }
+
+    /** {@code pipeline.detector_workers}: {@code auto} (measured at start-up) or 1..64 workers. */
+    static int readWorkers(Section pipeline) {
+        String s = pipeline.string("detector_workers", "auto");
+        if (s == null || "auto".equals(s.trim())) {
+            return AppConfig.AUTO_WORKERS;
+        }
+        try {
+            int n = Integer.parseInt(s.trim());
+            if (n >= 1 && n <= 64) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        pipeline.problem("detector_workers", "'" + s + "' is not allowed; use auto (measured at start-up) or a"
+                + " whole number 1..64");
+        return AppConfig.AUTO_WORKERS;
     }
 
     /** A camera's connection keys: rtsp_transport, input_options, stall_seconds, reconnect, loop. */
@@ -275,6 +303,7 @@ public final class ConfigLoader {
         String input = c.choice("input", "binary", List.of("binary", "tensor"));
         int quality = (int) c.integer("jpeg_quality", d.jpegQuality(), 1, 100);
         int inflight = (int) c.integer("inflight", d.inflight(), 1, 1024);
+        String mode = c.choice("mode", "unary", List.of("unary", "stream"));
         long deadline = c.integer("deadline_ms", d.deadline().toMillis(), 1, 3_600_000);
         int retries = (int) c.integer("retries", d.retries(), 0, 1000);
         long backoff = c.integer("backoff_ms", d.backoff().toMillis(), 1, 3_600_000);
@@ -306,7 +335,8 @@ public final class ConfigLoader {
                 java.util.Locale.ROOT)), quality, inflight, Duration.ofMillis(deadline), retries,
                 Duration.ofMillis(backoff), Duration.ofMillis(maxBackoff), Duration.ofSeconds(drain),
                 results == null || results.isBlank() ? null : Path.of(results),
-                ca == null ? null : Path.of(ca), cert == null ? null : Path.of(cert), key == null ? null : Path.of(key));
+                ca == null ? null : Path.of(ca), cert == null ? null : Path.of(cert), key == null ? null : Path.of(key))
+                .withMode(CloudSettings.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)));
     }
 
     private static MetricsSettings readMetrics(Section s) {

@@ -40,7 +40,7 @@ class RunCommandTest {
         for (String cam : List.of("a", "b")) {
             JsonNode c = s.get("cameras").get(cam);
             for (String key : List.of("frames_decoded", "frames_motion", "frames_detected", "frames_positive",
-                    "decode_errors", "dropped")) {
+                    "decode_errors", "detector_errors", "dropped")) {
                 assertTrue(c.has(key), cam + " lacks " + key + ": " + c);
             }
             assertEquals(80, c.get("frames_decoded").asLong(), c.toString());

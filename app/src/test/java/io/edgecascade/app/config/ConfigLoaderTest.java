@@ -52,6 +52,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void cloudModeIsUnaryByDefaultStreamWhenAskedAndNothingElse() throws Exception {
+        assertEquals(io.edgecascade.cascade.forward.CloudSettings.Mode.UNARY,
+                LOADER.parse(BASE + "cloud: {url: 127.0.0.1:9000}\n", "test.yaml").cloud().mode());
+        assertEquals(io.edgecascade.cascade.forward.CloudSettings.Mode.STREAM,
+                LOADER.parse(BASE + "cloud: {url: 127.0.0.1:9000, mode: stream}\n", "test.yaml").cloud().mode());
+        List<String> p = problems(BASE + "cloud: {url: 127.0.0.1:9000, mode: grpc}\n");
+        assertTrue(p.stream().anyMatch(m -> m.contains("cloud.mode") && m.contains("stream")), p.toString());
+    }
+
+    @Test
     void readsTheDocumentedExampleAndMergesDefaultsIntoCameras() throws Exception {
         AppConfig c = LOADER.parse(BASE + """
                   - id: gate

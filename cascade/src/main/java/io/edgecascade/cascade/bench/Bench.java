@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.bench;
 
+import io.edgecascade.cascade.metrics.LatencyHistogram;
 import io.edgecascade.cascade.detect.DetectionResult;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
@@ -114,16 +115,22 @@ public final class Bench {
     private VariantResult runVariant(EngineVariant v, long limit, double decodeFps)
             throws SourceException, EngineException, InterruptedException {
         LOG.info("bench: variant {}", v.spec());
-        ObjectDetector detector = openDetector(v);
+        List<ObjectDetector> detectors = new ArrayList<>();
         boolean handedOver = false;
         try {
-            warmUp(detector);
+            for (int i = 0; i < v.workers(); i++) {
+                detectors.add(openDetector(v));
+            }
+            ObjectDetector detector = detectors.get(0);
+            for (ObjectDetector d : detectors) {
+                warmUp(d);
+            }
             Standalone alone = standalone(detector, limit);
-            handedOver = true; // the cascade owns and closes the detector from here on
-            return pipeline(v, detector, limit, decodeFps, alone);
+            handedOver = true; // the cascade owns and closes the detectors from here on
+            return pipeline(v, detectors, limit, decodeFps, alone);
         } finally {
             if (!handedOver) {
-                detector.close();
+                detectors.forEach(ObjectDetector::close);
             }
         }
     }
@@ -153,7 +160,7 @@ public final class Bench {
                 detect(detector, f);
             }
         }
-        runPipeline(new Borrowed(detector), options.warmup(), PipelineObserver.of(List.of()));
+        runPipeline(List.of(new Borrowed(detector)), options.warmup(), PipelineObserver.of(List.of()));
     }
 
     /** Lends a detector to a cascade without letting the cascade close it. */
@@ -185,12 +192,12 @@ public final class Bench {
     }
 
     /** Gate and detector alone, one after the other, on the frames the pipeline will see. */
-    private record Standalone(LatencySamples motion, LatencySamples detector, LatencySamples inference) {
+    private record Standalone(LatencyHistogram motion, LatencyHistogram detector, LatencyHistogram inference) {
     }
 
     private Standalone standalone(ObjectDetector detector, long limit) throws SourceException, EngineException {
         LOG.info("bench: standalone pass");
-        Standalone s = new Standalone(new LatencySamples(), new LatencySamples(), new LatencySamples());
+        Standalone s = new Standalone(new LatencyHistogram(), new LatencyHistogram(), new LatencyHistogram());
         boolean gateOn = options.motion().enabled();
         try (FrameSource source = open(limit); MotionGate gate = MotionGate.create(options.motion())) {
             FrameSource.Frame f;
@@ -199,13 +206,13 @@ public final class Bench {
                 MotionGate.Decision d = gate.decide(f.image(), f.ptsMillis());
                 long t1 = System.nanoTime();
                 if (gateOn) {
-                    s.motion().add(t1 - t0);
+                    s.motion().record(t1 - t0);
                 }
                 if (d.passes()) {
                     long t2 = System.nanoTime();
                     DetectionResult r = detect(detector, f);
-                    s.detector().add(System.nanoTime() - t2);
-                    s.inference().add(r.inferenceNanos());
+                    s.detector().record(System.nanoTime() - t2);
+                    s.inference().record(r.inferenceNanos());
                 }
             }
         }
@@ -214,17 +221,17 @@ public final class Bench {
 
     /** Records every stage time of the pipeline run. */
     private static final class StageRecorder implements PipelineObserver {
-        final Map<Stage, LatencySamples> stages = new EnumMap<>(Stage.class);
+        final Map<Stage, LatencyHistogram> stages = new EnumMap<>(Stage.class);
 
         StageRecorder() {
             for (Stage s : Stage.values()) {
-                stages.put(s, new LatencySamples());
+                stages.put(s, new LatencyHistogram());
             }
         }
 
         @Override
         public void stage(String camera, Stage stage, long nanos) {
-            stages.get(stage).add(nanos);
+            stages.get(stage).record(nanos);
         }
     }
 
@@ -233,7 +240,7 @@ public final class Bench {
     }
 
     /** Runs the cascade, as {@code run} does, on the first {@code limit} frames; the cascade closes the detector. */
-    private PipelineRun runPipeline(ObjectDetector detector, long limit, PipelineObserver observer)
+    private PipelineRun runPipeline(List<ObjectDetector> detectors, long limit, PipelineObserver observer)
             throws SourceException, EngineException, InterruptedException {
         CameraSettings camera = new CameraSettings(CAMERA, options.source(), false, options.motion(),
                 options.detector());
@@ -241,7 +248,7 @@ public final class Bench {
         CascadeOptions cascadeOptions = new CascadeOptions(CascadeOptions.DEFAULTS.detectorQueue(),
                 CascadeOptions.DEFAULTS.outputQueue(), Duration.ZERO);
         UplinkMeter meter = new UplinkMeter(CloudSettings.defaults("bench", "bench").jpegQuality());
-        try (Cascade cascade = new Cascade(List.of(camera), limited, List.of(detector),
+        try (Cascade cascade = new Cascade(List.of(camera), limited, detectors,
                 List.of(new EventForwarding(meter, EventForwarding.Mode.EVENTS)), cascadeOptions,
                 List.of(observer))) {
             cascade.start();
@@ -257,26 +264,26 @@ public final class Bench {
         }
     }
 
-    private VariantResult pipeline(EngineVariant v, ObjectDetector detector, long limit, double decodeFps,
+    private VariantResult pipeline(EngineVariant v, List<ObjectDetector> detectors, long limit, double decodeFps,
             Standalone alone) throws SourceException, EngineException, InterruptedException {
-        LOG.info("bench: pipeline pass");
+        LOG.info("bench: pipeline pass ({} detector worker(s))", detectors.size());
         StageRecorder recorder = new StageRecorder();
-        var engineInfo = detector.engine();
-        PipelineRun run = runPipeline(detector, limit, recorder);
+        var engineInfo = detectors.get(0).engine();
+        PipelineRun run = runPipeline(detectors, limit, recorder);
         double wall = run.wallSeconds();
         CascadeStats.CameraCounts counts = run.counts();
         Map<Stage, StageSummary> stages = new LinkedHashMap<>();
         recorder.stages.forEach((stage, samples) -> {
             if (samples.count() > 0) {
-                stages.put(stage, samples.summary());
+                stages.put(stage, StageSummary.of(samples));
             }
         });
         double serial = counts.decoded() / decodeFps
                 + (alone.motion().count() == 0 ? 0 : alone.motion().meanMillis() / 1e3 * counts.decoded())
                 + (alone.detector().count() == 0 ? 0 : alone.detector().meanMillis() / 1e3 * counts.detected());
         VariantResult r = new VariantResult(v, engineInfo, counts.decoded(), counts.detected(), counts.positive(),
-                counts.dropped(), wall, stages, decodeFps, options.motion().enabled() ? alone.motion().summary() : null,
-                alone.detector().summary(), alone.inference().summary(), serial, ProcessMemory.peakRssMb(),
+                counts.dropped(), wall, stages, decodeFps, options.motion().enabled() ? StageSummary.of(alone.motion()) : null,
+                StageSummary.of(alone.detector()), StageSummary.of(alone.inference()), serial, ProcessMemory.peakRssMb(),
                 ProcessMemory.peakHeapMb(), run.uplink());
         LOG.info(String.format(Locale.ROOT, "bench: %s: %.1f frames/s, efficiency %.3f", v.spec(), r.fps(),
                 r.efficiency()));

@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.bench;
 
+import io.edgecascade.cascade.metrics.LatencyHistogram;
 import io.edgecascade.cascade.motion.MotionGate;
 import io.edgecascade.cascade.motion.MotionSettings;
 import io.edgecascade.cascade.source.FfmpegFrameSource;
@@ -46,7 +47,7 @@ public final class DecodeGateBench {
     private static Result measure(String name, FrameSource source, MotionSettings motion, long maxFrames,
             boolean useLuma) throws SourceException {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        LatencySamples samples = new LatencySamples();
+        LatencyHistogram samples = new LatencyHistogram();
         long frames = 0;
         long passed = 0;
         try (source; MotionGate gate = MotionGate.create(motion)) {
@@ -65,7 +66,7 @@ public final class DecodeGateBench {
                     passed++;
                     f.image(); // what the cascade then copies for the detector
                 }
-                samples.add(System.nanoTime() - t0);
+                samples.record(System.nanoTime() - t0);
                 frames++;
             }
             double cpu = (os.getProcessCpuTime() - cpu0) / 1e6;

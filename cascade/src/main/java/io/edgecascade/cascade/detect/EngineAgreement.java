@@ -44,22 +44,15 @@ public final class EngineAgreement {
             double totalMeanMs) {
 
         static Latency of(String engine, long[] inferenceNanos, long[] totalNanos) {
-            long[] sorted = inferenceNanos.clone();
-            Arrays.sort(sorted);
-            return new Latency(engine, mean(inferenceNanos), percentile(sorted, 0.50), percentile(sorted, 0.95),
-                    mean(totalNanos));
-        }
-
-        private static double mean(long[] nanos) {
-            return Arrays.stream(nanos).average().orElse(0) / 1e6;
-        }
-
-        private static double percentile(long[] sorted, double q) {
-            if (sorted.length == 0) {
-                return 0;
+            io.edgecascade.cascade.metrics.LatencyHistogram inference = new io.edgecascade.cascade.metrics.LatencyHistogram();
+            for (long n : inferenceNanos) {
+                inference.record(n);
             }
-            int i = (int) Math.ceil(q * sorted.length) - 1;
-            return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
+            if (inference.count() == 0) {
+                return new Latency(engine, 0, 0, 0, 0);
+            }
+            return new Latency(engine, inference.meanMillis(), inference.percentileMillis(0.50),
+                    inference.percentileMillis(0.95), Arrays.stream(totalNanos).average().orElse(0) / 1e6);
         }
     }
 

@@ -11,6 +11,13 @@ import org.bytedeco.opencv.opencv_core.Mat;
 /** YOLOX ({@code model.type: yolox}): {@link Letterbox}, one engine run, {@link YoloxDecoder}. */
 public final class YoloxDetector implements ObjectDetector {
 
+    /**
+     * What the model's output must be. The decoder applies the grid offsets and strides itself, so a model exported
+     * with YOLOX's {@code --decode_in_inference} would be decoded twice (boxes far off the frame).
+     */
+    static final String RAW_HEAD = "the raw head output, exported with YOLOX's tools/export_onnx.py without"
+            + " --decode_in_inference (edge-cascade applies the grid and strides itself)";
+
     private final InferenceEngine engine;
     private final List<String> labels;
     private final Letterbox letterbox;
@@ -46,13 +53,14 @@ public final class YoloxDetector implements ObjectDetector {
         int width = (int) s[3];
         if (engine.outputs().size() != 1) {
             throw new EngineException("model " + model + " has " + engine.outputs().size()
-                    + " outputs, expected one [1,N,5+classes] YOLOX head output (exported with decode_in_inference)");
+                    + " outputs, expected one [1,N,5+classes] YOLOX head output; " + RAW_HEAD);
         }
         long[] o = engine.outputs().get(0).shape();
         int anchors = YoloxDecoder.anchorCount(width, height);
         if (o.length != 3 || o[0] != 1 || o[1] != anchors || o[2] < 6) {
             throw new EngineException("model " + model + " output is " + Arrays.toString(o) + ", expected [1,"
-                    + anchors + ",5+classes] for a " + width + "x" + height + " YOLOX model; check model.type");
+                    + anchors + ",5+classes] for a " + width + "x" + height + " YOLOX model (" + RAW_HEAD
+                    + "); check model.type");
         }
         int classes = (int) o[2] - 5;
         if (classes != labels.size()) {

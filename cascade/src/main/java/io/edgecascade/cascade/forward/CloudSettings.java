@@ -27,7 +27,34 @@ import java.util.Objects;
  */
 public record CloudSettings(String url, String model, String version, InputMode input, int jpegQuality, int inflight,
         Duration deadline, int retries, Duration backoff, Duration maxBackoff, Duration drain, Path resultsPath,
-        Path tlsCa, Path tlsCert, Path tlsKey) {
+        Path tlsCa, Path tlsCert, Path tlsKey, Mode mode) {
+
+    /**
+     * Which RPC carries the frames. {@code UNARY}: one ModelInfer call per frame, one per camera on the wire (the
+     * next frame of a camera goes when the previous one was answered). {@code STREAM}: one ModelStreamInfer
+     * stream for all cameras, up to {@code inflight} frames per camera on it at once, in order.
+     */
+    public enum Mode {
+        UNARY, STREAM;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Unary mode (the settings before {@code cloud.mode} existed). */
+    public CloudSettings(String url, String model, String version, InputMode input, int jpegQuality, int inflight,
+            Duration deadline, int retries, Duration backoff, Duration maxBackoff, Duration drain, Path resultsPath,
+            Path tlsCa, Path tlsCert, Path tlsKey) {
+        this(url, model, version, input, jpegQuality, inflight, deadline, retries, backoff, maxBackoff, drain,
+                resultsPath, tlsCa, tlsCert, tlsKey, Mode.UNARY);
+    }
+
+    /** A copy sending over {@code m}. */
+    public CloudSettings withMode(Mode m) {
+        return new CloudSettings(url, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
+                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, m);
+    }
 
     /** How a frame travels. */
     public enum InputMode {
@@ -43,6 +70,7 @@ public record CloudSettings(String url, String model, String version, InputMode 
         Objects.requireNonNull(model, "model");
         version = version == null ? "" : version;
         Objects.requireNonNull(input, "input");
+        mode = mode == null ? Mode.UNARY : mode;
         if (jpegQuality < 1 || jpegQuality > 100) {
             throw new IllegalArgumentException("jpegQuality must be 1..100");
         }
@@ -63,7 +91,7 @@ public record CloudSettings(String url, String model, String version, InputMode 
     /** A copy sending to another address (an embedded server's real port). */
     public CloudSettings withUrl(String newUrl) {
         return new CloudSettings(newUrl, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
-                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey);
+                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, mode);
     }
 
     /** True when the channel uses TLS. */

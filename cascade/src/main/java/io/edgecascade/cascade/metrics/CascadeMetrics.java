@@ -117,7 +117,7 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
         frames = Counter.builder().name(PREFIX + "frames_total")
                 .help("Frames per camera by what happened to them: decoded, motion (gate open), motion_skipped,"
                         + " detected (detector ran), positive (a configured class found), dropped (detector busy),"
-                        + " decode_error")
+                        + " decode_error, detector_error (the detector threw on the frame; it was skipped)")
                 .labelNames("camera", "outcome").register(registry);
         stageDuration = Histogram.builder().name(PREFIX + "stage_duration_seconds").unit(Unit.SECONDS)
                 .help("Time one frame spent in a pipeline stage: decode, motion, preprocess, inference,"

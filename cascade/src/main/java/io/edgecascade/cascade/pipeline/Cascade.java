@@ -50,7 +50,9 @@ public final class Cascade implements AutoCloseable {
     private final StageQueue<GatedFrame> detectorQueue;
     private final StageQueue<PositiveFrame> outputQueue;
     private final Map<String, ObjectEvents> tracking = new LinkedHashMap<>();
-    private final List<CameraPipeline> pipelines = new ArrayList<>();
+    /** Read by {@link #requestStop()} on a signal thread while {@link #start()} may still be filling it. */
+    private final List<CameraPipeline> pipelines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean stopRequested;
     private final List<Thread> threads = new ArrayList<>();
     /** Each camera's settings now, tunable values included ({@link #retune}). */
     private final Map<String, CameraSettings> current = new java.util.concurrent.ConcurrentHashMap<>();
@@ -130,6 +132,9 @@ public final class Cascade implements AutoCloseable {
             p.tap(tap);
             pipelines.add(p);
             pipelineById.put(c.id(), p);
+            if (stopRequested) {
+                p.requestStop(); // a stop asked for while the pipelines were being made applies to them too
+            }
             threads.add(newThread("capture-" + c.id(), p));
         }
         if (!options.progressInterval().isZero()) {
@@ -221,6 +226,7 @@ public final class Cascade implements AutoCloseable {
 
     /** Asks every camera to stop after its current frame; queued frames are still processed. */
     public void requestStop() {
+        stopRequested = true;
         for (CameraPipeline p : pipelines) {
             p.requestStop();
         }
@@ -323,15 +329,24 @@ public final class Cascade implements AutoCloseable {
         if (progress != null) {
             progress.shutdownNow();
         }
+        // Each close runs whatever the others do: a detector that fails to free its engine must not keep the
+        // forwarder from draining or the spool lock from being released.
         for (ObjectDetector d : detectors) {
-            d.close();
+            closeQuietly(d);
         }
         for (FrameSink s : sinks) {
-            try {
-                s.close();
-            } catch (Exception e) {
-                LOG.error("closing {} failed: {}", s, e.getMessage());
-            }
+            closeQuietly(s);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.error("closing {} was interrupted", c);
+        } catch (Exception | LinkageError e) {
+            LOG.error("closing {} failed: {}", c, e.toString());
         }
     }
 }

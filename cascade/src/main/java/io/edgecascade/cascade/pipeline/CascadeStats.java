@@ -15,12 +15,14 @@ public final class CascadeStats implements PipelineObserver {
 
     /** One camera's counters at one moment. */
     public record CameraCounts(long decoded, long motion, long motionSkipped, long detected, long positive,
-            long dropped, long decodeErrors, long reconnects, long stalls, String state, String lastError) {
+            long dropped, long decodeErrors, long detectorErrors, long reconnects, long stalls, String state,
+            String lastError) {
 
         /** Counts of a camera without connection health (a file). */
         public CameraCounts(long decoded, long motion, long motionSkipped, long detected, long positive,
-                long dropped, long decodeErrors) {
-            this(decoded, motion, motionSkipped, detected, positive, dropped, decodeErrors, 0, 0, null, null);
+                long dropped, long decodeErrors, long detectorErrors) {
+            this(decoded, motion, motionSkipped, detected, positive, dropped, decodeErrors, detectorErrors, 0, 0, null,
+                    null);
         }
     }
 
@@ -88,7 +90,8 @@ public final class CascadeStats implements PipelineObserver {
         Camera c = cameras.get(camera);
         return new CameraCounts(c.get(Outcome.DECODED), c.get(Outcome.MOTION), c.get(Outcome.MOTION_SKIPPED),
                 c.get(Outcome.DETECTED), c.get(Outcome.POSITIVE), c.get(Outcome.DROPPED),
-                c.get(Outcome.DECODE_ERROR), c.reconnects.get(), c.stalls.get(), c.state, c.lastError);
+                c.get(Outcome.DECODE_ERROR), c.get(Outcome.DETECTOR_ERROR), c.reconnects.get(), c.stalls.get(),
+                c.state, c.lastError);
     }
 
     /** The error that ended the camera, or null. */

@@ -19,6 +19,14 @@ import java.util.function.Consumer;
  */
 final class DetectorStage implements Runnable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DetectorStage.class);
+    /**
+     * Frames in a row that may fail with something other than an {@link EngineException} before the worker gives
+     * up: one bad frame (an odd size, a decoder glitch) must not end the run, a detector that fails on everything
+     * must end it with an error instead of skipping every frame silently.
+     */
+    static final int MAX_FAILURES_IN_A_ROW = 10;
+
     private final ObjectDetector detector;
     private final StageQueue<GatedFrame> in;
     private final StageQueue<PositiveFrame> out;
@@ -42,6 +50,8 @@ final class DetectorStage implements Runnable {
     @Override
     public void run() {
         boolean failed = false;
+        int failuresInARow = 0;
+        long failures = 0;
         try {
             GatedFrame g;
             while ((g = in.take()) != null) {
@@ -51,10 +61,26 @@ final class DetectorStage implements Runnable {
                 }
                 try {
                     process(g);
+                    failuresInARow = 0;
                 } catch (EngineException e) {
                     g.frame().close();
                     failed = true;
                     onFailure.accept(e);
+                } catch (RuntimeException e) {
+                    // a bug or a native error on this frame: skip the frame, count it, keep the worker alive
+                    g.frame().close();
+                    observer.frame(g.camera().id(), Outcome.DETECTOR_ERROR);
+                    failures++;
+                    if (failures == 1 || failures % 100 == 0) {
+                        LOG.error("camera {}: the detector failed on frame {} ({}); the frame is skipped ({} so"
+                                + " far)", g.camera().id(), g.frame().sequence(), e.toString(), failures, e);
+                    }
+                    if (++failuresInARow >= MAX_FAILURES_IN_A_ROW) {
+                        failed = true;
+                        onFailure.accept(new EngineException("the detector failed on " + failuresInARow
+                                + " frames in a row (last: " + e + "); stopping. Check the model and the engine"
+                                + " (edge-cascade probe), and report the error if they are fine", e));
+                    }
                 }
             }
         } catch (InterruptedException e) {

@@ -10,7 +10,9 @@ import java.util.Locale;
  * the gate.
  */
 public enum Outcome {
-    DECODED, MOTION, MOTION_SKIPPED, DETECTED, POSITIVE, DROPPED, DECODE_ERROR, SAMPLED_OUT;
+    DECODED, MOTION, MOTION_SKIPPED, DETECTED, POSITIVE, DROPPED, DECODE_ERROR, SAMPLED_OUT,
+    /** The detector threw on the frame (not an engine failure): the frame is skipped, the worker goes on. */
+    DETECTOR_ERROR;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

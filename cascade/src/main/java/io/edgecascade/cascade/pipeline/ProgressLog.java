@@ -27,7 +27,7 @@ final class ProgressLog implements Runnable {
         for (String id : stats.cameraIds()) {
             CascadeStats.CameraCounts c = stats.counts(id);
             CascadeStats.CameraCounts p = last.getOrDefault(id,
-                    new CascadeStats.CameraCounts(0, 0, 0, 0, 0, 0, 0));
+                    new CascadeStats.CameraCounts(0, 0, 0, 0, 0, 0, 0, 0));
             last.put(id, c);
             long decoded = c.decoded() - p.decoded();
             long detected = c.detected() - p.detected();

@@ -93,6 +93,7 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
             m.put("frames_detected", c.detected());
             m.put("frames_positive", c.positive());
             m.put("decode_errors", c.decodeErrors());
+            m.put("detector_errors", c.detectorErrors());
             m.put("dropped", c.dropped());
             m.put("events", events.getOrDefault(id, 0L));
             if (c.state() != null) { // live and looped cameras: their connection's health

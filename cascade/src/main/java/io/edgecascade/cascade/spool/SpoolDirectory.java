@@ -1,8 +1,7 @@
 package io.edgecascade.cascade.spool;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +16,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
-import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,13 +29,16 @@ import org.slf4j.LoggerFactory;
  * end of the last segment (the write the kill interrupted) is cut off, and records whose CRC does not match are
  * skipped and counted.
  *
- * <p>Layout of {@code dir}: {@code NNNNNNNNNNNNNNNN.seg} segments (records: magic, body length, CRC32 of the
- * body, body = tag length, tag, payload), and next to each an {@code .ack} file of the 4-byte offsets already
- * acknowledged, so a restart does not send them twice. A segment is deleted once every record in it is
- * acknowledged. When a new record would take the directory over {@code maxBytes}, the oldest segments are
- * evicted whole and each record lost is reported to the {@link EvictionListener} with its tag.
+ * <p>Layout of {@code dir}: {@code NNNNNNNNNNNNNNNN.seg} segments ({@link SegmentCodec}), and next to each an
+ * {@code .ack} file ({@link AckLog}). A segment is deleted once every record in it is acknowledged. When a new
+ * record would take the directory over {@code maxBytes}, the oldest segments are evicted whole and each record
+ * lost is reported to the {@link EvictionListener} with its tag.
  *
- * <p>Thread-safe: the forwarder appends on one thread and acknowledges on gRPC threads.
+ * <p>Thread-safe, with two locks so that a slow disk stalls only the thread writing: the <em>index</em> lock
+ * guards the in-memory state ({@link TagIndex} of the records waiting, records in flight, counters) and is never
+ * held during I/O; the <em>I/O</em> lock orders appends, acknowledgement writes, evictions and fsyncs
+ * ({@link SyncPolicy}). {@link #poll}, {@link #release}, {@link #hasUnsent} and the counts take only the index
+ * lock; {@link #read} takes neither (positional reads).
  */
 public final class SpoolDirectory implements AutoCloseable {
 
@@ -96,62 +98,71 @@ public final class SpoolDirectory implements AutoCloseable {
         int offset() {
             return (int) key;
         }
+
+        long recordBytes() {
+            return SegmentCodec.HEADER + (long) bodyLength;
+        }
+    }
+
+    /** How a file is forced to the disk (tests slow it down). */
+    interface Forcer extends SyncPolicy.Forcer {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolDirectory.class);
-    private static final int MAGIC = 0x45435350; // "ECSP"
-    private static final int HEADER = 12;
-    private static final long FSYNC_INTERVAL_NANOS = 1_000_000_000L;
     private static final String SEGMENT_SUFFIX = ".seg";
     private static final String ACK_SUFFIX = ".ack";
 
+    /** One segment file; its fields change under the I/O lock only. */
     private static final class Segment {
         final long id;
         final Path file;
-        final Path ackFile;
         final FileChannel channel;
-        FileChannel acks;
+        final AckLog acks;
         long size;
         int live;
         boolean sealed;
 
-        Segment(long id, Path file, Path ackFile, FileChannel channel, long size) {
+        Segment(long id, Path file, FileChannel channel, AckLog acks, long size) {
             this.id = id;
             this.file = file;
-            this.ackFile = ackFile;
             this.channel = channel;
+            this.acks = acks;
             this.size = size;
         }
     }
 
     private final Settings settings;
     private final EvictionListener evictions;
-    private final LongSupplier nanoClock;
+    private final SyncPolicy sync;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private final TreeMap<Long, Segment> segments = new TreeMap<>();
-    private final TreeMap<Long, Entry> unsent = new TreeMap<>();
+    private final SegmentCodec codec = new SegmentCodec(); // I/O lock
+    private final ReentrantLock io = new ReentrantLock();
+    private final Object index = new Object();
+    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+
+    // guarded by index
+    private final TagIndex unsent = new TagIndex();
     private final Map<Long, Entry> inFlight = new HashMap<>();
     private final Set<Long> orphans = new HashSet<>();
-    private final CRC32 crc = new CRC32();
-    private Segment active;
-    private long nextSegmentId;
-    private long diskBytes;
     private long pendingBytes;
     private long corrupt;
     private long evicted;
-    private long lastFsync;
-    private boolean dirty;
-    private boolean closed;
 
-    private SpoolDirectory(Settings settings, EvictionListener evictions, LongSupplier nanoClock,
-            FileChannel lockChannel, FileLock lock) {
+    // guarded by io
+    private Segment active;
+    private long nextSegmentId;
+    private volatile long diskBytes;
+    private boolean dirty;
+    private volatile boolean closed;
+
+    private SpoolDirectory(Settings settings, EvictionListener evictions, SyncPolicy sync, FileChannel lockChannel,
+            FileLock lock) {
         this.settings = settings;
         this.evictions = evictions;
-        this.nanoClock = nanoClock;
+        this.sync = sync;
         this.lockChannel = lockChannel;
         this.lock = lock;
-        this.lastFsync = nanoClock.getAsLong();
     }
 
     /**
@@ -165,6 +176,11 @@ public final class SpoolDirectory implements AutoCloseable {
 
     static SpoolDirectory open(Settings settings, EvictionListener evictions, LongSupplier nanoClock)
             throws IOException {
+        return open(settings, evictions, nanoClock, ch -> ch.force(false));
+    }
+
+    static SpoolDirectory open(Settings settings, EvictionListener evictions, LongSupplier nanoClock,
+            SyncPolicy.Forcer forcer) throws IOException {
         Path dir = settings.dir();
         FileChannel lockChannel;
         try {
@@ -188,7 +204,8 @@ public final class SpoolDirectory implements AutoCloseable {
             throw new IOException("spool folder " + dir + " is in use by another edge-cascade process; give each"
                     + " agent its own spool.dir");
         }
-        SpoolDirectory spool = new SpoolDirectory(settings, evictions, nanoClock, lockChannel, lock);
+        SpoolDirectory spool = new SpoolDirectory(settings, evictions,
+                new SyncPolicy(settings.fsync(), nanoClock, forcer), lockChannel, lock);
         try {
             spool.recover();
         } catch (IOException | RuntimeException e) {
@@ -204,61 +221,50 @@ public final class SpoolDirectory implements AutoCloseable {
             ds.forEach(files::add);
         }
         files.sort(null);
-        for (int i = 0; i < files.size(); i++) {
-            Path f = files.get(i);
-            String name = f.getFileName().toString();
-            long id;
-            try {
-                id = Long.parseLong(name.substring(0, name.length() - SEGMENT_SUFFIX.length()));
-            } catch (NumberFormatException e) {
-                LOG.warn("spool: ignoring {} (not a segment name)", f);
-                continue;
+        io.lock();
+        try {
+            for (int i = 0; i < files.size(); i++) {
+                Path f = files.get(i);
+                String name = f.getFileName().toString();
+                long id;
+                try {
+                    id = Long.parseLong(name.substring(0, name.length() - SEGMENT_SUFFIX.length()));
+                } catch (NumberFormatException e) {
+                    LOG.warn("spool: ignoring {} (not a segment name)", f);
+                    continue;
+                }
+                nextSegmentId = Math.max(nextSegmentId, id + 1);
+                load(id, f, i == files.size() - 1);
             }
-            nextSegmentId = Math.max(nextSegmentId, id + 1);
-            load(id, f, i == files.size() - 1);
+        } finally {
+            io.unlock();
         }
-        if (!unsent.isEmpty()) {
-            LOG.info("spool {}: {} positives ({} bytes) from an earlier run wait to be sent", settings.dir(),
-                    unsent.size(), pendingBytes);
+        synchronized (index) {
+            if (!unsent.isEmpty()) {
+                LOG.info("spool {}: {} positives ({} bytes) from an earlier run wait to be sent", settings.dir(),
+                        unsent.size(), pendingBytes);
+            }
         }
     }
 
     private void load(long id, Path file, boolean last) throws IOException {
         Path ackFile = ackPath(id);
-        Set<Integer> acked = readAcks(ackFile);
+        Set<Integer> acked = AckLog.read(ackFile);
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         long size = ch.size();
-        Segment seg = new Segment(id, file, ackFile, ch, size);
+        Segment seg = new Segment(id, file, ch, new AckLog(ackFile), size);
         seg.sealed = true;
-        ByteBuffer header = ByteBuffer.allocate(HEADER).order(ByteOrder.BIG_ENDIAN);
-        long pos = 0;
+        SegmentCodec.Scan scan = codec.scan(ch);
         long segCorrupt = 0;
         List<Entry> found = new ArrayList<>();
-        while (pos < size) {
-            header.clear();
-            if (size - pos < HEADER || readFully(ch, header, pos) < HEADER) {
-                break;
-            }
-            header.flip();
-            int magic = header.getInt();
-            int length = header.getInt();
-            int expectedCrc = header.getInt();
-            if (magic != MAGIC || length < 2 || length > size - pos - HEADER) {
-                break;
-            }
-            ByteBuffer body = ByteBuffer.allocate(length);
-            readFully(ch, body, pos + HEADER);
-            crc.reset();
-            crc.update(body.array(), 0, length);
-            if ((int) crc.getValue() != expectedCrc) {
+        for (SegmentCodec.Found r : scan.records()) {
+            if (!r.intact()) {
                 segCorrupt++;
-            } else if (!acked.contains((int) pos)) {
-                int tagLen = ((body.get(0) & 0xff) << 8) | (body.get(1) & 0xff);
-                String tag = tagLen <= length - 2 ? new String(body.array(), 2, tagLen, StandardCharsets.UTF_8) : "";
-                found.add(new Entry((id << 32) | pos, tag, length));
+            } else if (!acked.contains(r.offset())) {
+                found.add(new Entry((id << 32) | r.offset(), r.tag(), r.bodyLength()));
             }
-            pos += HEADER + length;
         }
+        long pos = scan.end();
         if (pos < size) {
             if (last) {
                 LOG.warn("spool: cutting off {} bytes of an unfinished record at the end of {} (the previous run"
@@ -271,48 +277,26 @@ public final class SpoolDirectory implements AutoCloseable {
                         pos, size - pos);
             }
         }
-        if (segCorrupt > 0) {
-            corrupt += segCorrupt;
-            LOG.error("spool: {} records of {} failed their CRC check and are skipped", segCorrupt, file);
-        }
         if (found.isEmpty()) {
             ch.close();
             Files.deleteIfExists(file);
             Files.deleteIfExists(ackFile);
-            return;
         }
-        for (Entry e : found) {
-            unsent.put(e.key(), e);
-            pendingBytes += HEADER + e.bodyLength();
-        }
-        seg.live = found.size();
-        segments.put(id, seg);
-        diskBytes += seg.size + (Files.exists(ackFile) ? Files.size(ackFile) : 0);
-    }
-
-    private static Set<Integer> readAcks(Path ackFile) throws IOException {
-        Set<Integer> acked = new HashSet<>();
-        if (!Files.exists(ackFile)) {
-            return acked;
-        }
-        byte[] b = Files.readAllBytes(ackFile);
-        ByteBuffer bb = ByteBuffer.wrap(b);
-        while (bb.remaining() >= 4) { // a torn last offset (kill mid-write) is ignored: that record is resent
-            acked.add(bb.getInt());
-        }
-        return acked;
-    }
-
-    private static int readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
-        int total = 0;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, pos + total);
-            if (n < 0) {
-                break;
+        synchronized (index) {
+            if (segCorrupt > 0) {
+                corrupt += segCorrupt;
+                LOG.error("spool: {} records of {} failed their CRC check and are skipped", segCorrupt, file);
             }
-            total += n;
+            for (Entry e : found) {
+                unsent.add(e);
+                pendingBytes += e.recordBytes();
+            }
         }
-        return total;
+        if (!found.isEmpty()) {
+            seg.live = found.size();
+            segments.put(id, seg);
+            diskBytes += seg.size + seg.acks.size();
+        }
     }
 
     private Path segmentPath(long id) {
@@ -325,286 +309,285 @@ public final class SpoolDirectory implements AutoCloseable {
 
     /**
      * Appends a record (durable per the fsync policy when this returns). Evicts the oldest segments first when
-     * the record would take the folder over its bound.
+     * the record would take the folder over its bound. Lookups and reads of other threads go on meanwhile.
      *
      * @return false when the record alone is larger than the bound (it is not stored, and counted as evicted)
      */
-    public synchronized boolean append(String tag, byte[] payload) throws IOException {
-        checkOpen();
+    public boolean append(String tag, byte[] payload) throws IOException {
         byte[] tagBytes = tag.getBytes(StandardCharsets.UTF_8);
         if (tagBytes.length > 0xffff) {
             throw new IllegalArgumentException("tag too long");
         }
-        int length = 2 + tagBytes.length + payload.length;
-        long recordBytes = HEADER + (long) length;
+        long recordBytes = SegmentCodec.recordBytes(tagBytes, payload.length);
         if (recordBytes > settings.maxBytes()) {
-            evicted++;
+            synchronized (index) {
+                evicted++;
+            }
             evictions.evicted(tag);
             LOG.warn("spool: a {}-byte record does not fit in spool.max_bytes {}; it is dropped", recordBytes,
                     settings.maxBytes());
             return false;
         }
-        while (diskBytes + recordBytes > settings.maxBytes() && !segments.isEmpty()) {
-            evictOldest();
-        }
-        if (active == null) {
-            long id = nextSegmentId++;
-            Path f = segmentPath(id);
-            FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            active = new Segment(id, f, ackPath(id), ch, 0);
-            segments.put(id, active);
-        }
-        ByteBuffer buf = ByteBuffer.allocate(HEADER + length);
-        crc.reset();
-        crc.update(new byte[] {(byte) (tagBytes.length >>> 8), (byte) tagBytes.length});
-        crc.update(tagBytes);
-        crc.update(payload);
-        buf.putInt(MAGIC).putInt(length).putInt((int) crc.getValue());
-        buf.putShort((short) tagBytes.length).put(tagBytes).put(payload).flip();
-        long pos = active.size;
+        io.lock();
         try {
-            while (buf.hasRemaining()) {
-                active.channel.write(buf, pos + buf.position());
+            checkOpen();
+            while (diskBytes + recordBytes > settings.maxBytes() && !segments.isEmpty()) {
+                evictOldest();
             }
-        } catch (IOException e) {
-            // Leave no half record behind: the next append starts at the same offset.
+            if (active == null) {
+                long id = nextSegmentId++;
+                Path f = segmentPath(id);
+                FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                active = new Segment(id, f, ch, new AckLog(ackPath(id)), 0);
+                segments.put(id, active);
+            }
+            var buf = codec.encode(tagBytes, payload);
+            long pos = active.size;
             try {
-                active.channel.truncate(pos);
-            } catch (IOException ignored) {
-                // the recovery scan cuts a torn tail anyway
+                while (buf.hasRemaining()) {
+                    active.channel.write(buf, pos + buf.position());
+                }
+            } catch (IOException e) {
+                // Leave no half record behind: the next append starts at the same offset.
+                try {
+                    active.channel.truncate(pos);
+                } catch (IOException ignored) {
+                    // the recovery scan cuts a torn tail anyway
+                }
+                throw e;
             }
-            throw e;
-        }
-        active.size += recordBytes;
-        active.live++;
-        diskBytes += recordBytes;
-        pendingBytes += recordBytes;
-        Entry e = new Entry((active.id << 32) | pos, tag, length);
-        unsent.put(e.key(), e);
-        dirty = true;
-        syncIfDue(active.channel);
-        if (active.size >= settings.segmentBytes()) {
-            seal(active);
-        }
-        return true;
-    }
-
-    private void seal(Segment s) throws IOException {
-        s.sealed = true;
-        if (s == active) {
-            active = null;
-        }
-        if (settings.fsync() != Fsync.NEVER) {
-            s.channel.force(false);
+            Segment s = active;
+            s.size += recordBytes;
+            s.live++;
+            diskBytes += recordBytes;
+            dirty = true;
+            sync.written(s.channel, this::forceAll);
+            if (s.size >= settings.segmentBytes()) {
+                s.sealed = true;
+                active = null;
+                sync.finished(s.channel);
+            }
+            // published only once durable per the policy: the sender never sends what a power loss would lose
+            synchronized (index) {
+                unsent.add(new Entry((s.id << 32) | pos, tag, (int) (recordBytes - SegmentCodec.HEADER)));
+                pendingBytes += recordBytes;
+            }
+            return true;
+        } finally {
+            io.unlock();
         }
     }
 
+    /** Evicts the oldest segment whole (I/O lock held). */
     private void evictOldest() throws IOException {
         Segment oldest = segments.firstEntry().getValue();
-        long lo = oldest.id << 32;
-        long hi = (oldest.id + 1) << 32;
-        var lost = unsent.subMap(lo, hi);
-        for (Entry e : lost.values()) {
-            evicted++;
-            pendingBytes -= HEADER + e.bodyLength();
-            evictions.evicted(e.tag());
-        }
-        int count = lost.size();
-        lost.clear();
-        for (Entry e : inFlight.values()) {
-            if (e.segment() == oldest.id) {
-                orphans.add(e.key()); // its outcome decides: acked = delivered, released = evicted
+        List<Entry> lost;
+        synchronized (index) {
+            lost = unsent.removeSegment(oldest.id);
+            for (Entry e : lost) {
+                evicted++;
+                pendingBytes -= e.recordBytes();
+            }
+            for (Entry e : inFlight.values()) {
+                if (e.segment() == oldest.id) {
+                    orphans.add(e.key()); // its outcome decides: acked = delivered, released = evicted
+                }
             }
         }
+        for (Entry e : lost) {
+            evictions.evicted(e.tag());
+        }
         LOG.warn("spool: full (spool.max_bytes {}): evicted {} with {} unsent positives", settings.maxBytes(),
-                oldest.file.getFileName(), count);
+                oldest.file.getFileName(), lost.size());
         delete(oldest);
     }
 
+    /** Deletes a segment's files (I/O lock held). */
     private void delete(Segment s) throws IOException {
         segments.remove(s.id);
         if (s == active) {
             active = null;
         }
         s.channel.close();
-        long ackSize = 0;
-        if (s.acks != null) {
-            ackSize = s.acks.size();
-            s.acks.close();
-        } else if (Files.exists(s.ackFile)) {
-            ackSize = Files.size(s.ackFile);
-        }
+        long ackSize = s.acks.size();
         diskBytes -= s.size + ackSize;
+        s.acks.delete();
         Files.deleteIfExists(s.file);
-        Files.deleteIfExists(s.ackFile);
     }
 
     /** The oldest record not yet handed out (now counted in flight), or null. */
-    public synchronized Entry poll() {
-        return poll(java.util.Set.of());
+    public Entry poll() {
+        return poll(Set.of());
     }
 
     /**
      * The oldest record not yet handed out whose tag is not in {@code skipTags} (now counted in flight), or null.
      * Skipping a tag skips all its records, so each tag's records still come out oldest-first.
      */
-    public synchronized Entry poll(java.util.Set<String> skipTags) {
-        Entry e = firstUnsent(skipTags);
-        if (e == null) {
-            return null;
-        }
-        unsent.remove(e.key());
-        inFlight.put(e.key(), e);
-        return e;
-    }
-
-    /** True when {@link #poll(java.util.Set)} with these tags skipped would hand out a record. */
-    public synchronized boolean hasUnsent(java.util.Set<String> skipTags) {
-        return firstUnsent(skipTags) != null;
-    }
-
-    private Entry firstUnsent(java.util.Set<String> skipTags) {
-        if (closed) {
-            return null;
-        }
-        for (Entry e : unsent.values()) {
-            if (!skipTags.contains(e.tag())) {
-                return e;
+    public Entry poll(Set<String> skipTags) {
+        synchronized (index) {
+            Entry e = closed ? null : unsent.first(skipTags);
+            if (e == null) {
+                return null;
             }
+            unsent.remove(e);
+            inFlight.put(e.key(), e);
+            return e;
         }
-        return null;
     }
 
-    /** The payload of a record handed out by {@link #poll()}. */
-    public synchronized byte[] read(Entry e) throws IOException {
+    /** True when {@link #poll(Set)} with these tags skipped would hand out a record. */
+    public boolean hasUnsent(Set<String> skipTags) {
+        synchronized (index) {
+            return !closed && unsent.first(skipTags) != null;
+        }
+    }
+
+    /** The payload of a record handed out by {@link #poll()}. Takes no lock: positional read. */
+    public byte[] read(Entry e) throws IOException {
         checkOpen();
         Segment s = segments.get(e.segment());
         if (s == null) {
             throw new EvictedException();
         }
-        ByteBuffer body = ByteBuffer.allocate(e.bodyLength());
-        if (readFully(s.channel, body, e.offset() + (long) HEADER) < e.bodyLength()) {
-            throw new IOException("spool record is truncated in " + s.file);
+        try {
+            return SegmentCodec.readPayload(s.channel, e.offset(), e.bodyLength());
+        } catch (ClosedChannelException closedMeanwhile) {
+            checkOpen();
+            throw new EvictedException(); // evicted while it was read
         }
-        byte[] b = body.array();
-        int tagLen = ((b[0] & 0xff) << 8) | (b[1] & 0xff);
-        byte[] payload = new byte[e.bodyLength() - 2 - tagLen];
-        System.arraycopy(b, 2 + tagLen, payload, 0, payload.length);
-        return payload;
     }
 
-    /** The record was delivered: it is never handed out again, and its segment goes once all are delivered. */
-    public synchronized void ack(Entry e) throws IOException {
-        if (closed || inFlight.remove(e.key()) == null) {
-            return;
+    /**
+     * The record was delivered: it is never handed out again, and its segment goes once all are delivered. Writes
+     * the acknowledgement (and fsyncs per the policy): call it from the thread that does the spool's I/O, not from
+     * a network callback.
+     */
+    public void ack(Entry e) throws IOException {
+        synchronized (index) {
+            if (closed || inFlight.remove(e.key()) == null) {
+                return;
+            }
+            if (orphans.remove(e.key())) {
+                return; // its segment was evicted while it was in flight; it was delivered all the same
+            }
+            pendingBytes -= e.recordBytes();
         }
-        if (orphans.remove(e.key())) {
-            return; // its segment was evicted while it was in flight; it was delivered all the same
+        io.lock();
+        try {
+            if (closed) {
+                return; // not written: the record is sent again after a restart
+            }
+            Segment s = segments.get(e.segment());
+            if (s == null) {
+                return;
+            }
+            s.live--;
+            if (s.live == 0) {
+                delete(s);
+                return;
+            }
+            s.acks.append(e.offset());
+            diskBytes += 4;
+            dirty = true;
+            sync.written(s.acks.channel(), this::forceAll);
+        } finally {
+            io.unlock();
         }
-        pendingBytes -= HEADER + e.bodyLength();
-        Segment s = segments.get(e.segment());
-        if (s == null) {
-            return;
-        }
-        s.live--;
-        if (s.live == 0) {
-            delete(s);
-            return;
-        }
-        if (s.acks == null) {
-            s.acks = FileChannel.open(s.ackFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
-        }
-        ByteBuffer b = ByteBuffer.allocate(4).putInt(e.offset()).flip();
-        while (b.hasRemaining()) {
-            s.acks.write(b);
-        }
-        diskBytes += 4;
-        dirty = true;
-        syncIfDue(s.acks);
     }
 
-    /** The record was not delivered: it is handed out again, in its place in the order. */
-    public synchronized void release(Entry e) {
-        if (closed || inFlight.remove(e.key()) == null) {
-            return;
+    /** The record was not delivered: it is handed out again, in its place in the order. In memory only. */
+    public void release(Entry e) {
+        boolean lost;
+        synchronized (index) {
+            if (closed || inFlight.remove(e.key()) == null) {
+                return;
+            }
+            lost = orphans.remove(e.key());
+            if (lost) {
+                evicted++;
+                pendingBytes -= e.recordBytes();
+            } else {
+                unsent.add(e);
+            }
         }
-        if (orphans.remove(e.key())) {
-            evicted++;
-            pendingBytes -= HEADER + e.bodyLength();
+        if (lost) {
             evictions.evicted(e.tag());
-            return;
-        }
-        unsent.put(e.key(), e);
-    }
-
-    private void syncIfDue(FileChannel ch) throws IOException {
-        switch (settings.fsync()) {
-            case ALWAYS -> ch.force(false);
-            case INTERVAL -> {
-                long now = nanoClock.getAsLong();
-                if (now - lastFsync >= FSYNC_INTERVAL_NANOS) {
-                    forceAll();
-                    lastFsync = now;
-                }
-            }
-            case NEVER -> {
-            }
         }
     }
 
+    /** Forces every file written since the last force (I/O lock held). */
     private void forceAll() throws IOException {
         if (!dirty) {
             return;
         }
         for (Segment s : segments.values()) {
-            if (!s.sealed || s == active) {
-                s.channel.force(false);
+            if (!s.sealed) {
+                sync.finished(s.channel);
             }
-            if (s.acks != null) {
-                s.acks.force(false);
+            if (s.acks.channel() != null) {
+                sync.finished(s.acks.channel());
             }
         }
         dirty = false;
     }
 
     /** Forces what was written to the disk (for the {@code INTERVAL} policy, called now and then). */
-    public synchronized void flush() throws IOException {
-        if (!closed && settings.fsync() != Fsync.NEVER) {
-            forceAll();
-            lastFsync = nanoClock.getAsLong();
+    public void flush() throws IOException {
+        io.lock();
+        try {
+            if (!closed) {
+                sync.flush(this::forceAll);
+            }
+        } finally {
+            io.unlock();
         }
     }
 
+    /** Whether an {@code INTERVAL} flush is due (the writer flushes when idle). */
+    public boolean flushDue() {
+        return sync.due() && dirty;
+    }
+
     /** Records not yet handed out. */
-    public synchronized int unsentCount() {
-        return unsent.size();
+    public int unsentCount() {
+        synchronized (index) {
+            return unsent.size();
+        }
     }
 
     /** Records stored and not acknowledged (waiting or in flight). */
-    public synchronized int pendingCount() {
-        return unsent.size() + inFlight.size() - orphans.size();
+    public int pendingCount() {
+        synchronized (index) {
+            return unsent.size() + inFlight.size() - orphans.size();
+        }
     }
 
     /** Bytes of the records not yet acknowledged. */
-    public synchronized long pendingBytes() {
-        return pendingBytes;
+    public long pendingBytes() {
+        synchronized (index) {
+            return pendingBytes;
+        }
     }
 
     /** Bytes of the files in the folder (what {@code maxBytes} bounds). */
-    public synchronized long diskBytes() {
+    public long diskBytes() {
         return diskBytes;
     }
 
     /** Records skipped because their CRC did not match (found when the spool was opened). */
-    public synchronized long corruptRecords() {
-        return corrupt;
+    public long corruptRecords() {
+        synchronized (index) {
+            return corrupt;
+        }
     }
 
     /** Records evicted by the size bound since the spool was opened. */
-    public synchronized long evictedRecords() {
-        return evicted;
+    public long evictedRecords() {
+        synchronized (index) {
+            return evicted;
+        }
     }
 
     public Path dir() {
@@ -619,36 +602,39 @@ public final class SpoolDirectory implements AutoCloseable {
 
     /** Flushes and closes; what was not acknowledged stays for the next {@link #open}. */
     @Override
-    public synchronized void close() throws IOException {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        IOException first = null;
-        for (Segment s : segments.values()) {
-            try {
-                if (settings.fsync() != Fsync.NEVER) {
-                    s.channel.force(false);
-                }
-                s.channel.close();
-                if (s.acks != null) {
-                    if (settings.fsync() != Fsync.NEVER) {
-                        s.acks.force(false);
+    public void close() throws IOException {
+        io.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            synchronized (index) {
+                closed = true;
+            }
+            IOException first = null;
+            for (Segment s : segments.values()) {
+                try {
+                    sync.finished(s.channel);
+                    s.channel.close();
+                    if (s.acks.channel() != null) {
+                        sync.finished(s.acks.channel());
                     }
                     s.acks.close();
+                } catch (IOException e) {
+                    first = first == null ? e : first;
                 }
+            }
+            try {
+                lock.release();
             } catch (IOException e) {
                 first = first == null ? e : first;
             }
-        }
-        try {
-            lock.release();
-        } catch (IOException e) {
-            first = first == null ? e : first;
-        }
-        lockChannel.close();
-        if (first != null) {
-            throw first;
+            lockChannel.close();
+            if (first != null) {
+                throw first;
+            }
+        } finally {
+            io.unlock();
         }
     }
 }

@@ -19,6 +19,20 @@ class EngineVariantTest {
     }
 
     @Test
+    void workersAndPrecisionOptions() {
+        EngineVariant v = EngineVariant.parse("onnxruntime-cpu:threads=1:workers=2", 2, MODEL);
+        assertEquals(2, v.workers());
+        assertEquals(1, v.threads());
+        EngineVariant q = EngineVariant.parse("onnxruntime-cpu:int8", 2, MODEL);
+        assertTrue(q.int8());
+        assertEquals(1, q.workers());
+        assertTrue(!EngineVariant.parse("onnxruntime-cpu:fp32", 2, MODEL).int8());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EngineVariant.parse("onnxruntime-cpu:workers=0", 2, MODEL));
+        assertTrue(e.getMessage().contains("workers must be a whole number 1..64"), e.getMessage());
+    }
+
+    @Test
     void threadsAndModelOptions() {
         EngineVariant v = EngineVariant.parse("onnxruntime-cpu:threads=1:model=int8.onnx", 2, MODEL);
         assertEquals("onnxruntime-cpu", v.engine());

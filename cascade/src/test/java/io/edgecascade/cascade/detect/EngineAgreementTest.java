@@ -2,7 +2,6 @@ package io.edgecascade.cascade.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.edgecascade.engines.EngineException;
 import io.edgecascade.engines.EngineInfo;
@@ -25,10 +24,7 @@ class EngineAgreementTest {
 
     @BeforeAll
     static void open() throws Exception {
-        String env = System.getenv("EDGE_CASCADE_ASSETS");
-        assets = env == null || env.isBlank() || env.startsWith("${") ? Path.of("..", "..", "shared", "data")
-                : Path.of(env);
-        assumeTrue(Files.isDirectory(assets.resolve("images/coco")), "test data not found; set EDGE_CASCADE_ASSETS");
+        assets = io.edgecascade.cascade.TestAssets.root(); // fails, never skips, without the test data
         labels = Labels.read(assets.resolve("models/coco_classes.txt"));
         oneThread = detector(1);
     }

@@ -34,6 +34,8 @@ class ModelChecksTest {
             EngineException e = assertThrows(EngineException.class,
                     () -> ModelTypes.detector("yolox", engine, List.of("person")));
             assertTrue(e.getMessage().contains("expected [1,84,5+classes]"), e.getMessage());
+            // says what the model must be: the decoder applies the grid, so a decoded export would be decoded twice
+            assertTrue(e.getMessage().contains("without --decode_in_inference"), e.getMessage());
         }
     }
 

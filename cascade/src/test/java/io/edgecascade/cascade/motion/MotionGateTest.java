@@ -58,19 +58,29 @@ class MotionGateTest {
     }
 
     @Test
-    void cooldownKeepsTheGateOpenAfterMotionStops() {
-        try (MotionGate gate = MotionGate.create(settings(2, 0))) {
-            gate.decide(scene(-1, 120), 0);
-            assertTrue(gate.decide(scene(100, 120), 100).passes());
-            // the object stays where it is: the background absorbs it over a few frames; count open frames
-            int open = 0;
-            for (int i = 2; i < 30; i++) {
-                if (gate.decide(scene(100, 120), i * 100L).passes()) {
-                    open++;
+    void cooldownKeepsTheGateOpenExactlyCooldownFramesAfterMotionStops() {
+        for (int cooldown : new int[] {2, 5}) {
+            MotionSettings s = settings(cooldown, 0);
+            try (MotionGate gate = MotionGate.create(s)) {
+                gate.decide(scene(-1, 120), 0);
+                assertTrue(gate.decide(scene(100, 120), 100).passes());
+                // the object stays where it is: the background absorbs it over a few frames
+                int lastMoving = 1;
+                boolean[] passed = new boolean[40];
+                for (int i = 2; i < passed.length; i++) {
+                    MotionGate.Decision d = gate.decide(scene(100, 120), i * 100L);
+                    if (!d.motion().recalibrated() && d.motion().changedArea() > 0
+                            && d.motion().changedArea() >= s.minArea()) {
+                        lastMoving = i;
+                    }
+                    passed[i] = d.passes();
+                }
+                assertTrue(lastMoving + cooldown < passed.length - 1, "motion ended within the test");
+                for (int i = 2; i < passed.length; i++) {
+                    assertEquals(i <= lastMoving + cooldown, passed[i], "cooldown " + cooldown + ", frame " + i
+                            + ", last motion at frame " + lastMoving);
                 }
             }
-            assertTrue(open >= 2, "cooldown frames passed: " + open);
-            assertFalse(gate.decide(scene(100, 120), 3100).passes(), "closed once motion and cooldown ended");
         }
     }
 

@@ -73,6 +73,9 @@ public interface OpenVinoApi extends Library {
 
     void ov_compiled_model_free(Pointer compiledModel);
 
+    /** A property of the compiled model as a string (e.g. INFERENCE_PRECISION_HINT); free with {@link #ov_free}. */
+    int ov_compiled_model_get_property(Pointer compiledModel, String property, PointerByReference value);
+
     int ov_compiled_model_create_infer_request(Pointer compiledModel, PointerByReference request);
 
     void ov_infer_request_free(Pointer request);

@@ -175,7 +175,8 @@ public final class OpenVinoEngine implements InferenceEngine {
                 check(ov, "set_output_tensor", ov.ov_infer_request_set_output_tensor_by_index(n.request, i, tensor),
                         device);
             }
-            EngineInfo info = new EngineInfo(NAME, device.toLowerCase(Locale.ROOT), precision(device, options),
+            EngineInfo info = new EngineInfo(NAME, device.toLowerCase(Locale.ROOT),
+                    precision(device, options, inferencePrecision(ov, n.compiled)),
                     model.getFileName().toString());
             return new OpenVinoEngine(ov, info, List.copyOf(inputSpecs), List.copyOf(outputSpecs),
                     List.copyOf(inputBuffers), List.copyOf(outputBuffers), n);
@@ -194,9 +195,42 @@ public final class OpenVinoEngine implements InferenceEngine {
         return "";
     }
 
+    /**
+     * What the compiled model computes in, as the device reports it ({@code INFERENCE_PRECISION_HINT}: an AMX CPU
+     * runs bf16 unless told otherwise), or null when the runtime does not say.
+     */
+    static String inferencePrecision(OpenVinoApi ov, Pointer compiled) {
+        PointerByReference value = new PointerByReference();
+        try {
+            if (ov.ov_compiled_model_get_property(compiled, "INFERENCE_PRECISION_HINT", value) != 0
+                    || value.getValue() == null) {
+                return null;
+            }
+            String hint = value.getValue().getString(0);
+            ov.ov_free(value.getValue());
+            return hint;
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
+            return null; // an older runtime without the call: fall back to what was asked for
+        }
+    }
+
+    /** The precision label: a quantized graph is int8; otherwise what the device runs, else what was asked. */
+    static String precision(String device, EngineOptions options, String deviceHint) {
+        String declared = ModelPrecision.of(options.model());
+        if (declared.equals("int8") || deviceHint == null) {
+            return precision(device, options);
+        }
+        return switch (deviceHint.toLowerCase(Locale.ROOT)) {
+            case "bf16" -> "bf16";
+            case "f16" -> "fp16";
+            case "f32" -> "fp32";
+            default -> precision(device, options);
+        };
+    }
+
     static String precision(String device, EngineOptions options) {
         String declared = ModelPrecision.of(options.model());
-        if (!declared.equals("fp32")) {
+        if (declared.equals("int8") || declared.equals("fp16")) {
             return declared;
         }
         String family = OpenVinoDevice.family(device);

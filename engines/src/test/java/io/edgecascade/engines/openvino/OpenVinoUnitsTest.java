@@ -122,12 +122,20 @@ class OpenVinoUnitsTest {
     }
 
     @Test
-    void precisionReportsWhatTheDeviceRuns() {
+    void precisionReportsWhatTheDeviceRuns(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         EngineOptions o = new EngineOptions(Path.of("/m/yolox_nano.onnx"), 1);
         assertEquals("fp16", OpenVinoEngine.precision("GPU", o));
         assertEquals("fp32", OpenVinoEngine.precision("GPU", o.withPrecision(false, false)));
         assertEquals("fp32", OpenVinoEngine.precision("CPU", o));
-        assertEquals("int8", OpenVinoEngine.precision("CPU", new EngineOptions(Path.of("/m/y_int8.onnx"), 1)));
+        Path qdq = io.edgecascade.engines.TinyModels.qdq(dir.resolve("y.onnx"));
+        assertEquals("int8", OpenVinoEngine.precision("CPU", new EngineOptions(qdq, 1)));
+        // a name is not a precision: only the graph's quantize nodes make int8 (ModelPrecisionTest)
+        assertEquals("fp32", OpenVinoEngine.precision("CPU", new EngineOptions(Path.of("/m/y_int8.onnx"), 1)));
+        // what the compiled model reports wins: an AMX CPU runs bf16, a GPU f16
+        assertEquals("bf16", OpenVinoEngine.precision("CPU", o, "bf16"));
+        assertEquals("fp16", OpenVinoEngine.precision("GPU", o, "f16"));
+        assertEquals("fp32", OpenVinoEngine.precision("CPU", o, "f32"));
+        assertEquals("fp32", OpenVinoEngine.precision("CPU", o, null));
     }
 
     private static final class Pointer {

@@ -1,4 +1,4 @@
-package io.edgecascade.cascade.cloud;
+package io.edgecascade.cascade.kserve;
 
 import com.google.protobuf.ByteString;
 import io.edgecascade.cascade.kserve.InferTensorContents;

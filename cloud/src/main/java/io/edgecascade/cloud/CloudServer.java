@@ -1,4 +1,4 @@
-package io.edgecascade.cascade.cloud;
+package io.edgecascade.cloud;
 
 import io.edgecascade.engines.EngineException;
 import io.grpc.InsecureServerCredentials;
@@ -64,6 +64,16 @@ public final class CloudServer implements AutoCloseable {
         }
     }
 
+    /**
+     * How requests are answered.
+     *
+     * @param delay answer this long after the answer is ready (a scheduled task, no thread sleeps or spins)
+     * @param echo  answer with no detections without running the model (measures the client, not the server)
+     */
+    public record Answering(java.time.Duration delay, boolean echo) {
+        public static final Answering NORMAL = new Answering(java.time.Duration.ZERO, false);
+    }
+
     private final Server server;
     private final ExecutorService workers;
     private final Map<String, ServedModel> models;
@@ -85,6 +95,14 @@ public final class CloudServer implements AutoCloseable {
      * @throws IOException with a message naming the problem (model, port, record file) and the fix
      */
     public static CloudServer start(Settings settings) throws IOException {
+        return start(settings, Answering.NORMAL);
+    }
+
+    /**
+     * A server that answers as {@code answering} says: for benchmarks of the forwarder, an echo (no detector run,
+     * no CPU) after a fixed delay (a WAN round trip without a network emulator).
+     */
+    public static CloudServer start(Settings settings, Answering answering) throws IOException {
         Map<String, ServedModel> models = new LinkedHashMap<>();
         BufferedWriter record = null;
         ExecutorService workers = null;
@@ -115,7 +133,7 @@ public final class CloudServer implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            InferenceService service = new InferenceService(models, workers, record);
+            InferenceService service = new InferenceService(models, workers, record, answering);
             // directExecutor: calls are taken in the order they arrive on the connection, so the record keeps
             // that order; the inference itself runs on the worker pool.
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()),
@@ -128,6 +146,11 @@ public final class CloudServer implements AutoCloseable {
             try {
                 server.start();
             } catch (IOException e) {
+                try {
+                    service.closeRecorder();
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
                 throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + " ("
                         + rootMessage(e) + "); choose a free port with --listen", e);
             }
@@ -198,6 +221,11 @@ public final class CloudServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             server.shutdownNow();
+        }
+        try {
+            service.closeRecorder();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         workers.shutdown();
         try {

@@ -1,5 +1,6 @@
-package io.edgecascade.cascade.cloud;
+package io.edgecascade.cloud;
 
+import io.edgecascade.cascade.kserve.Tensors;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
@@ -44,11 +45,91 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     private final ExecutorService workers;
     private final BufferedWriter record;
     private final AtomicLong received = new AtomicLong();
+    /**
+     * Writes the record file off the gRPC transport thread, one request at a time in arrival order, and only then
+     * hands the request to the workers: a slow disk never stalls the transport, and every request answered is
+     * in the record (a server killed after answering has recorded what it answered).
+     */
+    private final ExecutorService recorder = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "cloud-record");
+        t.setDaemon(true);
+        return t;
+    });
 
-    InferenceService(Map<String, ServedModel> models, ExecutorService workers, BufferedWriter record) {
+    private final CloudServer.Answering answering;
+    private final java.util.concurrent.ScheduledExecutorService delayer;
+
+    InferenceService(Map<String, ServedModel> models, ExecutorService workers, BufferedWriter record,
+            CloudServer.Answering answering) {
         this.models = models;
         this.workers = workers;
         this.record = record;
+        this.answering = answering;
+        this.delayer = answering.delay().isZero() ? null
+                : java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "cloud-delay");
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /**
+     * ModelStreamInfer: each request goes the way of a unary one (recorded in arrival order, inferred on the
+     * workers); its answer, or its error as {@code error_message}, comes back on the stream.
+     */
+    @Override
+    public StreamObserver<ModelInferRequest> modelStreamInfer(
+            StreamObserver<io.edgecascade.cascade.kserve.ModelStreamInferResponse> out) {
+        Object sending = new Object(); // answers come from several worker threads; a stream takes one at a time
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(ModelInferRequest request) {
+                modelInfer(request, new StreamObserver<>() {
+                    @Override
+                    public void onNext(ModelInferResponse r) {
+                        synchronized (sending) {
+                            out.onNext(io.edgecascade.cascade.kserve.ModelStreamInferResponse.newBuilder()
+                                    .setInferResponse(r).build());
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        synchronized (sending) {
+                            out.onNext(io.edgecascade.cascade.kserve.ModelStreamInferResponse.newBuilder()
+                                    .setErrorMessage(Status.fromThrowable(t).toString())
+                                    .setInferResponse(ModelInferResponse.newBuilder().setId(request.getId()))
+                                    .build());
+                        }
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                // the client went away; answers still running find a cancelled stream (gRPC drops them)
+            }
+
+            @Override
+            public void onCompleted() {
+                synchronized (sending) {
+                    out.onCompleted();
+                }
+            }
+        };
+    }
+
+    /** Finishes the record writes queued (call once the server took its last call). */
+    void closeRecorder() throws InterruptedException {
+        if (delayer != null) {
+            delayer.shutdownNow();
+        }
+        recorder.shutdown();
+        recorder.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     long received() {
@@ -132,13 +213,19 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     @Override
     public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
         received.incrementAndGet();
-        record(request.getId());
-        ServedModel m = find(request.getModelName(), request.getModelVersion(), out);
-        if (m == null) {
-            return;
-        }
         try {
-            workers.execute(() -> infer(m, request, out));
+            recorder.execute(() -> {
+                record(request.getId());
+                ServedModel m = find(request.getModelName(), request.getModelVersion(), out);
+                if (m == null) {
+                    return;
+                }
+                try {
+                    workers.execute(() -> infer(m, request, out));
+                } catch (RejectedExecutionException e) {
+                    out.onError(Status.UNAVAILABLE.withDescription("server is shutting down").asRuntimeException());
+                }
+            });
         } catch (RejectedExecutionException e) {
             out.onError(Status.UNAVAILABLE.withDescription("server is shutting down").asRuntimeException());
         }
@@ -160,6 +247,15 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     }
 
     private void infer(ServedModel m, ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
+        if (answering.echo()) {
+            answer(out, ModelInferResponse.newBuilder().setModelName(m.name()).setModelVersion(VERSION)
+                    .setId(request.getId()).addOutputs(output("boxes", "FP32", 1, 0, 4))
+                    .addOutputs(output("scores", "FP32", 1, 0)).addOutputs(output("class_ids", "INT64", 1, 0))
+                    .addRawOutputContents(Tensors.rawFloats(new float[0]))
+                    .addRawOutputContents(Tensors.rawFloats(new float[0]))
+                    .addRawOutputContents(Tensors.rawLongs(new long[0])).build());
+            return;
+        }
         ServedModel.Result r;
         try {
             r = run(m, request);
@@ -183,8 +279,23 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
                 .addRawOutputContents(Tensors.rawFloats(r.scores()))
                 .addRawOutputContents(Tensors.rawLongs(r.classIds()))
                 .build();
-        out.onNext(resp);
-        out.onCompleted();
+        answer(out, resp);
+    }
+
+    private void answer(StreamObserver<ModelInferResponse> out, ModelInferResponse resp) {
+        Runnable send = () -> {
+            out.onNext(resp);
+            out.onCompleted();
+        };
+        if (delayer == null) {
+            send.run();
+            return;
+        }
+        try {
+            delayer.schedule(send, answering.delay().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            out.onError(Status.UNAVAILABLE.withDescription("server is shutting down").asRuntimeException());
+        }
     }
 
     private static ModelInferResponse.InferOutputTensor output(String name, String type, long... shape) {

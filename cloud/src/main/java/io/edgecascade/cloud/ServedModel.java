@@ -1,4 +1,4 @@
-package io.edgecascade.cascade.cloud;
+package io.edgecascade.cloud;
 
 import io.edgecascade.cascade.detect.Detection;
 import io.edgecascade.cascade.detect.Letterbox;
