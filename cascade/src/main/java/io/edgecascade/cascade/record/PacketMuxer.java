@@ -38,7 +38,10 @@ public final class PacketMuxer {
     private PacketMuxer() {
     }
 
-    /** @param packets decode order, the first a key frame, all of one stream (one {@link StreamParams}) */
+    /**
+     * @param packets decode order, the first a key frame with a decoding time, all of one stream (one
+     *                {@link StreamParams})
+     */
     public static ClipWriter.Clip write(List<EncodedPacket> packets, Path out) throws IOException {
         if (packets.isEmpty()) {
             throw new IOException("no video packets");
@@ -70,18 +73,16 @@ public final class PacketMuxer {
                     break; // another connection's packets cannot share this header
                 }
                 long pts = p.pts();
-                long dts = p.dts() != EncodedPacket.NO_TIME ? p.dts() : pts;
-                if (dts == EncodedPacket.NO_TIME) {
-                    continue;
-                }
-                if (pts == EncodedPacket.NO_TIME) {
-                    pts = dts;
-                }
+                long dts = p.dts();
                 if (shift == EncodedPacket.NO_TIME) {
+                    if (dts == EncodedPacket.NO_TIME) {
+                        throw new IOException("the first packet has no decoding time");
+                    }
                     shift = dts;
                 }
-                pts -= shift;
-                dts -= shift;
+                // a packet without a decoding time comes one frame after the previous one (in decoding order)
+                dts = dts != EncodedPacket.NO_TIME ? dts - shift : lastDts + Math.max(1, p.duration());
+                pts = pts != EncodedPacket.NO_TIME ? pts - shift : dts;
                 if (dts <= lastDts) {
                     dts = lastDts + 1; // the muxer needs strictly increasing decoding times
                 }

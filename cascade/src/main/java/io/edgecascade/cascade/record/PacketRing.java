@@ -149,8 +149,11 @@ public final class PacketRing {
         }
         long ticks = pts != EncodedPacket.NO_TIME ? pts : dts;
         long now = clockMs.getAsLong();
-        if (gops.isEmpty() && captures.values().stream().allMatch(c -> c.packets.isEmpty()) && !key) {
-            return; // a clip starts at a key frame: nothing before the first one is of use
+        // A clip starts at a key frame with a decoding time: the first group of pictures of a connection has none
+        // (FFmpeg's parser learns the reordering delay from it), and a muxer cannot place packets without one.
+        boolean start = key && dts != EncodedPacket.NO_TIME;
+        if (gops.isEmpty() && captures.values().stream().allMatch(c -> c.packets.isEmpty()) && !start) {
+            return; // nothing before the first start is of use
         }
         long wall;
         if (ticks == EncodedPacket.NO_TIME) {
@@ -170,7 +173,7 @@ public final class PacketRing {
         }
         EncodedPacket packet = new EncodedPacket(params, pts, dts, duration, key, wall, data);
         newestWallMs = Math.max(newestWallMs, wall);
-        if (key) {
+        if (start) {
             gops.addLast(new Gop(wall));
         }
         if (!gops.isEmpty()) {
@@ -183,7 +186,7 @@ public final class PacketRing {
         List<String> finished = new ArrayList<>();
         for (Map.Entry<String, Capture> e : captures.entrySet()) {
             Capture c = e.getValue();
-            if (c.packets.isEmpty() && !key) {
+            if (c.packets.isEmpty() && !start) {
                 continue;
             }
             c.packets.add(packet);

@@ -45,6 +45,17 @@ class PacketRingTest {
     }
 
     @Test
+    void aKeyFrameWithoutADecodingTimeIsNoStart() {
+        PacketRing ring = ring(5000, 1 << 20, 1 << 20);
+        StreamParams s = StreamParams.of("h264", 1, 1000);
+        ring.add(s, EncodedPacket.NO_TIME, EncodedPacket.NO_TIME, 100, true, new byte[10]); // a connection's first
+        ring.add(s, 300, EncodedPacket.NO_TIME, 100, false, new byte[10]);
+        assertTrue(ring.packets().isEmpty());
+        feed(ring, s, 10, 12, 10);
+        assertEquals(T0 + 1000, ring.packets().get(0).wallMs());
+    }
+
+    @Test
     void theByteBoundDropsWholeGroupsAndAnOversizedOneEntirely() {
         PacketRing ring = ring(60_000, 2500, 1 << 20);
         StreamParams s = StreamParams.of("h264", 1, 1000);
