@@ -23,6 +23,7 @@ import io.edgecascade.cascade.quantize.PrecisionChoice;
 import io.edgecascade.cascade.quantize.QuantizeException;
 import io.edgecascade.cascade.quantize.QuantizedModels;
 import io.edgecascade.cascade.quantize.Quantizer;
+import io.edgecascade.cascade.source.InterruptibleFfmpegSource;
 import io.edgecascade.engines.EngineException;
 import io.edgecascade.engines.EngineOptions;
 import io.edgecascade.engines.EngineRegistry;
@@ -191,6 +192,16 @@ public final class Wiring {
     /** The whole cascade, not yet started; it owns the detector and sinks it is given. */
     public static Cascade cascade(AppConfig config, EngineRegistry engines, List<FrameSink> extraSinks,
             List<PipelineObserver> observers) {
+        return cascade(config, engines, extraSinks, observers, null);
+    }
+
+    /**
+     * Like {@link #cascade(AppConfig, EngineRegistry, List, List)}, with each live camera's encoded packets shown to
+     * {@code packets.apply(cameraId)} (null: none; recording event clips).
+     */
+    public static Cascade cascade(AppConfig config, EngineRegistry engines, List<FrameSink> extraSinks,
+            List<PipelineObserver> observers,
+            java.util.function.Function<String, InterruptibleFfmpegSource.PacketListener> packets) {
         EventLog events;
         try {
             events = EventLog.open(config.events(), config.frameLines());
@@ -207,7 +218,7 @@ public final class Wiring {
         List<FrameSink> sinks = new ArrayList<>();
         sinks.add(events);
         sinks.addAll(extraSinks);
-        return new Cascade(config.cameras(), SourceFactory.ffmpeg(), detectors, sinks, config.pipeline(),
+        return new Cascade(config.cameras(), SourceFactory.ffmpeg(packets), detectors, sinks, config.pipeline(),
                 observers);
     }
 

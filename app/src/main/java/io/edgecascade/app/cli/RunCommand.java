@@ -71,9 +71,13 @@ final class RunCommand implements Callable<Integer> {
             List<PipelineObserver> observers = new ArrayList<>(metrics.observers());
             observers.addAll(ui.observers());
             try {
-                cascade = Wiring.cascade(cfg, EngineRegistry.standard(), sinks, observers);
+                cascade = Wiring.cascade(cfg, EngineRegistry.standard(), sinks, observers,
+                        clips == null ? null : clips::packetListener);
             } catch (RuntimeException e) {
                 closeQuietly(forwarding);
+                if (clips != null) {
+                    clips.close();
+                }
                 throw e;
             }
             metrics.attach(cascade);
@@ -108,7 +112,9 @@ final class RunCommand implements Callable<Integer> {
             return null;
         }
         try {
-            return new EventClips(cfg.record(), cfg.cameras());
+            EventClips clips = new EventClips(cfg.record(), cfg.cameras());
+            clips.start(); // the cascade owns it from here and closes it with its sinks
+            return clips;
         } catch (IOException e) {
             throw new UserError("record.dir: cannot create " + cfg.record().dir() + " (" + e.getMessage()
                     + "); choose a writable folder", UserError.FAILED, e);

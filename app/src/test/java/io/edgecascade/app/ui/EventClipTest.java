@@ -64,9 +64,10 @@ class EventClipTest {
         assertTrue(r.err().contains("record: camera lobby event"), r.err());
     }
 
-    private static String probe(Path video, String entries) throws Exception {
+    /** ffprobe's values of the first video stream's {@code entries}, one line per item, fields comma-separated. */
+    static String probe(Path video, String entries) throws Exception {
         Process p = new ProcessBuilder("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", entries,
-                "-of", "default=noprint_wrappers=1:nokey=1", video.toString()).redirectErrorStream(true).start();
+                "-of", "csv=p=0", video.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "ffprobe (Debian ffmpeg) failed: " + out);
         return out;

@@ -270,7 +270,8 @@ public final class InterruptibleFfmpegSource implements FrameSource {
         return new SourceException(what + ": " + SourceUri.redact(errorText(ret)) + fix);
     }
 
-    static String errorText(int ret) {
+    /** FFmpeg's text for an error code. */
+    public static String errorText(int ret) {
         byte[] buf = new byte[256];
         av_strerror(ret, buf, buf.length);
         int n = 0;
