@@ -3,12 +3,8 @@ package io.edgecascade.cascade.spool;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,10 +23,10 @@ import org.slf4j.LoggerFactory;
  * skipped and counted.
  *
  * <p>Layout of {@code dir}: {@code NNNNNNNNNNNNNNNN.seg} segments ({@link SegmentCodec}), and next to each an
- * {@code .ack} file ({@link AckLog}), kept by {@link SegmentFiles}. A segment is deleted once every record in it
- * is acknowledged. When a new record would take the directory over {@code maxBytes}, the oldest segments are
- * evicted whole ({@link SpoolEvictor}) and each record lost is reported to the {@link EvictionListener} with its
- * tag.
+ * {@code .ack} file ({@link AckLog}), kept by {@link SegmentFiles}; a {@code .lock} file keeps other agents out
+ * ({@link SpoolFolderLock}). A segment is deleted once every record in it is acknowledged. When a new record
+ * would take the directory over {@code maxBytes}, the oldest segments are evicted whole ({@link SpoolEvictor})
+ * and each record lost is reported to the {@link EvictionListener} with its tag.
  *
  * <p>Thread-safe, with two locks so that a slow disk stalls only the thread writing: the <em>index</em> lock
  * guards the in-memory state ({@link TagIndex} of the records waiting, records in flight, counters) and is never
@@ -110,8 +106,7 @@ public final class SpoolDirectory implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolDirectory.class);
 
     private final Settings settings;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final SpoolFolderLock folderLock;
     private final ReentrantLock io = new ReentrantLock();
     private final Object index = new Object();
     private final SegmentFiles files; // I/O lock, but for the lock-free channel lookup of reads
@@ -126,11 +121,10 @@ public final class SpoolDirectory implements AutoCloseable {
 
     private volatile boolean closed; // set under both locks
 
-    private SpoolDirectory(Settings settings, EvictionListener evictions, SyncPolicy sync, FileChannel lockChannel,
-            FileLock lock) {
+    private SpoolDirectory(Settings settings, EvictionListener evictions, SyncPolicy sync,
+            SpoolFolderLock folderLock) {
         this.settings = settings;
-        this.lockChannel = lockChannel;
-        this.lock = lock;
+        this.folderLock = folderLock;
         this.files = new SegmentFiles(settings.dir(), settings.segmentBytes(), sync);
         this.evictor = new SpoolEvictor(settings.maxBytes(), files, this::dropSegment, evictions);
     }
@@ -151,31 +145,9 @@ public final class SpoolDirectory implements AutoCloseable {
 
     static SpoolDirectory open(Settings settings, EvictionListener evictions, LongSupplier nanoClock,
             SyncPolicy.Forcer forcer) throws IOException {
-        Path dir = settings.dir();
-        FileChannel lockChannel;
-        try {
-            Files.createDirectories(dir);
-            lockChannel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        } catch (AccessDeniedException e) {
-            throw new IOException("spool folder " + dir + " is not writable (permission denied on " + e.getFile()
-                    + "); set spool.dir to a folder this user can write", e);
-        } catch (IOException e) {
-            throw new IOException("spool folder " + dir + " cannot be used (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + "); set spool.dir to a writable folder", e);
-        }
-        FileLock lock;
-        try {
-            lock = lockChannel.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException e) {
-            lock = null; // held by this very process
-        }
-        if (lock == null) {
-            lockChannel.close();
-            throw new IOException("spool folder " + dir + " is in use by another edge-cascade process; give each"
-                    + " agent its own spool.dir");
-        }
+        SpoolFolderLock folderLock = SpoolFolderLock.acquire(settings.dir());
         SpoolDirectory spool = new SpoolDirectory(settings, evictions,
-                new SyncPolicy(settings.fsync(), nanoClock, forcer), lockChannel, lock);
+                new SyncPolicy(settings.fsync(), nanoClock, forcer), folderLock);
         try {
             spool.recover();
         } catch (IOException | RuntimeException e) {
@@ -428,11 +400,10 @@ public final class SpoolDirectory implements AutoCloseable {
             }
             IOException first = files.closeAll();
             try {
-                lock.release();
+                folderLock.close();
             } catch (IOException e) {
                 first = first == null ? e : first;
             }
-            lockChannel.close();
             if (first != null) {
                 throw first;
             }
