@@ -3,20 +3,13 @@ package io.edgecascade.cascade.spool;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -30,15 +23,17 @@ import org.slf4j.LoggerFactory;
  * skipped and counted.
  *
  * <p>Layout of {@code dir}: {@code NNNNNNNNNNNNNNNN.seg} segments ({@link SegmentCodec}), and next to each an
- * {@code .ack} file ({@link AckLog}). A segment is deleted once every record in it is acknowledged. When a new
- * record would take the directory over {@code maxBytes}, the oldest segments are evicted whole and each record
- * lost is reported to the {@link EvictionListener} with its tag.
+ * {@code .ack} file ({@link AckLog}), kept by {@link SegmentFiles}; a {@code .lock} file keeps other agents out
+ * ({@link SpoolFolderLock}). A segment is deleted once every record in it is acknowledged. When a new record
+ * would take the directory over {@code maxBytes}, the oldest segments are evicted whole ({@link SpoolEvictor})
+ * and each record lost is reported to the {@link EvictionListener} with its tag.
  *
  * <p>Thread-safe, with two locks so that a slow disk stalls only the thread writing: the <em>index</em> lock
  * guards the in-memory state ({@link TagIndex} of the records waiting, records in flight, counters) and is never
  * held during I/O; the <em>I/O</em> lock orders appends, acknowledgement writes, evictions and fsyncs
  * ({@link SyncPolicy}). {@link #poll}, {@link #release}, {@link #hasUnsent} and the counts take only the index
- * lock; {@link #read} takes neither (positional reads).
+ * lock; {@link #read} takes neither (positional reads). This class is the facade that holds the locks and the
+ * in-memory index and coordinates the parts above.
  */
 public final class SpoolDirectory implements AutoCloseable {
 
@@ -109,37 +104,13 @@ public final class SpoolDirectory implements AutoCloseable {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SpoolDirectory.class);
-    private static final String SEGMENT_SUFFIX = ".seg";
-    private static final String ACK_SUFFIX = ".ack";
-
-    /** One segment file; its fields change under the I/O lock only. */
-    private static final class Segment {
-        final long id;
-        final Path file;
-        final FileChannel channel;
-        final AckLog acks;
-        long size;
-        int live;
-        boolean sealed;
-
-        Segment(long id, Path file, FileChannel channel, AckLog acks, long size) {
-            this.id = id;
-            this.file = file;
-            this.channel = channel;
-            this.acks = acks;
-            this.size = size;
-        }
-    }
 
     private final Settings settings;
-    private final EvictionListener evictions;
-    private final SyncPolicy sync;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
-    private final SegmentCodec codec = new SegmentCodec(); // I/O lock
+    private final SpoolFolderLock folderLock;
     private final ReentrantLock io = new ReentrantLock();
     private final Object index = new Object();
-    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    private final SegmentFiles files; // I/O lock, but for the lock-free channel lookup of reads
+    private final SpoolEvictor evictor; // makeRoom under the I/O lock
 
     // guarded by index
     private final TagIndex unsent = new TagIndex();
@@ -147,22 +118,15 @@ public final class SpoolDirectory implements AutoCloseable {
     private final Set<Long> orphans = new HashSet<>();
     private long pendingBytes;
     private long corrupt;
-    private long evicted;
 
-    // guarded by io
-    private Segment active;
-    private long nextSegmentId;
-    private volatile long diskBytes;
-    private boolean dirty;
-    private volatile boolean closed;
+    private volatile boolean closed; // set under both locks
 
-    private SpoolDirectory(Settings settings, EvictionListener evictions, SyncPolicy sync, FileChannel lockChannel,
-            FileLock lock) {
+    private SpoolDirectory(Settings settings, EvictionListener evictions, SyncPolicy sync,
+            SpoolFolderLock folderLock) {
         this.settings = settings;
-        this.evictions = evictions;
-        this.sync = sync;
-        this.lockChannel = lockChannel;
-        this.lock = lock;
+        this.folderLock = folderLock;
+        this.files = new SegmentFiles(settings.dir(), settings.segmentBytes(), sync);
+        this.evictor = new SpoolEvictor(settings.maxBytes(), files, this::dropSegment, evictions);
     }
 
     /**
@@ -181,31 +145,9 @@ public final class SpoolDirectory implements AutoCloseable {
 
     static SpoolDirectory open(Settings settings, EvictionListener evictions, LongSupplier nanoClock,
             SyncPolicy.Forcer forcer) throws IOException {
-        Path dir = settings.dir();
-        FileChannel lockChannel;
-        try {
-            Files.createDirectories(dir);
-            lockChannel = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        } catch (AccessDeniedException e) {
-            throw new IOException("spool folder " + dir + " is not writable (permission denied on " + e.getFile()
-                    + "); set spool.dir to a folder this user can write", e);
-        } catch (IOException e) {
-            throw new IOException("spool folder " + dir + " cannot be used (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + "); set spool.dir to a writable folder", e);
-        }
-        FileLock lock;
-        try {
-            lock = lockChannel.tryLock();
-        } catch (java.nio.channels.OverlappingFileLockException e) {
-            lock = null; // held by this very process
-        }
-        if (lock == null) {
-            lockChannel.close();
-            throw new IOException("spool folder " + dir + " is in use by another edge-cascade process; give each"
-                    + " agent its own spool.dir");
-        }
+        SpoolFolderLock folderLock = SpoolFolderLock.acquire(settings.dir());
         SpoolDirectory spool = new SpoolDirectory(settings, evictions,
-                new SyncPolicy(settings.fsync(), nanoClock, forcer), lockChannel, lock);
+                new SyncPolicy(settings.fsync(), nanoClock, forcer), folderLock);
         try {
             spool.recover();
         } catch (IOException | RuntimeException e) {
@@ -216,26 +158,9 @@ public final class SpoolDirectory implements AutoCloseable {
     }
 
     private void recover() throws IOException {
-        List<Path> files = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(settings.dir(), "*" + SEGMENT_SUFFIX)) {
-            ds.forEach(files::add);
-        }
-        files.sort(null);
         io.lock();
         try {
-            for (int i = 0; i < files.size(); i++) {
-                Path f = files.get(i);
-                String name = f.getFileName().toString();
-                long id;
-                try {
-                    id = Long.parseLong(name.substring(0, name.length() - SEGMENT_SUFFIX.length()));
-                } catch (NumberFormatException e) {
-                    LOG.warn("spool: ignoring {} (not a segment name)", f);
-                    continue;
-                }
-                nextSegmentId = Math.max(nextSegmentId, id + 1);
-                load(id, f, i == files.size() - 1);
-            }
+            files.load(this::loaded);
         } finally {
             io.unlock();
         }
@@ -247,64 +172,19 @@ public final class SpoolDirectory implements AutoCloseable {
         }
     }
 
-    private void load(long id, Path file, boolean last) throws IOException {
-        Path ackFile = ackPath(id);
-        Set<Integer> acked = AckLog.read(ackFile);
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        long size = ch.size();
-        Segment seg = new Segment(id, file, ch, new AckLog(ackFile), size);
-        seg.sealed = true;
-        SegmentCodec.Scan scan = codec.scan(ch);
-        long segCorrupt = 0;
-        List<Entry> found = new ArrayList<>();
-        for (SegmentCodec.Found r : scan.records()) {
-            if (!r.intact()) {
-                segCorrupt++;
-            } else if (!acked.contains(r.offset())) {
-                found.add(new Entry((id << 32) | r.offset(), r.tag(), r.bodyLength()));
-            }
-        }
-        long pos = scan.end();
-        if (pos < size) {
-            if (last) {
-                LOG.warn("spool: cutting off {} bytes of an unfinished record at the end of {} (the previous run"
-                        + " stopped while writing it)", size - pos, file);
-                ch.truncate(pos);
-                seg.size = pos;
-            } else {
-                segCorrupt++;
-                LOG.error("spool: {} is damaged after byte {}; the rest of it ({} bytes) cannot be read", file,
-                        pos, size - pos);
-            }
-        }
-        if (found.isEmpty()) {
-            ch.close();
-            Files.deleteIfExists(file);
-            Files.deleteIfExists(ackFile);
-        }
+    /** A segment found at open: its records not yet acknowledged wait to be sent. */
+    private void loaded(SegmentFiles.Loaded segment) {
         synchronized (index) {
-            if (segCorrupt > 0) {
-                corrupt += segCorrupt;
-                LOG.error("spool: {} records of {} failed their CRC check and are skipped", segCorrupt, file);
+            if (segment.corrupt() > 0) {
+                corrupt += segment.corrupt();
+                LOG.error("spool: {} records of {} failed their CRC check and are skipped", segment.corrupt(),
+                        segment.file());
             }
-            for (Entry e : found) {
+            for (Entry e : segment.unacked()) {
                 unsent.add(e);
                 pendingBytes += e.recordBytes();
             }
         }
-        if (!found.isEmpty()) {
-            seg.live = found.size();
-            segments.put(id, seg);
-            diskBytes += seg.size + seg.acks.size();
-        }
-    }
-
-    private Path segmentPath(long id) {
-        return settings.dir().resolve(String.format("%016d", id) + SEGMENT_SUFFIX);
-    }
-
-    private Path ackPath(long id) {
-        return settings.dir().resolve(String.format("%016d", id) + ACK_SUFFIX);
     }
 
     /**
@@ -319,58 +199,17 @@ public final class SpoolDirectory implements AutoCloseable {
             throw new IllegalArgumentException("tag too long");
         }
         long recordBytes = SegmentCodec.recordBytes(tagBytes, payload.length);
-        if (recordBytes > settings.maxBytes()) {
-            synchronized (index) {
-                evicted++;
-            }
-            evictions.evicted(tag);
-            LOG.warn("spool: a {}-byte record does not fit in spool.max_bytes {}; it is dropped", recordBytes,
-                    settings.maxBytes());
+        if (!evictor.admit(tag, recordBytes)) {
             return false;
         }
         io.lock();
         try {
             checkOpen();
-            while (diskBytes + recordBytes > settings.maxBytes() && !segments.isEmpty()) {
-                evictOldest();
-            }
-            if (active == null) {
-                long id = nextSegmentId++;
-                Path f = segmentPath(id);
-                FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
-                active = new Segment(id, f, ch, new AckLog(ackPath(id)), 0);
-                segments.put(id, active);
-            }
-            var buf = codec.encode(tagBytes, payload);
-            long pos = active.size;
-            try {
-                while (buf.hasRemaining()) {
-                    active.channel.write(buf, pos + buf.position());
-                }
-            } catch (IOException e) {
-                // Leave no half record behind: the next append starts at the same offset.
-                try {
-                    active.channel.truncate(pos);
-                } catch (IOException ignored) {
-                    // the recovery scan cuts a torn tail anyway
-                }
-                throw e;
-            }
-            Segment s = active;
-            s.size += recordBytes;
-            s.live++;
-            diskBytes += recordBytes;
-            dirty = true;
-            sync.written(s.channel, this::forceAll);
-            if (s.size >= settings.segmentBytes()) {
-                s.sealed = true;
-                active = null;
-                sync.finished(s.channel);
-            }
+            evictor.makeRoom(recordBytes);
+            long key = files.append(tagBytes, payload);
             // published only once durable per the policy: the sender never sends what a power loss would lose
             synchronized (index) {
-                unsent.add(new Entry((s.id << 32) | pos, tag, (int) (recordBytes - SegmentCodec.HEADER)));
+                unsent.add(new Entry(key, tag, (int) (recordBytes - SegmentCodec.HEADER)));
                 pendingBytes += recordBytes;
             }
             return true;
@@ -379,41 +218,20 @@ public final class SpoolDirectory implements AutoCloseable {
         }
     }
 
-    /** Evicts the oldest segment whole (I/O lock held). */
-    private void evictOldest() throws IOException {
-        Segment oldest = segments.firstEntry().getValue();
-        List<Entry> lost;
+    /** The index side of evicting a segment ({@link SpoolEvictor.Index}); called with the I/O lock held. */
+    private List<Entry> dropSegment(long segmentId) {
         synchronized (index) {
-            lost = unsent.removeSegment(oldest.id);
+            List<Entry> lost = unsent.removeSegment(segmentId);
             for (Entry e : lost) {
-                evicted++;
                 pendingBytes -= e.recordBytes();
             }
             for (Entry e : inFlight.values()) {
-                if (e.segment() == oldest.id) {
+                if (e.segment() == segmentId) {
                     orphans.add(e.key()); // its outcome decides: acked = delivered, released = evicted
                 }
             }
+            return lost;
         }
-        for (Entry e : lost) {
-            evictions.evicted(e.tag());
-        }
-        LOG.warn("spool: full (spool.max_bytes {}): evicted {} with {} unsent positives", settings.maxBytes(),
-                oldest.file.getFileName(), lost.size());
-        delete(oldest);
-    }
-
-    /** Deletes a segment's files (I/O lock held). */
-    private void delete(Segment s) throws IOException {
-        segments.remove(s.id);
-        if (s == active) {
-            active = null;
-        }
-        s.channel.close();
-        long ackSize = s.acks.size();
-        diskBytes -= s.size + ackSize;
-        s.acks.delete();
-        Files.deleteIfExists(s.file);
     }
 
     /** The oldest record not yet handed out (now counted in flight), or null. */
@@ -447,12 +265,12 @@ public final class SpoolDirectory implements AutoCloseable {
     /** The payload of a record handed out by {@link #poll()}. Takes no lock: positional read. */
     public byte[] read(Entry e) throws IOException {
         checkOpen();
-        Segment s = segments.get(e.segment());
-        if (s == null) {
+        FileChannel channel = files.channel(e.segment());
+        if (channel == null) {
             throw new EvictedException();
         }
         try {
-            return SegmentCodec.readPayload(s.channel, e.offset(), e.bodyLength());
+            return SegmentCodec.readPayload(channel, e.offset(), e.bodyLength());
         } catch (ClosedChannelException closedMeanwhile) {
             checkOpen();
             throw new EvictedException(); // evicted while it was read
@@ -479,19 +297,7 @@ public final class SpoolDirectory implements AutoCloseable {
             if (closed) {
                 return; // not written: the record is sent again after a restart
             }
-            Segment s = segments.get(e.segment());
-            if (s == null) {
-                return;
-            }
-            s.live--;
-            if (s.live == 0) {
-                delete(s);
-                return;
-            }
-            s.acks.append(e.offset());
-            diskBytes += 4;
-            dirty = true;
-            sync.written(s.acks.channel(), this::forceAll);
+            files.acknowledge(e.segment(), e.offset());
         } finally {
             io.unlock();
         }
@@ -506,31 +312,14 @@ public final class SpoolDirectory implements AutoCloseable {
             }
             lost = orphans.remove(e.key());
             if (lost) {
-                evicted++;
                 pendingBytes -= e.recordBytes();
             } else {
                 unsent.add(e);
             }
         }
         if (lost) {
-            evictions.evicted(e.tag());
+            evictor.lostInFlight(e);
         }
-    }
-
-    /** Forces every file written since the last force (I/O lock held). */
-    private void forceAll() throws IOException {
-        if (!dirty) {
-            return;
-        }
-        for (Segment s : segments.values()) {
-            if (!s.sealed) {
-                sync.finished(s.channel);
-            }
-            if (s.acks.channel() != null) {
-                sync.finished(s.acks.channel());
-            }
-        }
-        dirty = false;
     }
 
     /** Forces what was written to the disk (for the {@code INTERVAL} policy, called now and then). */
@@ -538,7 +327,7 @@ public final class SpoolDirectory implements AutoCloseable {
         io.lock();
         try {
             if (!closed) {
-                sync.flush(this::forceAll);
+                files.flush();
             }
         } finally {
             io.unlock();
@@ -547,7 +336,7 @@ public final class SpoolDirectory implements AutoCloseable {
 
     /** Whether an {@code INTERVAL} flush is due (the writer flushes when idle). */
     public boolean flushDue() {
-        return sync.due() && dirty;
+        return files.flushDue();
     }
 
     /** Records not yet handed out. */
@@ -573,7 +362,7 @@ public final class SpoolDirectory implements AutoCloseable {
 
     /** Bytes of the files in the folder (what {@code maxBytes} bounds). */
     public long diskBytes() {
-        return diskBytes;
+        return files.diskBytes();
     }
 
     /** Records skipped because their CRC did not match (found when the spool was opened). */
@@ -585,9 +374,7 @@ public final class SpoolDirectory implements AutoCloseable {
 
     /** Records evicted by the size bound since the spool was opened. */
     public long evictedRecords() {
-        synchronized (index) {
-            return evicted;
-        }
+        return evictor.evictedRecords();
     }
 
     public Path dir() {
@@ -611,25 +398,12 @@ public final class SpoolDirectory implements AutoCloseable {
             synchronized (index) {
                 closed = true;
             }
-            IOException first = null;
-            for (Segment s : segments.values()) {
-                try {
-                    sync.finished(s.channel);
-                    s.channel.close();
-                    if (s.acks.channel() != null) {
-                        sync.finished(s.acks.channel());
-                    }
-                    s.acks.close();
-                } catch (IOException e) {
-                    first = first == null ? e : first;
-                }
-            }
+            IOException first = files.closeAll();
             try {
-                lock.release();
+                folderLock.close();
             } catch (IOException e) {
                 first = first == null ? e : first;
             }
-            lockChannel.close();
             if (first != null) {
                 throw first;
             }

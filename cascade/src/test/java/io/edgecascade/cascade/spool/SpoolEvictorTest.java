@@ -1,0 +1,130 @@
+package io.edgecascade.cascade.spool;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SpoolEvictorTest {
+
+    /** Tag "rN" (2 bytes) and a 100-byte payload: 12 + 2 + 2 + 100 bytes on disk. */
+    private static final long RECORD = 116;
+    /** Two records per segment. */
+    private static final long SEGMENT = 2 * RECORD;
+
+    @TempDir
+    Path dir;
+
+    private final List<String> lost = new ArrayList<>();
+    private final TagIndex waiting = new TagIndex();
+
+    private static byte[] payload(int i) {
+        byte[] b = new byte[100];
+        java.util.Arrays.fill(b, (byte) i);
+        return b;
+    }
+
+    /** Real segment files holding records r0..r(n-1), each also waiting in the index. */
+    private SegmentFiles filesWith(int n) throws IOException {
+        SegmentFiles files = new SegmentFiles(dir, SEGMENT,
+                new SyncPolicy(SpoolDirectory.Fsync.NEVER, System::nanoTime, ch -> { }));
+        for (int i = 0; i < n; i++) {
+            String tag = "r" + i;
+            long key = files.append(tag.getBytes(StandardCharsets.UTF_8), payload(i));
+            waiting.add(new SpoolDirectory.Entry(key, tag, (int) (RECORD - SegmentCodec.HEADER)));
+        }
+        assertEquals(n * RECORD, files.diskBytes());
+        return files;
+    }
+
+    private Path segmentFile(long id) {
+        return dir.resolve(String.format("%016d.seg", id));
+    }
+
+    @Test
+    void evictsWholeOldestSegmentsUntilTheRecordFitsAndReportsEveryLostTagInOrder() throws IOException {
+        SegmentFiles files = filesWith(6); // segments 0 (r0 r1), 1 (r2 r3), 2 (r4 r5): 696 bytes
+        SpoolEvictor evictor = new SpoolEvictor(700, files, waiting::removeSegment, lost::add);
+
+        evictor.makeRoom(RECORD); // 696 + 116 > 700: segment 0 goes, 464 + 116 fits
+        assertEquals(List.of("r0", "r1"), lost);
+        assertEquals(2, evictor.evictedRecords());
+        assertEquals(4 * RECORD, files.diskBytes());
+        assertFalse(Files.exists(segmentFile(0)), "the oldest segment goes whole");
+        assertNull(files.channel(0));
+        assertTrue(Files.exists(segmentFile(1)) && Files.exists(segmentFile(2)));
+
+        evictor.makeRoom(3 * RECORD); // 464 + 348 > 700: segment 1 goes; 232 + 348 fits, segment 2 stays
+        assertEquals(List.of("r0", "r1", "r2", "r3"), lost);
+        assertEquals(4, evictor.evictedRecords());
+        assertNotNull(files.channel(2));
+        assertEquals(2, waiting.size(), "the index lost exactly the evicted records");
+        assertEquals("r4", waiting.first(java.util.Set.of()).tag());
+        files.closeAll();
+    }
+
+    @Test
+    void nothingIsEvictedWhileTheRecordFits() throws IOException {
+        SegmentFiles files = filesWith(4);
+        SpoolEvictor evictor = new SpoolEvictor(5 * RECORD, files, waiting::removeSegment, lost::add);
+        evictor.makeRoom(RECORD);
+        assertEquals(List.of(), lost);
+        assertEquals(0, evictor.evictedRecords());
+        assertEquals(4 * RECORD, files.diskBytes());
+        files.closeAll();
+    }
+
+    @Test
+    void aRecordLargerThanTheBoundIsNotAdmittedAndCounted() throws IOException {
+        SegmentFiles files = filesWith(0);
+        SpoolEvictor evictor = new SpoolEvictor(RECORD, files, waiting::removeSegment, lost::add);
+        assertTrue(evictor.admit("fits", RECORD));
+        assertFalse(evictor.admit("big", RECORD + 1));
+        assertEquals(List.of("big"), lost);
+        assertEquals(1, evictor.evictedRecords());
+    }
+
+    @Test
+    void aRecordHandedOutBeforeItsSegmentWasEvictedReadsAsEvictedAndCountsOnlyIfNotDelivered()
+            throws IOException {
+        try (SpoolDirectory s = SpoolDirectory.open(
+                new SpoolDirectory.Settings(dir, 3 * RECORD, SpoolDirectory.Fsync.NEVER, SEGMENT), lost::add)) {
+            for (int i = 0; i < 3; i++) { // segment 0: r0 r1, segment 1: r2; the folder is full
+                assertTrue(s.append("r" + i, payload(i)));
+            }
+            SpoolDirectory.Entry r0 = s.poll();
+            SpoolDirectory.Entry r1 = s.poll();
+            assertTrue(s.append("r3", payload(3))); // evicts segment 0 while r0 and r1 are in flight
+
+            assertEquals(List.of(), lost, "records in flight are not lost yet: their outcome decides");
+            assertThrows(SpoolDirectory.EvictedException.class, () -> s.read(r0));
+            assertThrows(SpoolDirectory.EvictedException.class, () -> s.read(r1));
+            s.ack(r1); // delivered all the same
+            s.release(r0); // not delivered: now it is lost
+            assertEquals(List.of("r0"), lost);
+            assertEquals(1, s.evictedRecords());
+            assertEquals(2, s.pendingCount());
+
+            for (int i = 2; i < 4; i++) { // what is left reads intact, in order
+                SpoolDirectory.Entry e = s.poll();
+                assertEquals("r" + i, e.tag());
+                assertArrayEquals(payload(i), s.read(e));
+                s.ack(e);
+            }
+            assertNull(s.poll());
+            assertEquals(1, s.evictedRecords());
+        }
+    }
+}
