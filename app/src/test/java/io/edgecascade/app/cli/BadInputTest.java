@@ -20,6 +20,7 @@ class BadInputTest {
     @TempDir
     Path dir;
 
+    /** A config with {@code extra} keys; the metrics endpoint is off (port 9108 may be taken on a shared box). */
     private Path config(String model, String source, String extra) throws Exception {
         String yaml = """
                 model:
@@ -27,6 +28,8 @@ class BadInputTest {
                   labels: %s
                 events:
                   path: %s
+                metrics:
+                  listen: 0
                 %s
                 cameras:
                   - id: lobby
