@@ -22,23 +22,6 @@ public final class FfmpegFrameSource implements FrameSource {
     /** A file that stops this much before its declared duration is reported as truncated. */
     private static final long TRUNCATION_TOLERANCE_MS = 1_000;
     /** Socket timeout for network streams, so a dead camera fails instead of hanging the capture thread. */
-    private static final String NETWORK_TIMEOUT_MICROS = "10000000";
-
-    /**
-     * The FFmpeg options that bound a network read for this URL's protocol. The option names differ: for RTSP,
-     * UDP and TCP {@code timeout} is the socket I/O timeout, but for RTMP it is the time to wait for an incoming
-     * connection and turns the client into a server; RTMP, HTTP and SRT use the generic {@code rw_timeout}.
-     */
-    static java.util.Map<String, String> networkOptions(String location) {
-        int colon = location.indexOf(':');
-        String scheme = colon < 0 ? "" : location.substring(0, colon).toLowerCase(java.util.Locale.ROOT);
-        return switch (scheme) {
-            case "rtsp", "rtsps" -> java.util.Map.of("rtsp_transport", "tcp", "timeout", NETWORK_TIMEOUT_MICROS);
-            case "udp", "tcp" -> java.util.Map.of("timeout", NETWORK_TIMEOUT_MICROS);
-            default -> java.util.Map.of("rw_timeout", NETWORK_TIMEOUT_MICROS); // rtmp(s), http(s), srt
-        };
-    }
-
     private final SourceUri uri;
     private FFmpegFrameGrabber grabber;
     private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
@@ -81,7 +64,7 @@ public final class FfmpegFrameSource implements FrameSource {
         }
         g.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
         if (uri.live() && uri.format() == null) {
-            networkOptions(uri.location()).forEach(g::setOption);
+            StreamOptions.DEFAULTS.ffmpegOptions(uri).forEach(g::setOption);
         }
         try {
             g.start();

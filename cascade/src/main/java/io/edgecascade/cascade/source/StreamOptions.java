@@ -28,9 +28,10 @@ public record StreamOptions(String rtspTransport, Map<String, String> inputOptio
     }
 
     /**
-     * The FFmpeg options for {@code uri}: transport and socket timeouts by protocol (each protocol names its
-     * read timeout differently; rtmp's {@code timeout} would make it listen, so it gets none), then the user's
-     * {@code input_options}, which win.
+     * The FFmpeg options for {@code uri}: transport and read timeouts by protocol, then the user's
+     * {@code input_options}, which win. The option names differ: for RTSP and UDP {@code timeout} is the socket
+     * I/O timeout, but for RTMP it is the time to wait for an incoming connection and turns the client into a
+     * server; RTMP, HTTP, TCP and SRT get the generic {@code rw_timeout}. The one table for every FFmpeg source.
      */
     public Map<String, String> ffmpegOptions(SourceUri uri) {
         Map<String, String> o = new LinkedHashMap<>();
@@ -42,11 +43,10 @@ public record StreamOptions(String rtspTransport, Map<String, String> inputOptio
                 o.put("rtsp_transport", rtspTransport);
                 o.put("timeout", micros);
             }
-            case "http", "https", "tcp" -> o.put("rw_timeout", micros);
-            case "srt", "udp" -> o.put("timeout", micros);
+            case "udp" -> o.put("timeout", micros);
+            case "rtmp", "rtmps", "http", "https", "tcp", "srt" -> o.put("rw_timeout", micros);
             default -> {
-                // rtmp: its 'timeout' means listen; files and devices: nothing to wait for. The interrupt callback
-                // still bounds every call.
+                // files and devices: nothing to wait for
             }
         }
         if (uri.live()) {

@@ -62,15 +62,23 @@ class NetworkTimeoutsTest {
 
     @Test
     void eachProtocolGetsItsOwnTimeoutOption() {
-        Map<String, String> rtsp = FfmpegFrameSource.networkOptions("rtsp://cam/stream");
+        Map<String, String> rtsp = options("rtsp://cam/stream");
         assertEquals("tcp", rtsp.get("rtsp_transport"));
         assertEquals("10000000", rtsp.get("timeout"));
         for (String url : new String[] {"rtmp://cam/live", "rtmps://cam/live", "http://cam/x.m3u8", "srt://cam:9000"}) {
-            Map<String, String> o = FfmpegFrameSource.networkOptions(url);
+            Map<String, String> o = options(url);
             assertFalse(o.containsKey("timeout"), url + ": " + o);
             assertEquals("10000000", o.get("rw_timeout"), url);
         }
-        assertEquals("10000000", FfmpegFrameSource.networkOptions("udp://0.0.0.0:5000").get("timeout"));
-        assertThrows(NullPointerException.class, () -> FfmpegFrameSource.networkOptions(null));
+        assertEquals("10000000", options("udp://0.0.0.0:5000").get("timeout"));
+    }
+
+    /** What every FFmpeg source (plain and interruptible) sets for a live URL with the default stream options. */
+    private static Map<String, String> options(String url) {
+        try {
+            return StreamOptions.DEFAULTS.ffmpegOptions(SourceUri.parse(url));
+        } catch (SourceException e) {
+            throw new AssertionError(e);
+        }
     }
 }
