@@ -1,6 +1,7 @@
 package io.edgecascade.app;
 
 import io.edgecascade.app.cli.UserError;
+import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.metrics.CascadeMetrics;
 import io.edgecascade.cascade.metrics.ForwardMetrics;
 import io.edgecascade.cascade.metrics.MetricsServer;
@@ -8,7 +9,6 @@ import io.edgecascade.cascade.metrics.MetricsSettings;
 import io.edgecascade.cascade.metrics.ReadinessCheck;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
-import io.edgecascade.cascade.pipeline.PipelineObserver;
 import io.edgecascade.jetson.TegraRelease;
 import io.edgecascade.jetson.tegra.TegraMetrics;
 import io.edgecascade.jetson.tegra.TegraStatsMonitor;

@@ -1,10 +1,10 @@
 package io.edgecascade.app;
 
 import io.edgecascade.app.cli.UserError;
+import io.edgecascade.cascade.api.FrameSink;
+import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
-import io.edgecascade.cascade.pipeline.FrameSink;
-import io.edgecascade.cascade.pipeline.PipelineObserver;
 import io.edgecascade.cascade.ui.CameraActivity;
 import io.edgecascade.cascade.ui.EventStore;
 import io.edgecascade.cascade.ui.LiveView;

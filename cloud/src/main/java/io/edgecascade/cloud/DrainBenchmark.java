@@ -1,13 +1,12 @@
 package io.edgecascade.cloud;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
-
+import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.api.PositiveFrame;
+import io.edgecascade.cascade.api.VideoFrame;
 import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.forward.ForwardListener;
 import io.edgecascade.cascade.forward.Forwarder;
-import io.edgecascade.cascade.pipeline.PipelineObserver;
-import io.edgecascade.cascade.pipeline.PositiveFrame;
-import io.edgecascade.cascade.source.VideoFrame;
 import io.edgecascade.cascade.spool.SpoolDirectory;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,6 +1,6 @@
 package io.edgecascade.cloud;
 
-import io.edgecascade.cascade.detect.Detection;
+import io.edgecascade.cascade.api.Detection;
 import io.edgecascade.cascade.detect.Letterbox;
 import io.edgecascade.cascade.detect.YoloxDecoder;
 import io.edgecascade.engines.EngineException;

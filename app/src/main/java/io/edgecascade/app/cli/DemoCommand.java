@@ -6,18 +6,18 @@ import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.models.Asset;
 import io.edgecascade.app.models.AssetDownloader;
 import io.edgecascade.app.models.ModelCatalog;
+import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.forward.CloudSettings;
-import io.edgecascade.cascade.spool.SpoolDirectory;
+import io.edgecascade.cascade.metrics.MetricsSettings;
 import io.edgecascade.cascade.motion.MotionSettings;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
 import io.edgecascade.cascade.pipeline.DetectorSettings;
-import io.edgecascade.cascade.pipeline.FrameSink;
-import io.edgecascade.cascade.metrics.MetricsSettings;
-import io.edgecascade.cascade.ui.UiSettings;
 import io.edgecascade.cascade.pipeline.RunSummary;
+import io.edgecascade.cascade.spool.SpoolDirectory;
+import io.edgecascade.cascade.ui.UiSettings;
 import io.edgecascade.engines.EngineRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,9 +30,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code edge-cascade demo}: the cascade on the sample video, printing who it saw and when. */
 @Command(name = "demo", mixinStandardHelpOptions = true,

@@ -1,20 +1,20 @@
 package io.edgecascade.cascade.bench;
 
-import io.edgecascade.cascade.metrics.LatencyHistogram;
+import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.api.Stage;
 import io.edgecascade.cascade.detect.DetectionResult;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
 import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.events.UplinkMeter;
 import io.edgecascade.cascade.forward.CloudSettings;
+import io.edgecascade.cascade.metrics.LatencyHistogram;
 import io.edgecascade.cascade.motion.MotionGate;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
 import io.edgecascade.cascade.pipeline.CascadeStats;
-import io.edgecascade.cascade.pipeline.PipelineObserver;
 import io.edgecascade.cascade.pipeline.SourceFactory;
-import io.edgecascade.cascade.pipeline.Stage;
 import io.edgecascade.cascade.source.FrameSource;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.engines.EngineException;

@@ -2,7 +2,7 @@ package io.edgecascade.cascade.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.edgecascade.cascade.pipeline.Stage;
+import io.edgecascade.cascade.api.Stage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.edgecascade.cascade.bench;
 
-import io.edgecascade.cascade.pipeline.Stage;
+import io.edgecascade.cascade.api.Stage;
 import io.edgecascade.engines.EngineInfo;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.edgecascade.cascade.detect;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
-
+import io.edgecascade.cascade.api.Detection;
 import io.edgecascade.engines.EngineException;
 import java.io.IOException;
 import java.nio.file.Files;

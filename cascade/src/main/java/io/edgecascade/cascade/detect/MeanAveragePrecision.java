@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.detect;
 
+import io.edgecascade.cascade.api.Detection;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

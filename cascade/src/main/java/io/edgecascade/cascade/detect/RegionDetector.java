@@ -1,6 +1,7 @@
 package io.edgecascade.cascade.detect;
 
-import io.edgecascade.cascade.motion.MotionResult;
+import io.edgecascade.cascade.api.Detection;
+import io.edgecascade.cascade.api.MotionResult;
 import io.edgecascade.engines.EngineException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.edgecascade.cascade.detect;
 
+import io.edgecascade.cascade.api.Boxes;
+import io.edgecascade.cascade.api.Detection;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.detect;
 
+import io.edgecascade.cascade.api.Detection;
 import io.edgecascade.engines.EngineException;
 import io.edgecascade.engines.EngineInfo;
 import io.edgecascade.engines.InferenceEngine;

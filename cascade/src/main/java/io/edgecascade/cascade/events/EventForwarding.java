@@ -1,8 +1,9 @@
 package io.edgecascade.cascade.events;
 
-import io.edgecascade.cascade.pipeline.FrameSink;
-import io.edgecascade.cascade.pipeline.PositiveFrame;
-import io.edgecascade.cascade.source.VideoFrame;
+import io.edgecascade.cascade.api.FrameSink;
+import io.edgecascade.cascade.api.PositiveFrame;
+import io.edgecascade.cascade.api.TrackEvent;
+import io.edgecascade.cascade.api.VideoFrame;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -2,9 +2,8 @@ package io.edgecascade.cascade.events;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
-
-import io.edgecascade.cascade.pipeline.FrameSink;
-import io.edgecascade.cascade.pipeline.PositiveFrame;
+import io.edgecascade.cascade.api.FrameSink;
+import io.edgecascade.cascade.api.PositiveFrame;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;

@@ -1,15 +1,15 @@
 package io.edgecascade.cascade.forward;
 
-import io.edgecascade.cascade.metrics.LatencyHistogram;
-import io.edgecascade.cascade.kserve.Tensors;
+import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.api.Stage;
 import io.edgecascade.cascade.kserve.GRPCInferenceServiceGrpc;
 import io.edgecascade.cascade.kserve.ModelInferRequest;
 import io.edgecascade.cascade.kserve.ModelInferResponse;
 import io.edgecascade.cascade.kserve.ModelMetadataRequest;
 import io.edgecascade.cascade.kserve.ModelMetadataResponse;
 import io.edgecascade.cascade.kserve.ModelReadyRequest;
-import io.edgecascade.cascade.pipeline.PipelineObserver;
-import io.edgecascade.cascade.pipeline.Stage;
+import io.edgecascade.cascade.kserve.Tensors;
+import io.edgecascade.cascade.metrics.LatencyHistogram;
 import io.edgecascade.cascade.spool.SpoolDirectory;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;

@@ -1,13 +1,13 @@
 package io.edgecascade.cascade.forward;
 
-import io.edgecascade.cascade.metrics.LatencyHistogram;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.edgecascade.cascade.detect.Detection;
-import io.edgecascade.cascade.pipeline.FrameSink;
-import io.edgecascade.cascade.pipeline.PipelineObserver;
-import io.edgecascade.cascade.pipeline.PositiveFrame;
+import io.edgecascade.cascade.api.Detection;
+import io.edgecascade.cascade.api.FrameSink;
+import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.api.PositiveFrame;
+import io.edgecascade.cascade.metrics.LatencyHistogram;
 import io.edgecascade.cascade.spool.SpoolDirectory;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;

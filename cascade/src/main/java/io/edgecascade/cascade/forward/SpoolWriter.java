@@ -1,12 +1,11 @@
 package io.edgecascade.cascade.forward;
 
-import io.edgecascade.cascade.metrics.LatencyHistogram;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
-
+import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.api.Stage;
 import io.edgecascade.cascade.kserve.ModelInferResponse;
-import io.edgecascade.cascade.pipeline.PipelineObserver;
-import io.edgecascade.cascade.pipeline.Stage;
+import io.edgecascade.cascade.metrics.LatencyHistogram;
 import io.edgecascade.cascade.spool.SpoolDirectory;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;

@@ -1,8 +1,8 @@
 package io.edgecascade.cascade.metrics;
 
-import io.edgecascade.cascade.pipeline.Outcome;
-import io.edgecascade.cascade.pipeline.PipelineObserver;
-import io.edgecascade.cascade.pipeline.Stage;
+import io.edgecascade.cascade.api.Outcome;
+import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.api.Stage;
 import io.edgecascade.engines.EngineInfo;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
@@ -62,7 +62,7 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
         volatile boolean stopped;
         volatile long lastFrameNanos;
         /** A live camera's connection state and latest failure; null for files. */
-        volatile io.edgecascade.cascade.source.CameraState health;
+        volatile io.edgecascade.cascade.api.CameraState health;
         volatile String lastError;
 
         CameraState(String id) {
@@ -251,13 +251,13 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
     }
 
     @Override
-    public void cameraHealth(String camera, io.edgecascade.cascade.source.CameraState state, String lastError) {
+    public void cameraHealth(String camera, io.edgecascade.cascade.api.CameraState state, String lastError) {
         CameraState c = camera(camera);
         c.health = state;
         if (lastError != null) {
             c.lastError = lastError;
         }
-        for (var s : io.edgecascade.cascade.source.CameraState.values()) {
+        for (var s : io.edgecascade.cascade.api.CameraState.values()) {
             cameraState.labelValues(camera, s.label()).set(s == state ? 1 : 0);
         }
     }
@@ -329,7 +329,7 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
             for (String id : ids) {
                 CameraState c = cameras.get(id);
                 var health = c.health;
-                if (health != null && health != io.edgecascade.cascade.source.CameraState.STREAMING) {
+                if (health != null && health != io.edgecascade.cascade.api.CameraState.STREAMING) {
                     problems.add(id + ": " + health.label() + (c.lastError == null ? "" : " (" + c.lastError + ")"));
                 } else if (c.stopped) {
                     problems.add(id + ": source stopped");

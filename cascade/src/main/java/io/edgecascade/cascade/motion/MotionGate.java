@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.motion;
 
+import io.edgecascade.cascade.api.MotionResult;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**

@@ -1,13 +1,16 @@
 package io.edgecascade.cascade.pipeline;
 
+import io.edgecascade.cascade.api.CameraState;
+import io.edgecascade.cascade.api.Outcome;
+import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.api.Stage;
+import io.edgecascade.cascade.api.VideoFrame;
 import io.edgecascade.cascade.motion.GateHold;
 import io.edgecascade.cascade.motion.MotionGate;
 import io.edgecascade.cascade.motion.MotionMask;
-import io.edgecascade.cascade.source.CameraState;
 import io.edgecascade.cascade.source.FrameSource;
-import io.edgecascade.cascade.source.SourceHealth;
 import io.edgecascade.cascade.source.SourceException;
-import io.edgecascade.cascade.source.VideoFrame;
+import io.edgecascade.cascade.source.SourceHealth;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;

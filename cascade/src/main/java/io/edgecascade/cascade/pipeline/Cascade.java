@@ -1,9 +1,12 @@
 package io.edgecascade.cascade.pipeline;
 
+import io.edgecascade.cascade.api.FrameSink;
+import io.edgecascade.cascade.api.FrameTracks;
+import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.api.PositiveFrame;
+import io.edgecascade.cascade.api.VideoFrame;
 import io.edgecascade.cascade.detect.ObjectDetector;
-import io.edgecascade.cascade.events.FrameTracks;
-import io.edgecascade.cascade.events.ObjectEvents;
-import io.edgecascade.cascade.source.VideoFrame;
+import io.edgecascade.cascade.tracking.ObjectEvents;
 import io.edgecascade.engines.EngineException;
 import io.edgecascade.engines.EngineInfo;
 import java.util.ArrayList;

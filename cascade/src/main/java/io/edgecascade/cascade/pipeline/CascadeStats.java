@@ -1,5 +1,8 @@
 package io.edgecascade.cascade.pipeline;
 
+import io.edgecascade.cascade.api.Outcome;
+import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.api.Stage;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +62,7 @@ public final class CascadeStats implements PipelineObserver {
     }
 
     @Override
-    public void cameraHealth(String camera, io.edgecascade.cascade.source.CameraState state, String lastError) {
+    public void cameraHealth(String camera, io.edgecascade.cascade.api.CameraState state, String lastError) {
         Camera c = cameras.get(camera);
         c.state = state.label();
         if (lastError != null) {

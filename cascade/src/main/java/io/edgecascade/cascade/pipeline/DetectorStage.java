@@ -1,11 +1,15 @@
 package io.edgecascade.cascade.pipeline;
 
-import io.edgecascade.cascade.detect.Detection;
+import io.edgecascade.cascade.api.Detection;
+import io.edgecascade.cascade.api.FrameTracks;
+import io.edgecascade.cascade.api.Outcome;
+import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.api.PositiveFrame;
+import io.edgecascade.cascade.api.Stage;
 import io.edgecascade.cascade.detect.DetectionResult;
 import io.edgecascade.cascade.detect.ObjectDetector;
 import io.edgecascade.cascade.detect.RegionDetector;
-import io.edgecascade.cascade.events.FrameTracks;
-import io.edgecascade.cascade.events.ObjectEvents;
+import io.edgecascade.cascade.tracking.ObjectEvents;
 import io.edgecascade.engines.EngineException;
 import java.util.ArrayList;
 import java.util.List;

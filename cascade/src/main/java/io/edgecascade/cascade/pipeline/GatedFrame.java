@@ -1,7 +1,7 @@
 package io.edgecascade.cascade.pipeline;
 
-import io.edgecascade.cascade.motion.MotionResult;
-import io.edgecascade.cascade.source.VideoFrame;
+import io.edgecascade.cascade.api.MotionResult;
+import io.edgecascade.cascade.api.VideoFrame;
 
 /**
  * A frame the motion gate let through, on its way to the detector, with the camera it belongs to.

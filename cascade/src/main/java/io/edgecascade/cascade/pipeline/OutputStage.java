@@ -1,5 +1,7 @@
 package io.edgecascade.cascade.pipeline;
 
+import io.edgecascade.cascade.api.FrameSink;
+import io.edgecascade.cascade.api.PositiveFrame;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.edgecascade.cascade.quantize;
 
 import ai.onnx.proto.OnnxMl;
-import io.edgecascade.cascade.detect.Detection;
+import io.edgecascade.cascade.api.Detection;
 import io.edgecascade.cascade.detect.MeanAveragePrecision;
 import io.edgecascade.cascade.detect.YoloxDecoder;
 import java.io.IOException;

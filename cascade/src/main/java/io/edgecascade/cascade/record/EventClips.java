@@ -1,9 +1,9 @@
 package io.edgecascade.cascade.record;
 
-import io.edgecascade.cascade.events.TrackEvent;
+import io.edgecascade.cascade.api.FrameSink;
+import io.edgecascade.cascade.api.PositiveFrame;
+import io.edgecascade.cascade.api.TrackEvent;
 import io.edgecascade.cascade.pipeline.CameraSettings;
-import io.edgecascade.cascade.pipeline.FrameSink;
-import io.edgecascade.cascade.pipeline.PositiveFrame;
 import io.edgecascade.cascade.source.InterruptibleFfmpegSource;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.source.SourceUri;

@@ -1,5 +1,7 @@
 package io.edgecascade.cascade.source;
 
+import io.edgecascade.cascade.api.CameraState;
+
 /**
  * What a {@link SupervisedSource} reports about its camera's connection; called on the capture thread, so
  * implementations only record (counters, a volatile field).

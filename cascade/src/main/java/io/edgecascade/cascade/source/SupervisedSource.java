@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.source;
 
+import io.edgecascade.cascade.api.CameraState;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;

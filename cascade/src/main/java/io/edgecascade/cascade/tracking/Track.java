@@ -1,6 +1,6 @@
 package io.edgecascade.cascade.tracking;
 
-import io.edgecascade.cascade.detect.Detection;
+import io.edgecascade.cascade.api.Detection;
 
 /**
  * One object followed by the {@link Tracker}: its id, its class, its filtered box and when it was seen.
@@ -86,7 +86,7 @@ public final class Track {
 
     float iou(Detection d) {
         float[] b = box();
-        return io.edgecascade.cascade.detect.Boxes.iou(b[0], b[1], b[2], b[3], d.x1(), d.y1(), d.x2(), d.y2());
+        return io.edgecascade.cascade.api.Boxes.iou(b[0], b[1], b[2], b[3], d.x1(), d.y1(), d.x2(), d.y2());
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.edgecascade.cascade.tracking;
 
-import io.edgecascade.cascade.detect.Detection;
+import io.edgecascade.cascade.api.Detection;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;

@@ -4,11 +4,10 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MPEG4;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-
-import io.edgecascade.cascade.detect.Detection;
+import io.edgecascade.cascade.api.Detection;
+import io.edgecascade.cascade.api.FrameSink;
+import io.edgecascade.cascade.api.PositiveFrame;
 import io.edgecascade.cascade.pipeline.CameraSettings;
-import io.edgecascade.cascade.pipeline.FrameSink;
-import io.edgecascade.cascade.pipeline.PositiveFrame;
 import io.edgecascade.cascade.source.FfmpegFrameSource;
 import io.edgecascade.cascade.source.FrameSource;
 import io.edgecascade.cascade.source.SourceException;

@@ -1,7 +1,7 @@
 package io.edgecascade.cascade.ui;
 
-import io.edgecascade.cascade.pipeline.Outcome;
-import io.edgecascade.cascade.pipeline.PipelineObserver;
+import io.edgecascade.cascade.api.Outcome;
+import io.edgecascade.cascade.api.PipelineObserver;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package io.edgecascade.cascade.ui;
 
-import io.edgecascade.cascade.detect.Detection;
-import io.edgecascade.cascade.events.TrackEvent;
-import io.edgecascade.cascade.pipeline.FrameSink;
-import io.edgecascade.cascade.pipeline.PositiveFrame;
+import io.edgecascade.cascade.api.Detection;
+import io.edgecascade.cascade.api.FrameSink;
+import io.edgecascade.cascade.api.PositiveFrame;
+import io.edgecascade.cascade.api.TrackEvent;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;

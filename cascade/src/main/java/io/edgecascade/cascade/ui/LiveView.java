@@ -2,9 +2,8 @@ package io.edgecascade.cascade.ui;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
-
+import io.edgecascade.cascade.api.MotionResult;
 import io.edgecascade.cascade.motion.MotionGate;
-import io.edgecascade.cascade.motion.MotionResult;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.CaptureTap;
 import java.util.LinkedHashMap;

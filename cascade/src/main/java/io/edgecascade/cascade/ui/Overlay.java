@@ -5,9 +5,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
 import static org.bytedeco.opencv.global.opencv_imgproc.line;
 import static org.bytedeco.opencv.global.opencv_imgproc.putText;
 import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
-
-import io.edgecascade.cascade.detect.Detection;
-import io.edgecascade.cascade.motion.MotionResult;
+import io.edgecascade.cascade.api.Detection;
+import io.edgecascade.cascade.api.MotionResult;
 import io.edgecascade.cascade.motion.Polygon;
 import java.util.List;
 import java.util.Locale;

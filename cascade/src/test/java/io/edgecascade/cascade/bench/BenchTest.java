@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.edgecascade.cascade.api.Stage;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.motion.MotionSettings;
 import io.edgecascade.cascade.pipeline.DetectorSettings;
 import io.edgecascade.cascade.pipeline.SourceFactory;
-import io.edgecascade.cascade.pipeline.Stage;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.testing.TestMedia;
 import io.edgecascade.engines.EngineRegistry;

@@ -2,7 +2,7 @@ package io.edgecascade.cascade.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.edgecascade.cascade.api.Detection;
 import io.edgecascade.engines.EngineException;
 import io.edgecascade.engines.EngineInfo;
 import io.edgecascade.engines.EngineOptions;

@@ -2,7 +2,7 @@ package io.edgecascade.cascade.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-
+import io.edgecascade.cascade.api.Detection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -11,8 +11,8 @@ import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.edgecascade.cascade.TestAssets;
+import io.edgecascade.cascade.api.Detection;
 import io.edgecascade.engines.EngineException;
 import io.edgecascade.engines.EngineOptions;
 import io.edgecascade.engines.OnnxRuntimeCpuEngine;

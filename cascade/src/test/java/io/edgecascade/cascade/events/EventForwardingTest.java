@@ -2,11 +2,11 @@ package io.edgecascade.cascade.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.edgecascade.cascade.detect.Detection;
-import io.edgecascade.cascade.pipeline.FrameSink;
-import io.edgecascade.cascade.pipeline.PositiveFrame;
-import io.edgecascade.cascade.source.VideoFrame;
+import io.edgecascade.cascade.api.Detection;
+import io.edgecascade.cascade.api.FrameSink;
+import io.edgecascade.cascade.api.PositiveFrame;
+import io.edgecascade.cascade.api.VideoFrame;
+import io.edgecascade.cascade.tracking.ObjectEvents;
 import io.edgecascade.cascade.tracking.TrackingSettings;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,9 +3,8 @@ package io.edgecascade.cascade.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.edgecascade.cascade.pipeline.Outcome;
-import io.edgecascade.cascade.pipeline.Stage;
+import io.edgecascade.cascade.api.Outcome;
+import io.edgecascade.cascade.api.Stage;
 import io.edgecascade.cascade.testing.Promtool;
 import io.edgecascade.cascade.testing.Scrape;
 import io.edgecascade.engines.EngineInfo;

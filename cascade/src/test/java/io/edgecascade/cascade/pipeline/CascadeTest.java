@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgecascade.cascade.TestAssets;
+import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
@@ -254,12 +254,12 @@ class CascadeTest {
         CameraSettings cam = new CameraSettings("cam", clip.toString(), true, MotionSettings.DEFAULTS.withEnabled(false),
                 PERSON);
         List<Long> delivered = new ArrayList<>();
-        List<io.edgecascade.cascade.events.TrackEvent.Type> lines = new ArrayList<>();
+        List<io.edgecascade.cascade.api.TrackEvent.Type> lines = new ArrayList<>();
         try (Cascade cascade = new Cascade(List.of(cam), SourceFactory.ffmpeg(), List.of(new SlowDetector(0) {
             @Override
             public io.edgecascade.cascade.detect.DetectionResult detect(org.bytedeco.opencv.opencv_core.Mat bgr,
                     float minScore, float nmsIou) {
-                return new io.edgecascade.cascade.detect.DetectionResult(List.of(new io.edgecascade.cascade.detect
+                return new io.edgecascade.cascade.detect.DetectionResult(List.of(new io.edgecascade.cascade.api
                         .Detection("person", 0, 0.9f, 1, 1, 5, 5)), 0, 0, 0);
             }
         }), List.of(p -> {
@@ -277,9 +277,9 @@ class CascadeTest {
             var c = cascade.summary().cameras().get("cam");
             assertTrue(c.decoded() > 10 && c.decoded() < 100, "decoded " + c.decoded());
             assertEquals(c.positive(), delivered.size(), "every positive frame detected reached the sink");
-            assertEquals(1, java.util.Collections.frequency(lines, io.edgecascade.cascade.events.TrackEvent.Type.START),
+            assertEquals(1, java.util.Collections.frequency(lines, io.edgecascade.cascade.api.TrackEvent.Type.START),
                     lines.toString());
-            assertEquals(io.edgecascade.cascade.events.TrackEvent.Type.END, lines.get(lines.size() - 1),
+            assertEquals(io.edgecascade.cascade.api.TrackEvent.Type.END, lines.get(lines.size() - 1),
                     "the event open when the run was stopped is ended: " + lines);
         }
     }

@@ -3,10 +3,9 @@ package io.edgecascade.cascade.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.edgecascade.cascade.TestAssets;
+import io.edgecascade.cascade.api.MotionResult;
 import io.edgecascade.cascade.motion.MotionGate;
-import io.edgecascade.cascade.motion.MotionResult;
 import io.edgecascade.cascade.motion.MotionSettings;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.edgecascade.cascade.api.CameraState;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.edgecascade.cascade.detect.Detection;
+import io.edgecascade.cascade.api.Detection;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

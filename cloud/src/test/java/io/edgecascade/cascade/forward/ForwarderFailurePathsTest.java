@@ -3,13 +3,12 @@ package io.edgecascade.cascade.forward;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.edgecascade.cascade.TestAssets;
-import io.edgecascade.cloud.CloudServer;
-import io.edgecascade.cascade.pipeline.PipelineObserver;
-import io.edgecascade.cascade.pipeline.PositiveFrame;
-import io.edgecascade.cascade.source.VideoFrame;
+import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.api.PositiveFrame;
+import io.edgecascade.cascade.api.VideoFrame;
 import io.edgecascade.cascade.spool.SpoolDirectory;
+import io.edgecascade.cloud.CloudServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

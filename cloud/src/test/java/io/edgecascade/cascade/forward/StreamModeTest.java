@@ -3,11 +3,10 @@ package io.edgecascade.cascade.forward;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.edgecascade.cascade.TestAssets;
-import io.edgecascade.cascade.pipeline.PipelineObserver;
-import io.edgecascade.cascade.pipeline.PositiveFrame;
-import io.edgecascade.cascade.source.VideoFrame;
+import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.api.PositiveFrame;
+import io.edgecascade.cascade.api.VideoFrame;
 import io.edgecascade.cascade.spool.SpoolDirectory;
 import io.edgecascade.cloud.CloudServer;
 import java.io.IOException;

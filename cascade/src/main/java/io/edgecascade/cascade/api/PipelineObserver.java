@@ -1,4 +1,8 @@
-package io.edgecascade.cascade.pipeline;
+package io.edgecascade.cascade.api;
+
+import io.edgecascade.cascade.api.Outcome;
+import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.api.Stage;
 
 /**
  * Receives what the pipeline measures. Called from the pipeline's threads, so implementations are
@@ -20,7 +24,7 @@ public interface PipelineObserver {
     }
 
     /** A live camera's connection changed state; {@code lastError} is its latest failure (redacted) or null. */
-    default void cameraHealth(String camera, io.edgecascade.cascade.source.CameraState state, String lastError) {
+    default void cameraHealth(String camera, io.edgecascade.cascade.api.CameraState state, String lastError) {
     }
 
     /** A live camera connected again after a failure. */
@@ -57,7 +61,7 @@ public interface PipelineObserver {
             }
 
             @Override
-            public void cameraHealth(String camera, io.edgecascade.cascade.source.CameraState state,
+            public void cameraHealth(String camera, io.edgecascade.cascade.api.CameraState state,
                     String lastError) {
                 for (PipelineObserver o : all) {
                     o.cameraHealth(camera, state, lastError);

@@ -1,4 +1,6 @@
-package io.edgecascade.cascade.detect;
+package io.edgecascade.cascade.api;
+
+import io.edgecascade.cascade.api.Boxes;
 
 /** Box arithmetic shared by NMS and the comparisons of detector outputs. */
 public final class Boxes {

@@ -1,5 +1,7 @@
-package io.edgecascade.cascade.events;
+package io.edgecascade.cascade.api;
 
+import io.edgecascade.cascade.api.FrameTracks;
+import io.edgecascade.cascade.api.TrackEvent;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
-package io.edgecascade.cascade.pipeline;
+package io.edgecascade.cascade.api;
 
+import io.edgecascade.cascade.api.Outcome;
 import java.util.Locale;
 
 /**

@@ -1,5 +1,6 @@
-package io.edgecascade.cascade.motion;
+package io.edgecascade.cascade.api;
 
+import io.edgecascade.cascade.api.MotionResult;
 import java.util.List;
 
 /**

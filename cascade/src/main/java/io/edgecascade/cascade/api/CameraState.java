@@ -1,5 +1,6 @@
-package io.edgecascade.cascade.source;
+package io.edgecascade.cascade.api;
 
+import io.edgecascade.cascade.api.CameraState;
 import java.util.Locale;
 
 /**

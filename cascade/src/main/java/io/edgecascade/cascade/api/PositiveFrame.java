@@ -1,9 +1,10 @@
-package io.edgecascade.cascade.pipeline;
+package io.edgecascade.cascade.api;
 
-import io.edgecascade.cascade.detect.Detection;
-import io.edgecascade.cascade.events.FrameTracks;
-import io.edgecascade.cascade.motion.MotionResult;
-import io.edgecascade.cascade.source.VideoFrame;
+import io.edgecascade.cascade.api.Detection;
+import io.edgecascade.cascade.api.FrameTracks;
+import io.edgecascade.cascade.api.MotionResult;
+import io.edgecascade.cascade.api.PositiveFrame;
+import io.edgecascade.cascade.api.VideoFrame;
 import java.util.List;
 
 /**

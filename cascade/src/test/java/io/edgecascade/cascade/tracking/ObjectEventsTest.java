@@ -1,13 +1,15 @@
-package io.edgecascade.cascade.events;
+package io.edgecascade.cascade.tracking;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.edgecascade.cascade.detect.Detection;
+import io.edgecascade.cascade.api.Detection;
+import io.edgecascade.cascade.api.FrameTracks;
+import io.edgecascade.cascade.api.TrackEvent;
+import io.edgecascade.cascade.api.VideoFrame;
 import io.edgecascade.cascade.motion.Polygon;
 import io.edgecascade.cascade.motion.Zone;
-import io.edgecascade.cascade.source.VideoFrame;
+import io.edgecascade.cascade.tracking.ObjectEvents;
 import io.edgecascade.cascade.tracking.TrackingSettings;
 import java.time.Instant;
 import java.util.ArrayList;

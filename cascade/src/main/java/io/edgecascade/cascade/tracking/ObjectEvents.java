@@ -1,9 +1,12 @@
-package io.edgecascade.cascade.events;
+package io.edgecascade.cascade.tracking;
 
-import io.edgecascade.cascade.detect.Detection;
+import io.edgecascade.cascade.api.Detection;
+import io.edgecascade.cascade.api.FrameTracks;
+import io.edgecascade.cascade.api.TrackEvent;
+import io.edgecascade.cascade.api.VideoFrame;
 import io.edgecascade.cascade.motion.GateHold;
 import io.edgecascade.cascade.motion.Zone;
-import io.edgecascade.cascade.source.VideoFrame;
+import io.edgecascade.cascade.tracking.ObjectEvents;
 import io.edgecascade.cascade.tracking.Track;
 import io.edgecascade.cascade.tracking.Tracker;
 import io.edgecascade.cascade.tracking.TrackingSettings;

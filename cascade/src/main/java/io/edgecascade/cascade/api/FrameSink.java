@@ -1,4 +1,7 @@
-package io.edgecascade.cascade.pipeline;
+package io.edgecascade.cascade.api;
+
+import io.edgecascade.cascade.api.FrameSink;
+import io.edgecascade.cascade.api.PositiveFrame;
 
 /**
  * Receives every positive frame, on the output thread, in detection order per camera. A sink must not keep
