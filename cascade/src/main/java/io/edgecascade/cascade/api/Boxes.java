@@ -1,7 +1,5 @@
 package io.edgecascade.cascade.api;
 
-import io.edgecascade.cascade.api.Boxes;
-
 /** Box arithmetic shared by NMS and the comparisons of detector outputs. */
 public final class Boxes {
     private Boxes() {

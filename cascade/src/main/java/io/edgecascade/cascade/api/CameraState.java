@@ -1,6 +1,5 @@
 package io.edgecascade.cascade.api;
 
-import io.edgecascade.cascade.api.CameraState;
 import java.util.Locale;
 
 /**

@@ -1,8 +1,5 @@
 package io.edgecascade.cascade.api;
 
-import io.edgecascade.cascade.api.Boxes;
-import io.edgecascade.cascade.api.Detection;
-
 /**
  * One detected object, box corners in frame pixels.
  *

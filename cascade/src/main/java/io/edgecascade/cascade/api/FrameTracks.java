@@ -1,7 +1,5 @@
 package io.edgecascade.cascade.api;
 
-import io.edgecascade.cascade.api.FrameTracks;
-import io.edgecascade.cascade.api.TrackEvent;
 import java.util.List;
 
 /**

@@ -1,6 +1,5 @@
 package io.edgecascade.cascade.api;
 
-import io.edgecascade.cascade.api.MotionResult;
 import java.util.List;
 
 /**

@@ -1,9 +1,5 @@
 package io.edgecascade.cascade.api;
 
-import io.edgecascade.cascade.api.Outcome;
-import io.edgecascade.cascade.api.PipelineObserver;
-import io.edgecascade.cascade.api.Stage;
-
 /**
  * Receives what the pipeline measures. Called from the pipeline's threads, so implementations are
  * thread-safe and fast (a counter increment, not I/O). The built-in {@link CascadeStats} is one; the metrics

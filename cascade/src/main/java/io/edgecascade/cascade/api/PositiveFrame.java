@@ -1,10 +1,5 @@
 package io.edgecascade.cascade.api;
 
-import io.edgecascade.cascade.api.Detection;
-import io.edgecascade.cascade.api.FrameTracks;
-import io.edgecascade.cascade.api.MotionResult;
-import io.edgecascade.cascade.api.PositiveFrame;
-import io.edgecascade.cascade.api.VideoFrame;
 import java.util.List;
 
 /**

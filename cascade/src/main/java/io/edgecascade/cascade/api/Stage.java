@@ -1,6 +1,5 @@
 package io.edgecascade.cascade.api;
 
-import io.edgecascade.cascade.api.Stage;
 import java.util.Locale;
 
 /** The timed steps a frame goes through; {@link #label()} is the name used in metrics and reports. */

@@ -1,6 +1,5 @@
 package io.edgecascade.cascade.api;
 
-import io.edgecascade.cascade.api.TrackEvent;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,5 @@
 package io.edgecascade.cascade.api;
 
-import io.edgecascade.cascade.api.VideoFrame;
 import java.time.Instant;
 import java.util.Objects;
 import org.bytedeco.opencv.opencv_core.Mat;

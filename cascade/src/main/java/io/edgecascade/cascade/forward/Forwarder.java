@@ -163,19 +163,41 @@ public final class Forwarder implements FrameSink {
         var f = p.frame();
         writer.put(new SpoolWriter.Frame(ForwardItem.idOf(f.camera(), f.sequence(), f.ptsMillis(),
                 f.captured().toEpochMilli()), f.camera(), f.sequence(), f.ptsMillis(), f.captured().toEpochMilli(),
-                f.image().clone(), detectionsJson(p)));
+                f.image().clone(), null, detectionsJson(f.camera(), f.sequence(), f.ptsMillis(), f.width(),
+                        f.height(), p.detections(), p.tracks().trackIds(), java.util.List.of())));
         acceptTimes.record(System.nanoTime() - t0);
     }
 
-    private static String detectionsJson(PositiveFrame p) {
+    /**
+     * Hands an already encoded frame to the spool (no second JPEG encode); blocks while the spool thread is
+     * {@value SpoolWriter#HANDOFF} frames behind.
+     */
+    public void upload(Upload u) throws InterruptedException {
+        long t0 = System.nanoTime();
+        if (closing) {
+            throw new IllegalStateException("forwarder is closed");
+        }
+        writer.put(new SpoolWriter.Frame(u.id(), u.camera(), u.sequence(), u.ptsMillis(), u.capturedMillis(), null,
+                u.jpeg(), detectionsJson(u.camera(), u.sequence(), u.ptsMillis(), u.width(), u.height(),
+                        u.detections(), u.trackIds(), u.eventIds())));
+        acceptTimes.record(System.nanoTime() - t0);
+    }
+
+    /**
+     * The request's {@value #DETECTIONS_PARAMETER} parameter: the frame, its detections with the track of each,
+     * and the events the frame is sent for.
+     */
+    private static String detectionsJson(String camera, long sequence, long ptsMillis, int width, int height,
+            java.util.List<Detection> detections, java.util.List<Long> trackIds, java.util.List<String> eventIds) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("camera", p.frame().camera());
-        root.put("frame", p.frame().sequence());
-        root.put("pts_ms", p.frame().ptsMillis());
-        root.put("width", p.frame().width());
-        root.put("height", p.frame().height());
+        root.put("camera", camera);
+        root.put("frame", sequence);
+        root.put("pts_ms", ptsMillis);
+        root.put("width", width);
+        root.put("height", height);
         ArrayNode dets = root.putArray("detections");
-        for (Detection d : p.detections()) {
+        for (int i = 0; i < detections.size(); i++) {
+            Detection d = detections.get(i);
             ObjectNode o = dets.addObject();
             o.put("label", d.label());
             o.put("class_id", d.classId());
@@ -183,6 +205,13 @@ public final class Forwarder implements FrameSink {
             ArrayNode box = o.putArray("box");
             box.add(Math.round(d.x1() * 10) / 10.0).add(Math.round(d.y1() * 10) / 10.0)
                     .add(Math.round(d.x2() * 10) / 10.0).add(Math.round(d.y2() * 10) / 10.0);
+            if (i < trackIds.size() && trackIds.get(i) >= 0) {
+                o.put("track_id", trackIds.get(i));
+            }
+        }
+        if (!eventIds.isEmpty()) {
+            ArrayNode events = root.putArray("events");
+            eventIds.forEach(events::add);
         }
         return root.toString();
     }

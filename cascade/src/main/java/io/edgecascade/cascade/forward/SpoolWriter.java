@@ -32,9 +32,17 @@ final class SpoolWriter implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SpoolWriter.class);
     static final int HANDOFF = 16;
 
-    /** A frame copied off the pipeline, to encode and store. */
-    record Frame(String id, String camera, long sequence, long ptsMillis, long capturedMillis, Mat image,
+    /**
+     * A frame to store: copied off the pipeline ({@code image}, encoded here) or already encoded ({@code jpeg});
+     * exactly one of the two is set.
+     */
+    record Frame(String id, String camera, long sequence, long ptsMillis, long capturedMillis, Mat image, byte[] jpeg,
             String detectionsJson) {
+        Frame {
+            if ((image == null) == (jpeg == null)) {
+                throw new IllegalArgumentException("a frame to store has pixels or a JPEG, not both or neither");
+            }
+        }
     }
 
     /** A record the cloud acknowledged: ack it in the spool and log the answer. */
@@ -148,20 +156,10 @@ final class SpoolWriter implements Runnable {
     }
 
     private void store(Frame h) {
-        byte[] jpeg;
-        long t0 = System.nanoTime();
-        try (Mat image = h.image(); BytePointer buf = new BytePointer();
-                IntPointer params = new IntPointer(jpegQuality)) {
-            if (!imencode(".jpg", image, buf, params)) {
-                storeFailed(h.camera(), "JPEG encoding failed");
-                return;
-            }
-            jpeg = new byte[(int) buf.limit()];
-            buf.get(jpeg);
+        byte[] jpeg = h.jpeg() != null ? h.jpeg() : encode(h);
+        if (jpeg == null) {
+            return;
         }
-        long encode = System.nanoTime() - t0;
-        encodeTimes.record(encode);
-        observer.stage(h.camera(), Stage.ENCODE, encode);
         ForwardItem item = new ForwardItem(h.id(), h.camera(), h.sequence(), h.ptsMillis(), h.capturedMillis(),
                 h.detectionsJson(), jpeg);
         boolean mustWait = willWait.test(h.camera());
@@ -182,6 +180,25 @@ final class SpoolWriter implements Runnable {
             return;
         }
         stored.run();
+    }
+
+    /** The frame's pixels as JPEG, or null (counted as a store failure) when encoding fails. */
+    private byte[] encode(Frame h) {
+        byte[] jpeg;
+        long t0 = System.nanoTime();
+        try (Mat image = h.image(); BytePointer buf = new BytePointer();
+                IntPointer params = new IntPointer(jpegQuality)) {
+            if (!imencode(".jpg", image, buf, params)) {
+                storeFailed(h.camera(), "JPEG encoding failed");
+                return null;
+            }
+            jpeg = new byte[(int) buf.limit()];
+            buf.get(jpeg);
+        }
+        long encode = System.nanoTime() - t0;
+        encodeTimes.record(encode);
+        observer.stage(h.camera(), Stage.ENCODE, encode);
+        return jpeg;
     }
 
     private void storeFailed(String camera, String why) {
