@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Whether a request's {@code Host} header names this server: the defence against DNS rebinding, where a page from
  * another site makes the browser send requests to the agent under the attacker's own host name. Answered to:
  * the listen address, {@code localhost} and loopback addresses, the machine's host name (also with
- * {@code .local}) and canonical name, the addresses of its network interfaces, and the configured extra names.
+ * {@code .local}), the addresses of its network interfaces, and the configured extra names.
  *
  * <p>A header is only ever compared, never resolved: an IP literal is parsed without a lookup, a name must be in
  * the set. The interfaces' addresses are read at start and again (at most every {@value #REFRESH_MS} ms) when an
@@ -60,7 +60,8 @@ public final class HostCheck {
             String host = AccessRules.normalizeHost(self.getHostName());
             names.add(host);
             names.add(host + ".local"); // mDNS (Avahi), what a LAN user types for a box
-            names.add(AccessRules.normalizeHost(self.getCanonicalHostName()));
+            // not the canonical name: a reverse lookup could hold the start for the DNS timeouts; a fully
+            // qualified name goes into allowed_hosts
         } catch (UnknownHostException e) {
             LOG.debug("http: the machine's host name does not resolve ({}); it is not answered to", e.getMessage());
         }

@@ -176,25 +176,26 @@ public final class PemTls {
         try {
             byte[] challenge = new byte[32];
             new SecureRandom().nextBytes(challenge);
-            Signature signer = Signature.getInstance(algorithm);
-            if (algorithm.equals("RSASSA-PSS")) {
-                signer.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
-                        java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
-            }
+            Signature signer = signature(algorithm);
             signer.initSign(key);
             signer.update(challenge);
             byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            if (algorithm.equals("RSASSA-PSS")) {
-                verifier.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
-                        java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
-            }
+            Signature verifier = signature(algorithm);
             verifier.initVerify(certificateKey);
             verifier.update(challenge);
             return verifier.verify(signature);
         } catch (GeneralSecurityException | RuntimeException e) {
             return false; // keys of different kinds, or parameters that do not match
         }
+    }
+
+    private static Signature signature(String algorithm) throws GeneralSecurityException {
+        Signature s = Signature.getInstance(algorithm);
+        if (algorithm.equals("RSASSA-PSS")) {
+            s.setParameter(new java.security.spec.PSSParameterSpec("SHA-256", "MGF1",
+                    java.security.spec.MGF1ParameterSpec.SHA256, 32, 1));
+        }
+        return s;
     }
 
     private static String read(Path file, String configKey) {
