@@ -81,7 +81,8 @@ public final class Certificates {
         return context;
     }
 
-    private static void openssl(Path dir, String... args) throws Exception {
+    /** Runs {@code openssl args} in {@code dir}; fails with its output when it fails. */
+    public static void openssl(Path dir, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add("openssl");
         cmd.addAll(List.of(args));

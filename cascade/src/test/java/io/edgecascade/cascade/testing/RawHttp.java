@@ -116,7 +116,8 @@ public final class RawHttp {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static String line(InputStream in) throws IOException {
+    /** One line of an HTTP head (or a multipart part's head), without its CR LF. */
+    public static String line(InputStream in) throws IOException {
         StringBuilder s = new StringBuilder();
         int b;
         while ((b = in.read()) != -1 && b != '\n') {
