@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgecascade.app.testing.MainRunner;
 import io.edgecascade.app.testing.Ports;
 import io.edgecascade.cascade.TestAssets;
+import io.edgecascade.cascade.testing.RawHttp;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -298,13 +299,13 @@ class WebPageTest {
                 if (System.nanoTime() > end) {
                     throw new AssertionError("only " + frames.size() + " of " + count + " frames in " + seconds + " s");
                 }
-                String line = line(in);
+                String line = RawHttp.line(in);
                 if (line.isEmpty()) {
                     continue;
                 }
                 assertEquals(boundary, line);
                 int length = -1;
-                for (String h = line(in); !h.isEmpty(); h = line(in)) {
+                for (String h = RawHttp.line(in); !h.isEmpty(); h = RawHttp.line(in)) {
                     if (h.toLowerCase(java.util.Locale.ROOT).startsWith("content-type:")) {
                         assertEquals("image/jpeg", h.substring(13).trim());
                     }
@@ -323,17 +324,6 @@ class WebPageTest {
             c.disconnect();
         }
         return frames;
-    }
-
-    private static String line(DataInputStream in) throws IOException {
-        StringBuilder s = new StringBuilder();
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') {
-            if (b != '\r') {
-                s.append((char) b);
-            }
-        }
-        return s.toString();
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
