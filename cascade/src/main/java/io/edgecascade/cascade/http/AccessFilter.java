@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class AccessFilter extends Filter {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessFilter.class);
-    private static final String AUTHENTICATED = AccessFilter.class.getName() + ".authenticated";
     private static final long DENIAL_LOG_INTERVAL_NS = 60_000_000_000L;
     static final String LOGIN = "/login";
     static final String LOGOUT = "/logout";
@@ -57,6 +57,11 @@ public final class AccessFilter extends Filter {
     private final Set<String> publicPaths;
     private final String cookieName;
     private final FailedAttempts failures = new FailedAttempts();
+    /**
+     * The requests in progress that proved the token. Not an exchange attribute: the JDK's server (before 26)
+     * keeps those in the context, shared by every request at once.
+     */
+    private final Set<HttpExchange> authenticated = ConcurrentHashMap.newKeySet();
     private volatile long lastDenialLog = System.nanoTime() - DENIAL_LOG_INTERVAL_NS;
 
     private AccessFilter(String section, AccessRules rules, HostCheck hosts, boolean tls, boolean loginForm,
@@ -93,9 +98,21 @@ public final class AccessFilter extends Filter {
                 false, Set.of("/healthz"), Set.of("/readyz"), port);
     }
 
-    /** Whether the request proved the token, or none is needed. */
-    public static boolean authenticated(HttpExchange exchange) {
-        return Boolean.TRUE.equals(exchange.getAttribute(AUTHENTICATED));
+    /** Whether a request this filter passed on proved the token, or none is needed (ask it while handling). */
+    public boolean authenticated(HttpExchange exchange) {
+        return credentials == null || authenticated.contains(exchange);
+    }
+
+    /** Passes the request on, remembering while it is handled whether it proved the token. */
+    private void pass(HttpExchange ex, Chain chain, boolean proved) throws IOException {
+        if (proved && credentials != null) {
+            authenticated.add(ex);
+        }
+        try {
+            chain.doFilter(ex);
+        } finally {
+            authenticated.remove(ex);
+        }
     }
 
     @Override
@@ -111,8 +128,7 @@ public final class AccessFilter extends Filter {
         ex.getResponseHeaders().set("Referrer-Policy", "same-origin");
         String path = ex.getRequestURI().getPath();
         if (openPaths.contains(path)) {
-            ex.setAttribute(AUTHENTICATED, credentials == null);
-            chain.doFilter(ex);
+            pass(ex, chain, false);
             return;
         }
         String host = ex.getRequestHeaders().getFirst("Host");
@@ -168,8 +184,7 @@ public final class AccessFilter extends Filter {
             }
             return;
         }
-        ex.setAttribute(AUTHENTICATED, authorized);
-        chain.doFilter(ex);
+        pass(ex, chain, authorized);
     }
 
     /** GET: the form (or on to {@code next} when already logged in); POST: checks the token, sets the session. */

@@ -42,11 +42,14 @@ public final class MetricsServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, ReadinessCheck> checks;
+    private final AccessFilter access;
 
-    private MetricsServer(HttpServer server, ExecutorService executor, Map<String, ReadinessCheck> checks) {
+    private MetricsServer(HttpServer server, ExecutorService executor, Map<String, ReadinessCheck> checks,
+            AccessFilter access) {
         this.server = server;
         this.executor = executor;
         this.checks = checks;
+        this.access = access;
     }
 
     /**
@@ -66,12 +69,12 @@ public final class MetricsServer implements AutoCloseable {
             t.setDaemon(true); // never keeps a finished run alive
             return t;
         });
-        MetricsServer s = new MetricsServer(server, executor,
-                Collections.unmodifiableMap(new LinkedHashMap<>(checks)));
-        MetricsHandler metrics = new MetricsHandler(registry);
         // every path passes the Host and token checks first (/healthz is open, /readyz shows details with the token)
         AccessFilter access = AccessFilter.forMetrics(settings.access(), settings.host(),
                 server.getAddress().getPort());
+        MetricsServer s = new MetricsServer(server, executor,
+                Collections.unmodifiableMap(new LinkedHashMap<>(checks)), access);
+        MetricsHandler metrics = new MetricsHandler(registry);
         server.createContext("/metrics", exchange -> s.serve(exchange, metrics)).getFilters().add(access);
         server.createContext("/healthz", exchange -> s.serve(exchange, s::healthz)).getFilters().add(access);
         server.createContext("/readyz", exchange -> s.serve(exchange, s::readyz)).getFilters().add(access);
@@ -128,7 +131,7 @@ public final class MetricsServer implements AutoCloseable {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", ready ? "ready" : "not ready");
-        if (AccessFilter.authenticated(exchange)) {
+        if (access.authenticated(exchange)) {
             body.put("checks", results); // camera names, hosts and errors: only for who holds the token
         }
         send(exchange, ready ? 200 : 503, "application/json", JSON.writeValueAsString(body) + "\n");
