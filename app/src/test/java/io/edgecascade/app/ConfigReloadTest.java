@@ -7,18 +7,16 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.config.ConfigLoader;
-import io.edgecascade.cascade.detect.DetectionResult;
 import io.edgecascade.cascade.detect.ObjectDetector;
 import io.edgecascade.cascade.pipeline.Cascade;
+import io.edgecascade.cascade.pipeline.SlowDetector;
 import io.edgecascade.cascade.pipeline.SourceFactory;
 import io.edgecascade.cascade.testing.TestMedia;
-import io.edgecascade.engines.EngineInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -36,26 +34,7 @@ class ConfigReloadTest {
         Path file = Files.writeString(dir.resolve("c.yaml"), yaml);
         ConfigLoader loader = new ConfigLoader(Map.of(), List.of("auto", "onnxruntime-cpu"));
         AppConfig started = loader.load(file);
-        ObjectDetector nothing = new ObjectDetector() {
-            @Override
-            public DetectionResult detect(Mat bgr, float minScore, float nmsIou) {
-                return new DetectionResult(List.of(), 0, 0, 0);
-            }
-
-            @Override
-            public List<String> labels() {
-                return List.of("person");
-            }
-
-            @Override
-            public EngineInfo engine() {
-                return new EngineInfo("none", "cpu", "fp32", "none");
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        ObjectDetector nothing = new SlowDetector(0); // finds nothing, at once
         List<Double> inEffectWhenLogged = new ArrayList<>();
         try (Cascade cascade = new Cascade(started.cameras(), SourceFactory.ffmpeg(), List.of(nothing), List.of(),
                 started.pipeline(), List.of())) {
