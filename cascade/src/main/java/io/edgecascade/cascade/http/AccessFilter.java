@@ -61,7 +61,7 @@ public final class AccessFilter extends Filter {
      * The requests in progress that proved the token. Not an exchange attribute: the JDK's server (before 26)
      * keeps those in the context, shared by every request at once.
      */
-    private final Set<HttpExchange> authenticated = ConcurrentHashMap.newKeySet();
+    private final Set<HttpExchange> provedToken = ConcurrentHashMap.newKeySet();
     private volatile long lastDenialLog = System.nanoTime() - DENIAL_LOG_INTERVAL_NS;
 
     private AccessFilter(String section, AccessRules rules, HostCheck hosts, boolean tls, boolean loginForm,
@@ -100,18 +100,18 @@ public final class AccessFilter extends Filter {
 
     /** Whether a request this filter passed on proved the token, or none is needed (ask it while handling). */
     public boolean authenticated(HttpExchange exchange) {
-        return credentials == null || authenticated.contains(exchange);
+        return credentials == null || provedToken.contains(exchange);
     }
 
     /** Passes the request on, remembering while it is handled whether it proved the token. */
     private void pass(HttpExchange ex, Chain chain, boolean proved) throws IOException {
         if (proved && credentials != null) {
-            authenticated.add(ex);
+            provedToken.add(ex);
         }
         try {
             chain.doFilter(ex);
         } finally {
-            authenticated.remove(ex);
+            provedToken.remove(ex);
         }
     }
 
