@@ -58,11 +58,12 @@ public final class ConfigReload implements Runnable {
             Tunables before = Tunables.of(running);
             Tunables after = Tunables.of(c);
             List<String> diff = after.changesFrom(before);
-            diff.forEach(change -> LOG.info("config reload: camera {} {}", c.id(), change));
-            changes += diff.size();
             if (!diff.isEmpty()) {
                 cascade.retune(c.id(), after.threshold(), after.minArea(), after.confidence());
             }
+            // logged once applied: whoever reads the line (a user, a test) finds the value in effect
+            diff.forEach(change -> LOG.info("config reload: camera {} {}", c.id(), change));
+            changes += diff.size();
             CameraSettings first = started.cameras().stream().filter(s -> s.id().equals(c.id())).findFirst()
                     .orElse(null);
             asStarted.add(first == null ? c : Tunables.of(first).applyTo(c));

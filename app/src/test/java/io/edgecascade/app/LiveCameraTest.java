@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.edgecascade.app.testing.AgentMetrics;
 import io.edgecascade.app.testing.AgentProcess;
+import io.edgecascade.app.testing.Ports;
 import io.edgecascade.cascade.TestAssets;
 import io.edgecascade.cascade.testing.RtspServer;
 import java.net.InetAddress;
@@ -28,18 +30,23 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveCameraTest {
 
     private static final String CREDENTIALS = "viewer:s3cret";
+    /** Frames the camera decodes between two restarts of its server. */
+    private static final int FRAMES_BETWEEN_RESTARTS = 10;
 
-    private static Path config(Path dir, String cameras) throws Exception {
+    /** A config whose metrics endpoint listens on {@code metricsPort}: the tests wait on its frame counter. */
+    private static Path config(Path dir, int metricsPort, String cameras) throws Exception {
         return Files.writeString(dir.resolve("c.yaml"), """
                 model: { path: %s, labels: %s }
                 threads: 1
                 events: { path: %s }
-                metrics: { listen: "0" }
+                metrics: { listen: "127.0.0.1:%d" }
                 pipeline: { progress_interval_s: 0 }
                 cameras:
                 %s
-                """.formatted(TestAssets.model(), TestAssets.labels(), dir.resolve("e.jsonl"), cameras));
+                """.formatted(TestAssets.model(), TestAssets.labels(), dir.resolve("e.jsonl"), metricsPort,
+                cameras));
     }
+
 
     @Test
     void reconnectsAfterEveryRestartWhileBrokenCamerasKeepRetrying(@TempDir Path dir) throws Exception {
@@ -61,7 +68,8 @@ class LiveCameraTest {
         try (RtspServer server = new RtspServer(dir, TestAssets.personVideo(), List.of("cam"), CREDENTIALS)) {
             server.start();
             String retry = "reconnect: { initial_ms: 200, max_ms: 2000 }, stall_seconds: 5";
-            Path config = config(dir, """
+            int metricsPort = Ports.free();
+            Path config = config(dir, metricsPort, """
                       - { id: cam, source: "%s", %s }
                       - { id: closed, source: "rtsp://127.0.0.1:%d/x", %s }
                       - { id: wrongpath, source: "%s", %s }
@@ -72,18 +80,19 @@ class LiveCameraTest {
                     notVideo.getAddress().getPort(), retry));
             try (AgentProcess agent = AgentProcess.run(config, summary)) {
                 assertTrue(agent.await("camera cam: streaming", 1, 60_000), agent.output());
+                double frames = 0;
                 for (int restart = 1; restart <= 10; restart++) {
-                    Thread.sleep(1500); // frames flow for a while
+                    // frames flow for a while (counted, not timed)
+                    frames = AgentMetrics.awaitDecoded(metricsPort, "cam", frames + FRAMES_BETWEEN_RESTARTS);
                     server.stop();
-                    Thread.sleep(500);
+                    Thread.sleep(500); // the camera is off for a moment
                     server.start();
-                    long back = System.nanoTime();
-                    assertTrue(agent.await("camera cam: streaming again", restart, 5_000),
-                            "restart " + restart + ": not streaming within 5 s of the server coming back\n"
+                    // generous for a loaded machine; the backoff (max_ms 2000) would need far longer to miss it
+                    assertTrue(agent.await("camera cam: streaming again", restart, 30_000),
+                            "restart " + restart + ": not streaming within 30 s of the server coming back\n"
                                     + agent.output());
-                    assertTrue(System.nanoTime() - back < 5_000_000_000L);
                 }
-                Thread.sleep(1500);
+                AgentMetrics.awaitDecoded(metricsPort, "cam", frames + FRAMES_BETWEEN_RESTARTS);
                 assertEquals(0, agent.terminate(30_000), agent.output());
                 String log = agent.output();
                 assertFalse(log.contains("s3cret") || log.contains("viewer:wrong"), "credentials in the log:\n" + log);
@@ -104,7 +113,7 @@ class LiveCameraTest {
         JsonNode cams = new ObjectMapper().readTree(json).get("cameras");
         JsonNode cam = cams.get("cam");
         assertTrue(cam.get("reconnects").asLong() >= 10, json);
-        assertTrue(cam.get("frames_decoded").asLong() > 150, "frames kept flowing: " + json);
+        assertTrue(cam.get("frames_decoded").asLong() >= 11 * FRAMES_BETWEEN_RESTARTS, "frames kept flowing: " + json);
         for (String id : List.of("closed", "wrongpath", "wrongauth", "notvideo")) {
             JsonNode c = cams.get(id);
             assertEquals(0, c.get("frames_decoded").asLong(), json);
@@ -117,21 +126,24 @@ class LiveCameraTest {
     void lateServerIsPickedUpAndAStallIsCaughtByTheWatchdog(@TempDir Path dir) throws Exception {
         Path summary = dir.resolve("summary.json");
         try (RtspServer server = new RtspServer(dir, TestAssets.personVideo(), List.of("cam"), null)) {
-            Path config = config(dir, """
+            int metricsPort = Ports.free();
+            Path config = config(dir, metricsPort, """
                       - { id: cam, source: "%s", stall_seconds: 2, reconnect: { initial_ms: 500, max_ms: 4000 } }
                     """.formatted(server.url("cam", null)));
             try (AgentProcess agent = AgentProcess.run(config, summary)) {
                 assertTrue(agent.await("camera cam: reading", 1, 60_000), agent.output());
-                Thread.sleep(10_000);
+                // the server comes up late: after the camera has failed and backed off a few times
+                assertTrue(agent.await("(attempt 3)", 1, 60_000), agent.output());
                 server.start();
-                assertTrue(agent.await("camera cam: streaming", 1, 5_000),
-                        "not streaming within 5 s of the late server coming up\n" + agent.output());
-                Thread.sleep(1000);
+                // generous for a loaded machine: the backoff is at most max_ms (4 s) plus the connect
+                assertTrue(agent.await("camera cam: streaming", 1, 30_000),
+                        "not streaming within 30 s of the late server coming up\n" + agent.output());
+                AgentMetrics.awaitDecoded(metricsPort, "cam", 5); // frames flow, then the stream stalls
                 server.stall();
-                assertTrue(agent.await("camera cam: stalled", 1, 6_000), "the watchdog did not fire\n"
+                assertTrue(agent.await("camera cam: stalled", 1, 30_000), "the watchdog did not fire\n"
                         + agent.output());
                 server.resume();
-                assertTrue(agent.await("camera cam: streaming again", 2, 10_000), agent.output());
+                assertTrue(agent.await("camera cam: streaming again", 2, 30_000), agent.output());
                 assertEquals(0, agent.terminate(30_000), agent.output());
             }
         }

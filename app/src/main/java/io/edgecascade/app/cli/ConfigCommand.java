@@ -50,8 +50,9 @@ final class ConfigCommand implements Runnable {
         @Override
         public Integer call() {
             AppConfig config;
+            List<String> warnings = new ArrayList<>();
             try {
-                config = loader().load(file);
+                config = loader().load(file, warnings);
             } catch (ConfigException e) {
                 for (String p : e.problems()) {
                     spec.commandLine().getErr().println(file + ": " + p);
@@ -79,11 +80,35 @@ final class ConfigCommand implements Runnable {
                                 : ", one per camera") + ")");
             }
             if (config.ui().enabled()) {
-                out.println("web page: http://" + config.ui() + "/" + (config.ui().persist()
-                        ? " (tuning from the page is saved into " + file + ")" : ""));
+                List<String> notes = new ArrayList<>();
+                if (config.ui().persist()) {
+                    notes.add("tuning from the page is saved into " + file);
+                }
+                notes.addAll(describeAccess(config.ui().access()));
+                out.println("web page: " + (config.ui().tls() ? "https://" : "http://") + config.ui() + "/"
+                        + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")"));
             }
+            if (config.metrics().enabled() && (config.metrics().access().tokenRequired()
+                    || !config.metrics().access().allowedHosts().isEmpty())) {
+                out.println("metrics: http://" + config.metrics() + "/metrics ("
+                        + String.join("; ", describeAccess(config.metrics().access())) + ")");
+            }
+            // a config that works but exposes something: said on stderr, and still ok
+            warnings.forEach(w -> spec.commandLine().getErr().println(file + ": warning: " + w));
             out.println("ok");
             return 0;
+        }
+
+        /** Whether a token is needed and which extra host names are answered to; never the token itself. */
+        private static List<String> describeAccess(io.edgecascade.cascade.http.AccessRules access) {
+            List<String> parts = new ArrayList<>();
+            if (access.tokenRequired()) {
+                parts.add("token required");
+            }
+            if (!access.allowedHosts().isEmpty()) {
+                parts.add("also answers to " + String.join(", ", access.allowedHosts()));
+            }
+            return parts;
         }
 
         /** A live camera's connection settings, a looped file, and the sampling rules that are on. */

@@ -159,7 +159,10 @@ final class RunCommand implements Callable<Integer> {
 
     static AppConfig load(Path file) {
         try {
-            return ConfigCommand.loader().load(file);
+            List<String> warnings = new ArrayList<>();
+            AppConfig config = ConfigCommand.loader().load(file, warnings);
+            warnings.forEach(w -> LOG.warn("{}: {}", file, w));
+            return config;
         } catch (ConfigException e) {
             throw new UserError(String.join("\n", e.problems().stream().map(p -> file + ": " + p).toList()),
                     UserError.USAGE, e);

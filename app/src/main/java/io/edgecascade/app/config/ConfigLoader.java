@@ -12,6 +12,7 @@ import io.edgecascade.cascade.motion.Polygon;
 import io.edgecascade.cascade.motion.Zone;
 import io.edgecascade.cascade.tracking.TrackingSettings;
 import io.edgecascade.cascade.forward.CloudSettings;
+import io.edgecascade.cascade.http.AccessRules;
 import io.edgecascade.cascade.spool.SpoolDirectory;
 import io.edgecascade.cascade.metrics.MetricsSettings;
 import io.edgecascade.cascade.motion.MotionSettings;
@@ -59,6 +60,14 @@ public final class ConfigLoader {
     }
 
     public AppConfig load(Path file) throws ConfigException {
+        return load(file, new ArrayList<>());
+    }
+
+    /**
+     * Loads {@code file}; what works but should be reconsidered (a page open to the network without a token)
+     * is added to {@code warnings}, one line each, naming the key.
+     */
+    public AppConfig load(Path file, List<String> warnings) throws ConfigException {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException(List.of("config file not found: " + file
                     + "; pass the path of a YAML config (examples in configs/)"));
@@ -69,10 +78,15 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(List.of("cannot read config file " + file + ": " + e.getMessage()));
         }
-        return parse(text, file.toString());
+        return parse(text, file.toString(), warnings);
     }
 
     public AppConfig parse(String yaml, String name) throws ConfigException {
+        return parse(yaml, name, new ArrayList<>());
+    }
+
+    /** Parses {@code yaml}; warnings go to {@code warnings} (see {@link #load(Path, List)}). */
+    public AppConfig parse(String yaml, String name, List<String> warnings) throws ConfigException {
         JsonNode tree;
         try {
             tree = YAML.readTree(yaml);
@@ -87,6 +101,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems.list());
         }
+        warnings.addAll(problems.warnings());
         return config;
     }
 
@@ -341,15 +356,20 @@ public final class ConfigLoader {
 
     private static MetricsSettings readMetrics(Section s) {
         String listen = s.string("listen", MetricsSettings.DEFAULT.toString());
-        if (listen == null) {
-            return MetricsSettings.DEFAULT;
-        }
+        MetricsSettings settings;
         try {
-            return MetricsSettings.parse(listen);
+            settings = listen == null ? MetricsSettings.DEFAULT : MetricsSettings.parse(listen);
         } catch (IllegalArgumentException e) {
             s.problem("listen", e.getMessage());
-            return MetricsSettings.DEFAULT;
+            settings = MetricsSettings.DEFAULT;
         }
+        AccessRules access = Access.read(s, "EDGE_METRICS_TOKEN");
+        if (settings.enabled() && !access.tokenRequired() && !Access.loopback(settings.host())) {
+            s.warn("listen", settings + " is reachable from the network and no metrics.token is set: anyone who"
+                    + " reaches the port reads the metrics (camera names, rates, errors); set metrics.token:"
+                    + " ${EDGE_METRICS_TOKEN} and give Prometheus the token, or firewall the port");
+        }
+        return settings.withAccess(access);
     }
 
     /** {@code record:}; off unless {@code events: true}. */
@@ -379,7 +399,21 @@ public final class ConfigLoader {
                     .replace("0.0.0.0:9108", "0.0.0.0:8090").replace("the endpoint off", "the page off"));
             address = MetricsSettings.DISABLED;
         }
-        return new UiSettings(address.enabled(), address.host(), address.port(), persist, fps, width);
+        AccessRules access = Access.read(s, "EDGE_UI_TOKEN");
+        Path[] tls = Access.readTls(s);
+        UiSettings ui = new UiSettings(address.enabled(), address.host(), address.port(), persist, fps, width,
+                access, tls[0], tls[1]);
+        if (ui.enabled() && !Access.loopback(ui.host())) {
+            if (!access.tokenRequired()) {
+                s.warn("listen", ui + " is reachable from the network and no ui.token is set: anyone who reaches"
+                        + " the port watches the cameras and changes their tuning; set ui.token: ${EDGE_UI_TOKEN}"
+                        + " (README: exposing the page on a LAN)");
+            } else if (!ui.tls()) {
+                s.warn("token", "travels in clear text: the page is served over plain HTTP on " + ui
+                        + "; set ui.tls_cert and ui.tls_key, or reach the page through a VPN or SSH tunnel");
+            }
+        }
+        return ui;
     }
 
     /**

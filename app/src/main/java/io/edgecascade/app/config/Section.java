@@ -302,6 +302,15 @@ final class Section {
         problems.add(key(name), message);
     }
 
+    /** A problem line that already names its key (a message of a library that was given the key). */
+    void problemLine(String line) {
+        problems.add("", line);
+    }
+
+    void warn(String name, String message) {
+        problems.warn(key(name), message);
+    }
+
     private static String describe(JsonNode v) {
         if (v.isArray()) {
             return "a list";

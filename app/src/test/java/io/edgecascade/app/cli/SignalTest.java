@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgecascade.cascade.TestAssets;
+import io.edgecascade.app.testing.AgentMetrics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
@@ -19,16 +20,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** SIGTERM to a running agent: it finishes the frames in flight, writes its summary and exits 0. */
 class SignalTest {
 
+    /** The clip: 30 s of the sample video at 10 fps. */
+    private static final int CLIP_FRAMES = 300;
+    /** Frames decoded before the SIGTERM. */
+    private static final int MID_RUN = 20;
+
     @Test
     void sigtermDrainsAndExitsZero(@TempDir Path dir) throws Exception {
         Path clip = TestAssets.personClip(dir, 20, 30);
         Path summary = dir.resolve("summary.json");
+        int metricsPort = io.edgecascade.app.testing.Ports.free();
         Path config = Files.writeString(dir.resolve("c.yaml"), """
                 model: { path: %s, labels: %s }
                 events: { path: %s }
-                metrics: { listen: "0" }
+                metrics: { listen: "127.0.0.1:%d" }
                 cameras: [ { id: cam, source: %s, realtime: true } ]
-                """.formatted(TestAssets.model(), TestAssets.labels(), dir.resolve("e.jsonl"), clip));
+                """.formatted(TestAssets.model(), TestAssets.labels(), dir.resolve("e.jsonl"), metricsPort, clip));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process agent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "io.edgecascade.app.cli.Main", "run", "--config", config.toString(), "--summary", summary.toString())
@@ -53,10 +60,12 @@ class SignalTest {
         pump.start();
         try {
             assertTrue(reading.await(60, TimeUnit.SECONDS), "the agent did not start: " + output);
-            Thread.sleep(3000);
+            // stop it mid-run: once it decoded MID_RUN frames (by its metrics, not by the clock: a loaded machine
+            // decodes slower), far from the clip's end
+            AgentMetrics.awaitDecoded(metricsPort, "cam", MID_RUN);
             // SIGTERM through the handle: Process.destroy() would also close our end of its output pipe
             agent.toHandle().destroy();
-            assertTrue(agent.waitFor(20, TimeUnit.SECONDS), "the agent did not stop after SIGTERM: " + output);
+            assertTrue(agent.waitFor(30, TimeUnit.SECONDS), "the agent did not stop after SIGTERM: " + output);
             pump.join(10_000);
             assertEquals(0, agent.exitValue(), output.toString());
             assertTrue(!pump.isAlive(), "the agent's output did not end: " + output);
@@ -65,7 +74,8 @@ class SignalTest {
         }
         JsonNode cam = new ObjectMapper().readTree(summary.toFile()).get("cameras").get("cam");
         long decoded = cam.get("frames_decoded").asLong();
-        assertTrue(decoded >= 20 && decoded < 250, "stopped early, after about 3 s of a 30 s clip: " + decoded);
+        assertTrue(decoded >= MID_RUN && decoded < CLIP_FRAMES, "stopped mid-run, after " + MID_RUN + " of the"
+                + " clip's " + CLIP_FRAMES + " frames: " + decoded);
         long positives = cam.get("frames_positive").asLong();
         List<String> events = Files.exists(dir.resolve("e.jsonl")) ? Files.readAllLines(dir.resolve("e.jsonl"))
                 : List.of();
@@ -76,4 +86,5 @@ class SignalTest {
         }
         assertTrue(log.contains("stopping: finishing the frames in flight"), log);
     }
+
 }

@@ -1,7 +1,7 @@
 package io.edgecascade.app.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgecascade.app.testing.Dashboard;
 import io.edgecascade.cascade.testing.ExternalTool;
 import io.edgecascade.cascade.testing.Http;
-import io.edgecascade.app.testing.MainRunner;
+import io.edgecascade.app.testing.AgentProcess;
 import io.edgecascade.app.testing.Ports;
 import io.edgecascade.cascade.testing.TestMedia;
 import java.net.URLEncoder;
@@ -18,19 +18,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Prometheus server (Debian package {@code prometheus}) on loopback scrapes {@code edge-cascade run}
- * while it reads a clip at real time; the series are read back through Prometheus's query API, and every
- * query of the shipped Grafana dashboard runs there.
+ * with its {@code metrics.token} (from the environment; Prometheus reads it from a file) while the agent reads a
+ * looped clip at real time, so the run lasts until every check is done however slow the machine; the series are
+ * read back through Prometheus's query API, and every query of the shipped Grafana dashboard runs there.
  */
 class PrometheusScrapeTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "prometheus-scrapes-with-this-token";
 
     @TempDir
     Path dir;
@@ -45,23 +47,26 @@ class PrometheusScrapeTest {
         Files.writeString(config, "model:\n  path: " + TestMedia.model() + "\n  labels: " + TestMedia.labels() + "\n"
                 + "threads: 1\n"
                 + "events:\n  path: " + dir.resolve("events.jsonl") + "\n"
-                + "metrics:\n  listen: 127.0.0.1:" + agentPort + "\n"
-                + "cameras:\n  - id: lobby\n    source: " + clip + "\n    realtime: true\n");
+                + "metrics:\n  listen: 127.0.0.1:" + agentPort + "\n  token: ${EDGE_METRICS_TOKEN}\n"
+                + "cameras:\n  - id: lobby\n    source: " + clip + "\n    realtime: true\n    loop: true\n");
+        Path tokenFile = Files.writeString(dir.resolve("edge-token"), TOKEN);
         Path prometheusConfig = dir.resolve("prometheus.yml");
         Files.writeString(prometheusConfig, "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
-                + "scrape_configs:\n  - job_name: edge-cascade\n    static_configs:\n"
-                + "      - targets: ['127.0.0.1:" + agentPort + "']\n");
+                + "scrape_configs:\n  - job_name: edge-cascade\n"
+                + "    authorization:\n      type: Bearer\n      credentials_file: " + tokenFile + "\n"
+                + "    static_configs:\n      - targets: ['127.0.0.1:" + agentPort + "']\n");
         Process prometheus = new ProcessBuilder(prometheusBinary.toString(),
                 "--config.file=" + prometheusConfig, "--storage.tsdb.path=" + dir.resolve("tsdb"),
                 "--web.listen-address=127.0.0.1:" + prometheusPort, "--log.level=warn")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
         String prom = "http://127.0.0.1:" + prometheusPort;
-        CompletableFuture<MainRunner.Result> run = null;
+        AgentProcess run = null;
         try {
             waitFor("Prometheus to start", 60, () -> Http.get(prom + "/-/ready").statusCode() == 200);
-            run = CompletableFuture.supplyAsync(() -> MainRunner.run("run", "--config", config.toString()));
+            run = AgentProcess.run(config, dir.resolve("summary.json"), Map.of("EDGE_METRICS_TOKEN", TOKEN));
             String agent = "http://127.0.0.1:" + agentPort;
-            waitFor("the agent to be ready", 60, () -> Http.get(agent + "/readyz").statusCode() == 200);
+            waitFor("the agent to be ready", 90, () -> Http.get(agent + "/readyz").statusCode() == 200);
+            assertEquals(401, Http.get(agent + "/metrics").statusCode(), "the metrics need the token");
 
             String decoded = "edge_cascade_frames_total{job=\"edge-cascade\",camera=\"lobby\",outcome=\"decoded\"}";
             waitFor("Prometheus to hold decoded frames", 60, () -> firstValue(query(prom, decoded)) > 0);
@@ -79,15 +84,15 @@ class PrometheusScrapeTest {
                 JsonNode r = query(prom, q);
                 assertEquals("success", r.get("status").asText(), q + " -> " + r);
             }
-            MainRunner.Result result = run.get(120, TimeUnit.SECONDS);
-            assertEquals(0, result.exitCode(), result.err());
+            assertEquals(0, run.terminate(30_000), run.output());
+            assertFalse(run.output().contains(TOKEN), "the token reached the log");
         } finally {
             prometheus.destroy();
             if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {
                 prometheus.destroyForcibly();
             }
-            if (run != null && !run.isDone()) {
-                run.get(120, TimeUnit.SECONDS); // the clip ends by itself; never leave the run behind
+            if (run != null) {
+                run.close();
             }
         }
     }

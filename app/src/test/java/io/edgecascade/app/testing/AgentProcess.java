@@ -36,10 +36,17 @@ public final class AgentProcess implements AutoCloseable {
 
     /** Starts {@code run --config config --summary summary} on this test's class path. */
     public static AgentProcess run(Path config, Path summary) throws IOException {
+        return run(config, summary, java.util.Map.of());
+    }
+
+    /** Like {@link #run(Path, Path)}, with {@code env} added to its environment (e.g. its tokens). */
+    public static AgentProcess run(Path config, Path summary, java.util.Map<String, String> env) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new AgentProcess(new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "io.edgecascade.app.cli.Main", "run", "--config", config.toString(), "--summary", summary.toString())
-                .redirectErrorStream(true).start());
+                .redirectErrorStream(true);
+        builder.environment().putAll(env);
+        return new AgentProcess(builder.start());
     }
 
     /** Lines so far that contain {@code text}. */

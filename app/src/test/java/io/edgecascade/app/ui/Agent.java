@@ -14,10 +14,16 @@ final class Agent implements AutoCloseable {
     private final Thread pump;
 
     Agent(Path config) throws IOException {
+        this(config, java.util.Map.of());
+    }
+
+    /** @param env variables added to the agent's environment (e.g. its tokens) */
+    Agent(Path config, java.util.Map<String, String> env) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                "io.edgecascade.app.cli.Main", "run", "--config", config.toString())
-                .redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                "io.edgecascade.app.cli.Main", "run", "--config", config.toString()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        process = builder.start();
         pump = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
                 String line;

@@ -2,6 +2,8 @@ package io.edgecascade.cascade.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -9,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * What the agent's small HTTP servers (metrics, web page) share: binding with one clear error line, and
@@ -27,13 +30,29 @@ public final class HttpEndpoint {
      * @throws IOException with a message naming the address and the fix when it cannot bind
      */
     public static HttpServer bind(String key, String host, int port, int backlog) throws IOException {
+        return bind(key, host, port, backlog, null);
+    }
+
+    /**
+     * Creates (not starts) a server on {@code host:port}, HTTPS when {@code tls} is given.
+     *
+     * @param tls the TLS context of an HTTPS server, or null for plain HTTP
+     * @throws IOException with a message naming the address and the fix when it cannot bind
+     */
+    public static HttpServer bind(String key, String host, int port, int backlog, SSLContext tls)
+            throws IOException {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
             throw new IOException(key + ": cannot resolve host '" + host
                     + "'; use an IP address such as 127.0.0.1 or 0.0.0.0");
         }
         try {
-            return HttpServer.create(address, backlog);
+            if (tls == null) {
+                return HttpServer.create(address, backlog);
+            }
+            HttpsServer server = HttpsServer.create(address, backlog);
+            server.setHttpsConfigurator(new HttpsConfigurator(tls));
+            return server;
         } catch (BindException e) {
             throw new IOException(key + ": cannot listen on " + (host.contains(":") ? "[" + host + "]" : host) + ":"
                     + port + " (" + e.getMessage() + "); another process holds the port or the address is not this"
@@ -50,6 +69,11 @@ public final class HttpEndpoint {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** {@code http://host:port} or {@code https://host:port} of a bound server. */
+    public static String url(HttpServer server) {
+        return (server instanceof HttpsServer ? "https://" : "http://") + describe(server);
     }
 
     /** {@code host:port} of a bound server, IPv6 hosts in brackets. */

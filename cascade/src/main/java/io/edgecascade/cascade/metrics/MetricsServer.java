@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.edgecascade.cascade.http.AccessFilter;
 import io.edgecascade.cascade.http.HttpEndpoint;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -23,8 +24,11 @@ import org.slf4j.LoggerFactory;
  *       it in {@code Accept} (the client library's handler negotiates);</li>
  *   <li>{@code /healthz}: 200 while the process serves requests (liveness);</li>
  *   <li>{@code /readyz}: 200 when every readiness check passes, else 503 (readiness); the JSON body names
- *       each check and why it fails.</li>
+ *       each check and why it fails (with {@code metrics.token} set: only to a request with the token; probes
+ *       without it get the status alone).</li>
  * </ul>
+ * Every request passes {@link AccessFilter} first: its {@code Host} must name this machine (all but
+ * {@code /healthz}), and with {@code metrics.token} set {@code /metrics} needs {@code Authorization: Bearer}.
  *
  * <p>Lifecycle: {@link #start} binds and serves on one thread of its own ({@code metrics-http}); {@link #close}
  * stops it. Scrapes are cheap and rare (every few seconds), so one thread is enough and never competes with
@@ -38,11 +42,14 @@ public final class MetricsServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, ReadinessCheck> checks;
+    private final AccessFilter access;
 
-    private MetricsServer(HttpServer server, ExecutorService executor, Map<String, ReadinessCheck> checks) {
+    private MetricsServer(HttpServer server, ExecutorService executor, Map<String, ReadinessCheck> checks,
+            AccessFilter access) {
         this.server = server;
         this.executor = executor;
         this.checks = checks;
+        this.access = access;
     }
 
     /**
@@ -62,16 +69,20 @@ public final class MetricsServer implements AutoCloseable {
             t.setDaemon(true); // never keeps a finished run alive
             return t;
         });
+        // every path passes the Host and token checks first (/healthz is open, /readyz shows details with the token)
+        AccessFilter access = AccessFilter.forMetrics(settings.access(), settings.host(),
+                server.getAddress().getPort());
         MetricsServer s = new MetricsServer(server, executor,
-                Collections.unmodifiableMap(new LinkedHashMap<>(checks)));
+                Collections.unmodifiableMap(new LinkedHashMap<>(checks)), access);
         MetricsHandler metrics = new MetricsHandler(registry);
-        server.createContext("/metrics", exchange -> s.serve(exchange, metrics));
-        server.createContext("/healthz", exchange -> s.serve(exchange, s::healthz));
-        server.createContext("/readyz", exchange -> s.serve(exchange, s::readyz));
-        server.createContext("/", exchange -> s.serve(exchange, s::index));
+        server.createContext("/metrics", exchange -> s.serve(exchange, metrics)).getFilters().add(access);
+        server.createContext("/healthz", exchange -> s.serve(exchange, s::healthz)).getFilters().add(access);
+        server.createContext("/readyz", exchange -> s.serve(exchange, s::readyz)).getFilters().add(access);
+        server.createContext("/", exchange -> s.serve(exchange, s::index)).getFilters().add(access);
         server.setExecutor(executor);
         server.start();
-        LOG.info("metrics: serving http://{}/metrics (and /healthz, /readyz)", s.describeAddress());
+        LOG.info("metrics: serving http://{}/metrics (and /healthz, /readyz){}", s.describeAddress(),
+                settings.access().tokenRequired() ? "; /metrics needs the token (metrics.token)" : "");
         return s;
     }
 
@@ -120,7 +131,9 @@ public final class MetricsServer implements AutoCloseable {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", ready ? "ready" : "not ready");
-        body.put("checks", results);
+        if (access.authenticated(exchange)) {
+            body.put("checks", results); // camera names, hosts and errors: only for who holds the token
+        }
         send(exchange, ready ? 200 : 503, "application/json", JSON.writeValueAsString(body) + "\n");
     }
 

@@ -1,5 +1,7 @@
 package io.edgecascade.cascade.metrics;
 
+import io.edgecascade.cascade.http.AccessRules;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,8 +13,9 @@ import java.util.regex.Pattern;
  * @param enabled false: no endpoint
  * @param host    address to bind (an IP or a name)
  * @param port    TCP port, 0 for any free one
+ * @param access  {@code metrics.allowed_hosts} and {@code metrics.token}
  */
-public record MetricsSettings(boolean enabled, String host, int port) {
+public record MetricsSettings(boolean enabled, String host, int port, AccessRules access) {
 
     /** The default: loopback only, so nothing is exposed to the network until the user decides to. */
     public static final MetricsSettings DEFAULT = new MetricsSettings(true, "127.0.0.1", 9108);
@@ -25,6 +28,17 @@ public record MetricsSettings(boolean enabled, String host, int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535");
         }
+        Objects.requireNonNull(access, "access");
+    }
+
+    /** An endpoint without token or extra host names. */
+    public MetricsSettings(boolean enabled, String host, int port) {
+        this(enabled, host, port, AccessRules.NONE);
+    }
+
+    /** This endpoint with other access rules. */
+    public MetricsSettings withAccess(AccessRules newAccess) {
+        return new MetricsSettings(enabled, host, port, newAccess);
     }
 
     /** Parses a {@code metrics.listen} value; the exception's message says what is wrong and what to write. */

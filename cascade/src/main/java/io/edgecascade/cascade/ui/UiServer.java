@@ -3,7 +3,9 @@ package io.edgecascade.cascade.ui;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.edgecascade.cascade.http.AccessFilter;
 import io.edgecascade.cascade.http.HttpEndpoint;
+import io.edgecascade.cascade.http.PemTls;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +35,11 @@ import org.slf4j.LoggerFactory;
  *       pixels in red;</li>
  *   <li>{@code PUT /cameras/{id}/tuning} with JSON {@code threshold}, {@code min_area}, {@code confidence};</li>
  *   <li>{@code /events} (JSON, newest first), {@code /events/{id}/snapshot.jpg} and, with recording on,
- *       {@code /events/{id}/clip.mp4}.</li>
+ *       {@code /events/{id}/clip.mp4};</li>
+ *   <li>{@code /healthz}: 200 while it serves (container health checks).</li>
  * </ul>
+ * Every request first passes {@link AccessFilter} (Host, Origin, {@code ui.token}, the login form); with
+ * {@code ui.tls_cert} the page is served over HTTPS.
  * Plain HTML, CSS and JavaScript from the jar: nothing is fetched from the internet.
  *
  * <p>Lifecycle: {@link #start} binds and serves on a small pool of its own threads ({@value #THREADS}; a live
@@ -83,7 +89,8 @@ public final class UiServer implements AutoCloseable {
      *
      * @param cameras a camera's settings now (they change with tuning)
      * @param clips   an event's clip file, or null when it has none (recording off: always null)
-     * @throws IOException naming the address and the fix when it cannot bind
+     * @throws IOException naming the address and the fix when it cannot bind, or the file and the fix when the TLS
+     *                     certificate or key cannot be used
      */
     public static UiServer start(UiSettings settings, List<String> cameraIds, Function<String, CameraSettings> cameras,
             LiveView live, EventStore events, CameraActivity activity, Tuner tuner,
@@ -91,7 +98,15 @@ public final class UiServer implements AutoCloseable {
         if (!settings.enabled()) {
             throw new IllegalArgumentException("the web page is disabled");
         }
-        HttpServer server = HttpEndpoint.bind("ui.listen", settings.host(), settings.port(), 16);
+        SSLContext tls = null;
+        if (settings.tls()) {
+            try {
+                tls = PemTls.load(settings.tlsCert(), settings.tlsKey(), "ui.tls_cert", "ui.tls_key").serverContext();
+            } catch (IllegalArgumentException e) {
+                throw new IOException(e.getMessage(), e); // one line naming the file and the fix
+            }
+        }
+        HttpServer server = HttpEndpoint.bind("ui.listen", settings.host(), settings.port(), 16, tls);
         AtomicInteger n = new AtomicInteger();
         ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "ui-http-" + n.incrementAndGet());
@@ -100,10 +115,13 @@ public final class UiServer implements AutoCloseable {
         });
         UiServer s = new UiServer(server, executor, cameraIds, cameras, live, events, activity, tuner,
                 clips);
-        server.createContext("/", s::handle);
+        // every request passes the Host, Origin and token checks before it reaches the page
+        server.createContext("/", s::handle).getFilters().add(AccessFilter.forPage(settings.access(),
+                settings.host(), server.getAddress().getPort(), settings.tls()));
         server.setExecutor(executor);
         server.start();
-        LOG.info("ui: serving http://{}/", HttpEndpoint.describe(server));
+        LOG.info("ui: serving {}/{}", HttpEndpoint.url(server),
+                settings.access().tokenRequired() ? " (token required: ui.token)" : "");
         return s;
     }
 
@@ -140,6 +158,10 @@ public final class UiServer implements AutoCloseable {
             return;
         }
         switch (path) {
+            case "/healthz" -> {
+                json(ex, 200, Map.of("status", "alive"));
+                return;
+            }
             case "/", "/index.html" -> {
                 page(ex);
                 return;

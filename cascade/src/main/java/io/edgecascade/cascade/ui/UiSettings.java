@@ -1,5 +1,9 @@
 package io.edgecascade.cascade.ui;
 
+import io.edgecascade.cascade.http.AccessRules;
+import java.nio.file.Path;
+import java.util.Objects;
+
 /**
  * The agent's web page (config section {@code ui:}).
  *
@@ -9,8 +13,12 @@ package io.edgecascade.cascade.ui;
  * @param persist      tuning from the page is also written back into the config file
  * @param previewFps   the live view's frame rate cap
  * @param previewWidth the live view's width in pixels (scaled down, never up)
+ * @param access       {@code ui.allowed_hosts} and {@code ui.token}
+ * @param tlsCert      {@code ui.tls_cert}: the certificate chain (PEM) of an HTTPS page, or null for HTTP
+ * @param tlsKey       {@code ui.tls_key}: its private key (PEM); set exactly when {@code tlsCert} is
  */
-public record UiSettings(boolean enabled, String host, int port, boolean persist, int previewFps, int previewWidth) {
+public record UiSettings(boolean enabled, String host, int port, boolean persist, int previewFps, int previewWidth,
+        AccessRules access, Path tlsCert, Path tlsKey) {
 
     public static final int DEFAULT_FPS = 5;
     public static final int DEFAULT_WIDTH = 640;
@@ -26,6 +34,30 @@ public record UiSettings(boolean enabled, String host, int port, boolean persist
         if (previewWidth < 64 || previewWidth > 3840) {
             throw new IllegalArgumentException("preview_width must be 64..3840");
         }
+        Objects.requireNonNull(access, "access");
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("TLS needs both tls_cert and tls_key");
+        }
+    }
+
+    /** A page without token, extra host names or TLS. */
+    public UiSettings(boolean enabled, String host, int port, boolean persist, int previewFps, int previewWidth) {
+        this(enabled, host, port, persist, previewFps, previewWidth, AccessRules.NONE, null, null);
+    }
+
+    /** This page with other access rules. */
+    public UiSettings withAccess(AccessRules newAccess) {
+        return new UiSettings(enabled, host, port, persist, previewFps, previewWidth, newAccess, tlsCert, tlsKey);
+    }
+
+    /** This page served over HTTPS with this certificate chain and key (PEM files). */
+    public UiSettings withTls(Path cert, Path key) {
+        return new UiSettings(enabled, host, port, persist, previewFps, previewWidth, access, cert, key);
+    }
+
+    /** True when the page is served over HTTPS. */
+    public boolean tls() {
+        return tlsCert != null;
     }
 
     @Override

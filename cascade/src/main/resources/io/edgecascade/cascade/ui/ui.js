@@ -19,9 +19,22 @@ function fill(tile, cam) {
   }
 }
 
+// With ui.token set, a session that ended (the token changed, 30 days passed) sends the browser to the login form.
+function loggedOut(response) {
+  if (response.status === 401) {
+    location.href = "/login?next=" + encodeURIComponent(location.pathname + location.search);
+    return true;
+  }
+  return false;
+}
+
 async function pollCameras() {
   try {
-    const cams = await (await fetch("/api/cameras", { cache: "no-store" })).json();
+    const response = await fetch("/api/cameras", { cache: "no-store" });
+    if (loggedOut(response)) {
+      return;
+    }
+    const cams = await response.json();
     for (const cam of cams) {
       const tile = document.querySelector('.camera[data-camera="' + cam.id + '"]');
       if (tile) {
@@ -35,7 +48,11 @@ async function pollCameras() {
 
 async function pollEvents() {
   try {
-    const events = await (await fetch("/events", { cache: "no-store" })).json();
+    const response = await fetch("/events", { cache: "no-store" });
+    if (loggedOut(response)) {
+      return;
+    }
+    const events = await response.json();
     const body = document.querySelector("#events tbody");
     body.replaceChildren(...events.slice(0, 50).map(e => {
       const row = document.createElement("tr");
@@ -71,6 +88,9 @@ function setUp(tile) {
     const response = await fetch("/cameras/" + tile.dataset.camera + "/tuning", {
       method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
     });
+    if (loggedOut(response)) {
+      return;
+    }
     message.textContent = await response.text();
     message.className = response.ok ? "" : "error";
     if (response.ok) {

@@ -71,8 +71,9 @@ class MetricsDuringRunTest {
             metrics.queueDepths(cascade::queueDepthsByCamera);
             cascade.start();
             early = waitFor(s -> s.valueOrZero(decoded()) >= 5, 60);
-            Thread.sleep(3_000);
-            late = scrape();
+            // a while later by the frames the camera delivered, not by the clock: a loaded machine decodes slower
+            double earlyFrames = early.value(decoded());
+            late = waitFor(s -> s.valueOrZero(decoded()) >= earlyFrames + 20, 60);
             readyDuring = Http.get(base + "/readyz");
             if (!cascade.awaitCompletion(90_000)) {
                 fail("the run did not end within 90 s");
@@ -104,6 +105,7 @@ class MetricsDuringRunTest {
         return new Scrape(r.body());
     }
 
+    /** Scrapes until {@code condition} holds; fails when it does not within {@code seconds} (a generous deadline). */
     private static Scrape waitFor(java.util.function.Predicate<Scrape> condition, int seconds) throws Exception {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
@@ -123,8 +125,10 @@ class MetricsDuringRunTest {
         assertTrue(late.value(stageCount("decode")) > early.value(stageCount("decode")));
         assertTrue(late.value(stageCount("motion")) > early.value(stageCount("motion")));
         assertEquals(1.0, late.value("edge_cascade_camera_up{camera=\"lobby\"}"));
+        // how fast a loaded machine decodes is no property of the gauge: it measures (FrameRateWindowTest checks
+        // the arithmetic), and a file read at real time never runs ahead of its 10 fps
         double fps = late.value("edge_cascade_camera_fps{camera=\"lobby\"}");
-        assertTrue(fps > 4 && fps < 13, "a 10 fps file read at real time measured " + fps + " fps");
+        assertTrue(fps > 0 && fps < 13, "a 10 fps file read at real time measured " + fps + " fps");
         assertTrue(late.has("edge_cascade_queue_depth{camera=\"lobby\",queue=\"detector\"}"));
         assertTrue(late.has("edge_cascade_queue_depth{camera=\"lobby\",queue=\"output\"}"));
         assertEquals(1.0, late.value("edge_cascade_engine_info{device=\"cpu\",engine=\"onnxruntime-cpu\","

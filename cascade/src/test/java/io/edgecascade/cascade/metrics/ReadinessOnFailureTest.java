@@ -137,10 +137,10 @@ class ReadinessOnFailureTest {
                 assertEquals(0.0, scrape0.value("edge_cascade_camera_up{camera=\"gate\"}"));
                 assertEquals(1.0, scrape0.valueOrZero("edge_cascade_camera_state{camera=\"gate\",state=\"backoff\"}")
                         + scrape0.valueOrZero("edge_cascade_camera_state{camera=\"gate\",state=\"connecting\"}"));
-                long t0 = System.nanoTime();
+                // a stop ends the backoff wait at once (SupervisedSourceTest.abortEndsTheBackoffWait measures it);
+                // here: it ends, within a deadline generous for a loaded machine
                 cascade.requestStop();
-                assertTrue(cascade.awaitCompletion(5_000), "the retrying camera did not stop within 5 s");
-                assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "stopped within 2 s");
+                assertTrue(cascade.awaitCompletion(30_000), "the retrying camera did not stop within 30 s");
                 assertEquals(List.of(), cascade.failedCameras());
             }
             HttpResponse<String> ready = Http.get(base + "/readyz");

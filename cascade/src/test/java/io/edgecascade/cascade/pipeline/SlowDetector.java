@@ -7,11 +7,11 @@ import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /** A detector that finds nothing and takes {@code millis} per frame: a slow engine, for pipeline tests. */
-class SlowDetector implements ObjectDetector {
+public class SlowDetector implements ObjectDetector {
 
     private final long millis;
 
-    SlowDetector(long millis) {
+    public SlowDetector(long millis) {
         this.millis = millis;
     }
 

@@ -28,8 +28,10 @@ class StageQueueTest {
             }
         });
         producer.start();
-        producer.join(200);
-        assertTrue(producer.isAlive(), "put must wait while the queue is full");
+        // the producer blocks inside put (a thread that merely has not run yet proves nothing)
+        io.edgecascade.cascade.testing.Await.holdsWithin(java.time.Duration.ofSeconds(30),
+                () -> producer.getState() == Thread.State.WAITING || !producer.isAlive());
+        assertEquals(Thread.State.WAITING, producer.getState(), "put must wait while the queue is full");
         assertEquals(1, q.take());
         producer.join(TimeUnit.SECONDS.toMillis(5));
         assertFalse(producer.isAlive());

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.edgecascade.cascade.api.CameraState;
+import io.edgecascade.cascade.testing.Await;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
@@ -117,19 +121,23 @@ class SupervisedSourceTest {
                 new StreamOptions("tcp", Map.of(), 1000, 60_000, 60_000, false), () -> new Scripted(0, true),
                 SourceHealth.NONE, () -> 0.99);
         s.open();
-        Thread stopper = new Thread(() -> {
+        // abort once the source is in its backoff wait (59.4 s: 0.99 of 60 s), then grab must return long before
+        // that wait would have ended; the bound is generous for a loaded machine, the wait far longer
+        CompletableFuture<Long> aborted = CompletableFuture.supplyAsync(() -> {
             try {
-                Thread.sleep(300);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                Await.until("the backoff", Duration.ofSeconds(30), () -> s.state() == CameraState.BACKOFF);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            } finally {
+                s.abort();
             }
-            s.abort();
+            return System.nanoTime();
         });
-        long t0 = System.nanoTime();
-        stopper.start();
         assertNull(s.grab());
-        assertTrue(System.nanoTime() - t0 < 2_000_000_000L, "stopped within 2 s of abort");
-        stopper.join();
+        long returned = System.nanoTime();
+        long abortedAt = aborted.get(30, TimeUnit.SECONDS);
+        assertTrue(returned - abortedAt < 20_000_000_000L, "grab returned " + (returned - abortedAt) / 1e9
+                + " s after the abort; the backoff wait was 59.4 s");
         s.close();
     }
 
