@@ -75,7 +75,7 @@ class AccessConfigTest {
     @Test
     void badValuesAreReportedUnderTheirKeysWithoutTheToken() throws Exception {
         Certificates.Pair a = Certificates.selfSigned(dir, "a", Certificates.KeyFormat.RSA_PKCS8);
-        Certificates.Pair b = Certificates.selfSigned(dir, "b", Certificates.KeyFormat.EC_SEC1);
+        Certificates.Pair b = Certificates.selfSigned(dir, "b", Certificates.KeyFormat.EC_PKCS8);
         List<String> p = problems("ui:\n  listen: 8090\n  allowed_hosts: [nuc.local:8090, 'http://x', ok.lan]\n"
                 + "  token: ${SHORT}\n  tls_cert: " + a.cert() + "\n  tls_key: " + b.key() + "\n"
                 + "metrics:\n  token: 'has a space in it, long enough'\n  allowed_hosts: ['*.lan']\n");

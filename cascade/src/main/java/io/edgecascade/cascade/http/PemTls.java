@@ -1,7 +1,6 @@
 package io.edgecascade.cascade.http;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,20 +27,15 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A server certificate chain and its private key from PEM files (what openssl, certbot and most CAs write), as an
- * {@link SSLContext} for an HTTPS endpoint. Keys in PKCS#8 ({@code BEGIN PRIVATE KEY}), PKCS#1
- * ({@code BEGIN RSA PRIVATE KEY}) and SEC1 ({@code BEGIN EC PRIVATE KEY}) are read; an encrypted key is refused
- * with the command that decrypts it, and a key that does not belong to the certificate is refused before anything
- * listens.
+ * {@link SSLContext} for an HTTPS endpoint. The key is read in PKCS#8 ({@code BEGIN PRIVATE KEY}, what openssl 3 and
+ * certbot write, and what the JDK reads itself; {@code cloud.tls} asks for the same); an older PKCS#1 or SEC1 key and an
+ * encrypted key are refused with the openssl command that converts them, and a key that does not belong to the
+ * certificate is refused before anything listens.
  */
 public final class PemTls {
 
     private static final Pattern BLOCK = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
-    /** DER of the AlgorithmIdentifier rsaEncryption (1.2.840.113549.1.1.1) with NULL parameters. */
-    private static final byte[] RSA_ALGORITHM = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86,
-            (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
-    /** DER of the OID id-ecPublicKey (1.2.840.10045.2.1). */
-    private static final byte[] EC_PUBLIC_KEY = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
 
     private final List<X509Certificate> chain;
     private final PrivateKey key;
@@ -127,10 +121,11 @@ public final class PemTls {
             switch (type) {
                 case "PRIVATE KEY":
                     return pkcs8(der, file, configKey, certificateAlgorithm);
-                case "RSA PRIVATE KEY":
-                    return pkcs8(wrap(0, RSA_ALGORITHM, der), file, configKey, "RSA");
-                case "EC PRIVATE KEY":
-                    return pkcs8(wrapSec1(der, file, configKey), file, configKey, "EC");
+                case "RSA PRIVATE KEY", "EC PRIVATE KEY":
+                    throw new IllegalArgumentException(configKey + ": the key in " + file + " is in the older "
+                            + (type.startsWith("RSA") ? "PKCS#1" : "SEC1") + " format (-----BEGIN " + type
+                            + "-----); convert it to PKCS#8: openssl pkcs8 -topk8 -nocrypt -in " + file
+                            + " -out key.pem (then chmod 600 key.pem)");
                 case "ENCRYPTED PRIVATE KEY":
                     throw new IllegalArgumentException(configKey + ": the key in " + file + " is encrypted; the agent"
                             + " starts unattended, so give it unencrypted and readable only by its user:"
@@ -214,82 +209,5 @@ public final class PemTls {
 
     private static byte[] der(String base64) {
         return Base64.getMimeDecoder().decode(base64);
-    }
-
-    /** PKCS#8 PrivateKeyInfo: SEQUENCE { INTEGER version, algorithm, OCTET STRING key }. */
-    private static byte[] wrap(int version, byte[] algorithm, byte[] key) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(new byte[] {0x02, 0x01, (byte) version});
-        body.writeBytes(algorithm);
-        body.writeBytes(tlv(0x04, key));
-        return tlv(0x30, body.toByteArray());
-    }
-
-    /** A SEC1 ECPrivateKey as PKCS#8, its curve taken from its own parameters ([0]). */
-    private static byte[] wrapSec1(byte[] sec1, Path file, String configKey) {
-        byte[] curve = null;
-        try {
-            int[] outer = header(sec1, 0);
-            int at = outer[0];
-            int end = at + outer[1];
-            while (at < end) {
-                int[] h = header(sec1, at);
-                if ((sec1[at] & 0xff) == 0xa0) {
-                    curve = java.util.Arrays.copyOfRange(sec1, h[0], h[0] + h[1]);
-                }
-                at = h[0] + h[1];
-            }
-        } catch (IndexOutOfBoundsException e) {
-            curve = null;
-        }
-        if (curve == null) {
-            throw new IllegalArgumentException(configKey + ": the EC key in " + file + " does not name its curve;"
-                    + " convert it: openssl pkcs8 -topk8 -nocrypt -in " + file + " -out key.pem");
-        }
-        ByteArrayOutputStream algorithm = new ByteArrayOutputStream();
-        algorithm.writeBytes(EC_PUBLIC_KEY);
-        algorithm.writeBytes(curve);
-        return wrap(0, tlv(0x30, algorithm.toByteArray()), sec1);
-    }
-
-    /** {content start, content length} of the DER element at {@code at}. */
-    private static int[] header(byte[] der, int at) {
-        int length = der[at + 1] & 0xff;
-        int start = at + 2;
-        if (length > 0x80) {
-            int n = length & 0x7f;
-            length = 0;
-            for (int i = 0; i < n; i++) {
-                length = (length << 8) | (der[start + i] & 0xff);
-            }
-            start += n;
-        }
-        if (start + length > der.length) {
-            throw new IndexOutOfBoundsException("truncated DER");
-        }
-        return new int[] {start, length};
-    }
-
-    private static byte[] tlv(int tag, byte[] content) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(tag);
-        int n = content.length;
-        if (n < 0x80) {
-            out.write(n);
-        } else if (n < 0x100) {
-            out.write(0x81);
-            out.write(n);
-        } else if (n < 0x10000) {
-            out.write(0x82);
-            out.write(n >> 8);
-            out.write(n);
-        } else {
-            out.write(0x83);
-            out.write(n >> 16);
-            out.write(n >> 8);
-            out.write(n);
-        }
-        out.writeBytes(content);
-        return out.toByteArray();
     }
 }

@@ -18,8 +18,8 @@ class PemTlsTest {
     Path dir;
 
     @Test
-    void keysInEveryCommonPemFormatAreRead() throws Exception {
-        for (KeyFormat format : KeyFormat.values()) {
+    void pkcs8KeysAreRead() throws Exception {
+        for (KeyFormat format : new KeyFormat[] {KeyFormat.RSA_PKCS8, KeyFormat.EC_PKCS8}) {
             Certificates.Pair pair = Certificates.selfSigned(dir, format.name(), format);
             PemTls tls = PemTls.load(pair.cert(), pair.key(), "ui.tls_cert", "ui.tls_key");
             assertTrue(tls.certificate().getSubjectX500Principal().getName().contains("CN=localhost"));
@@ -28,10 +28,20 @@ class PemTlsTest {
     }
 
     @Test
+    void olderKeyFormatsAreRefusedWithTheCommandThatConvertsThem() throws Exception {
+        for (KeyFormat format : new KeyFormat[] {KeyFormat.RSA_PKCS1, KeyFormat.EC_SEC1}) {
+            Certificates.Pair pair = Certificates.selfSigned(dir, format.name(), format);
+            String m = message(pair.cert(), pair.key());
+            assertTrue(m.startsWith("ui.tls_key: the key in " + pair.key() + " is in the older"), m);
+            assertTrue(m.contains("openssl pkcs8 -topk8 -nocrypt -in " + pair.key()), m);
+        }
+    }
+
+    @Test
     void aKeyOfAnotherCertificateIsRefused() throws Exception {
         Certificates.Pair a = Certificates.selfSigned(dir, "a", KeyFormat.RSA_PKCS8);
         Certificates.Pair b = Certificates.selfSigned(dir, "b", KeyFormat.RSA_PKCS8);
-        Certificates.Pair ec = Certificates.selfSigned(dir, "ec", KeyFormat.EC_SEC1);
+        Certificates.Pair ec = Certificates.selfSigned(dir, "ec", KeyFormat.EC_PKCS8);
         for (Path wrongKey : new Path[] {b.key(), ec.key()}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> PemTls.load(a.cert(), wrongKey, "ui.tls_cert", "ui.tls_key"));

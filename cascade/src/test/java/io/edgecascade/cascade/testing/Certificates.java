@@ -20,6 +20,8 @@ public final class Certificates {
     public enum KeyFormat {
         /** {@code BEGIN PRIVATE KEY}, RSA: what {@code openssl req -newkey} writes. */
         RSA_PKCS8,
+        /** {@code BEGIN PRIVATE KEY}, EC P-256: what {@code openssl genpkey} writes. */
+        EC_PKCS8,
         /** {@code BEGIN RSA PRIVATE KEY}: {@code openssl genrsa -traditional}, older tools. */
         RSA_PKCS1,
         /** {@code BEGIN EC PRIVATE KEY}: {@code openssl ecparam -genkey}. */
@@ -47,6 +49,11 @@ public final class Certificates {
                 "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-out", cert.toString()));
         switch (format) {
             case RSA_PKCS8 -> req.addAll(List.of("-newkey", "rsa:2048", "-nodes", "-keyout", key.toString()));
+            case EC_PKCS8 -> {
+                openssl(dir, "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
+                        key.toString());
+                req.addAll(List.of("-key", key.toString()));
+            }
             case RSA_PKCS1 -> {
                 openssl(dir, "genrsa", "-traditional", "-out", key.toString(), "2048");
                 req.addAll(List.of("-key", key.toString()));

@@ -27,7 +27,7 @@ class PageTlsTest {
 
     @Test
     void thePageIsServedOverTlsAndItsSessionCookieIsSecure() throws Exception {
-        Certificates.Pair pair = Certificates.selfSigned(dir, "page", Certificates.KeyFormat.EC_SEC1);
+        Certificates.Pair pair = Certificates.selfSigned(dir, "page", Certificates.KeyFormat.EC_PKCS8);
         SSLContext client = Certificates.trusting(pair.cert());
         UiSettings settings = new UiSettings(true, "127.0.0.1", 0, false, 5, 640)
                 .withAccess(new AccessRules(List.of(), PageTokenTest.TOKEN)).withTls(pair.cert(), pair.key());
