@@ -49,12 +49,19 @@ public final class SpoolDirectory implements AutoCloseable {
     }
 
     /**
-     * @param dir          the spool folder (created when missing)
-     * @param maxBytes     bound of the files in the folder; the oldest segments are evicted beyond it
-     * @param fsync        durability policy
-     * @param segmentBytes a segment is closed and a new one started once it reaches this size
+     * @param dir                the spool folder (created when missing)
+     * @param maxBytes           bound of the files in the folder; the oldest segments are evicted beyond it
+     * @param fsync              durability policy
+     * @param segmentBytes       a segment is closed and a new one started once it reaches this size
+     * @param deadLetterDir      where the forwarder moves records it gives up on (beside the spool by default)
+     * @param deadLetterMaxBytes bound of that folder; its oldest files are deleted beyond it
      */
-    public record Settings(Path dir, long maxBytes, Fsync fsync, long segmentBytes) {
+    public record Settings(Path dir, long maxBytes, Fsync fsync, long segmentBytes, Path deadLetterDir,
+            long deadLetterMaxBytes) {
+
+        /** Default bound of the dead-letter folder: 256 MiB. */
+        public static final long DEFAULT_DEAD_LETTER_BYTES = 256L << 20;
+
         public Settings {
             if (maxBytes < 1) {
                 throw new IllegalArgumentException("maxBytes must be positive");
@@ -62,11 +69,31 @@ public final class SpoolDirectory implements AutoCloseable {
             if (segmentBytes < 1) {
                 throw new IllegalArgumentException("segmentBytes must be positive");
             }
+            if (deadLetterMaxBytes < 1) {
+                throw new IllegalArgumentException("deadLetterMaxBytes must be positive");
+            }
+            deadLetterDir = deadLetterDir == null ? defaultDeadLetterDir(dir) : deadLetterDir;
+        }
+
+        /** The default dead-letter folder and bound. */
+        public Settings(Path dir, long maxBytes, Fsync fsync, long segmentBytes) {
+            this(dir, maxBytes, fsync, segmentBytes, null, DEFAULT_DEAD_LETTER_BYTES);
         }
 
         /** Segments of an eighth of the bound (16 KiB .. 64 MiB), so eviction loses a small part at a time. */
         public static Settings of(Path dir, long maxBytes, Fsync fsync) {
             return new Settings(dir, maxBytes, fsync, Math.max(16 << 10, Math.min(64L << 20, maxBytes / 8)));
+        }
+
+        /** {@code <spool folder>-dead-letters}, beside the spool folder. */
+        public static Path defaultDeadLetterDir(Path spoolDir) {
+            Path name = spoolDir.getFileName();
+            return spoolDir.resolveSibling((name == null ? "spool" : name.toString()) + "-dead-letters");
+        }
+
+        /** A copy moving dead letters to {@code folder} (null: the default), bounded by {@code bytes}. */
+        public Settings withDeadLetters(Path folder, long bytes) {
+            return new Settings(dir, maxBytes, fsync, segmentBytes, folder, bytes);
         }
     }
 
@@ -432,6 +459,11 @@ public final class SpoolDirectory implements AutoCloseable {
 
     public Path dir() {
         return settings.dir();
+    }
+
+    /** The durability policy the spool was opened with. */
+    public Fsync fsync() {
+        return settings.fsync();
     }
 
     private void checkOpen() throws IOException {
