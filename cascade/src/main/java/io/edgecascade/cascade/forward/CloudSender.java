@@ -536,6 +536,11 @@ final class CloudSender implements Runnable {
     }
 
     private void failed(String camera, Status status) {
+        synchronized (lock) {
+            if (stopping) {
+                return; // the agent ends its own calls: nothing failed
+            }
+        }
         boolean opened = breaker.onFailure();
         if (camera != null) {
             listener.onError(camera);
