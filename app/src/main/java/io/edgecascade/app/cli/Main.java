@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "edge-cascade", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Edge video analytics: a motion gate, a local detector, and only the frames that matter.",
         subcommands = {RunCommand.class, DemoCommand.class, CloudCommand.class, BenchCommand.class, ProbeCommand.class,
-                ModelsCommand.class, ConfigCommand.class, QuantizeCommand.class, JetsonCommand.class,
+                ModelsCommand.class, ConfigCommand.class, SpoolCommand.class, QuantizeCommand.class, JetsonCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the command failed (bad model, video, server...; the message says which)",

@@ -358,13 +358,14 @@ final class CloudSender implements Runnable {
             }
             return;
         }
-        if (!r.getErrorMessage().isEmpty()) {
-            done(p, null, FailureKind.ofStreamError(r.getErrorMessage()), false);
+        boolean failed = !r.getErrorMessage().isEmpty();
+        boolean again = failed ? done(p, null, FailureKind.ofStreamError(r.getErrorMessage()), false)
+                : done(p, r.getInferResponse(), null, false); // a garbage answer is a failure too
+        if (again) {
             // the frames sent after it on the stream must not overtake its retry: start over from the spool
-            streamFailed(s, Status.ABORTED.withDescription("a request on the stream failed: " + r.getErrorMessage()));
-            return;
-        }
-        done(p, r.getInferResponse(), null, false);
+            streamFailed(s, Status.ABORTED.withDescription("a request on the stream failed: "
+                    + (failed ? r.getErrorMessage() : "its answer was unusable")));
+        } // else it was answered, or given up: nothing is sent again and the stream goes on
     }
 
     /**
@@ -408,15 +409,16 @@ final class CloudSender implements Runnable {
      * A request ended.
      *
      * @param releaseOnly the request ended with its stream for another's sake: back to the spool, not counted
+     * @return whether the record went back to the spool to be sent again
      */
-    private void done(Pending p, ModelInferResponse response, Status error, boolean releaseOnly) {
+    private boolean done(Pending p, ModelInferResponse response, Status error, boolean releaseOnly) {
         SpoolDirectory.Entry e = p.entry();
         ForwardItem item = p.item();
         long rtt = System.nanoTime() - p.sentNanos();
         try {
             if (releaseOnly) {
                 spool.release(e);
-                return;
+                return true;
             }
             boolean reached = p.reachedServer();
             if (error == null) {
@@ -427,8 +429,7 @@ final class CloudSender implements Runnable {
                 }
             }
             if (error != null) {
-                requestFailed(p, error, reached);
-                return;
+                return requestFailed(p, error, reached);
             }
             synchronized (lock) {
                 recheckedUnder.remove(e.key());
@@ -439,6 +440,7 @@ final class CloudSender implements Runnable {
             observer.stage(item.camera(), Stage.FORWARD, rtt);
             listener.onAcked(item.camera());
             recovered();
+            return false;
         } finally {
             synchronized (lock) {
                 inFlight--;
@@ -448,8 +450,12 @@ final class CloudSender implements Runnable {
         }
     }
 
-    /** A request failed: the record waits, counts an attempt, or goes to the dead-letter folder. */
-    private void requestFailed(Pending p, Status error, boolean reached) {
+    /**
+     * A request failed: the record waits, counts an attempt, or goes to the dead-letter folder.
+     *
+     * @return whether it went back to the spool to be sent again
+     */
+    private boolean requestFailed(Pending p, Status error, boolean reached) {
         SpoolDirectory.Entry e = p.entry();
         FailureKind kind = FailureKind.of(error, reached);
         synchronized (lock) {
@@ -468,7 +474,7 @@ final class CloudSender implements Runnable {
         if (kind == FailureKind.CLOUD) {
             spool.release(e);
             failed(p.item().camera(), error);
-            return;
+            return true;
         }
         int attempts = spool.countAttempt(e);
         boolean permanent = kind == FailureKind.PERMANENT;
@@ -485,11 +491,12 @@ final class CloudSender implements Runnable {
             writer.deadLetter(new SpoolWriter.GiveUp(e, new DeadLetters.Letter(e.tag(), p.item(),
                     p.item().toBytes(), permanent ? DeadLetters.Reason.REJECTED : DeadLetters.Reason.MAX_ATTEMPTS,
                     error.getCode().name(), describe(error), attempts)));
-            return;
+            return false;
         }
         spool.release(e);
         writer.attempted(e);
         failed(p.item().camera(), error);
+        return true;
     }
 
     /** The record itself is unusable: it can never be sent, so it goes to the dead-letter folder. */

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
+import io.edgecascade.cascade.spool.SpoolDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +34,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A file: {@code {"format":"edge-cascade dead letter","version":1,"id","camera","frame","pts_ms","captured_ms",
  * "reason":"rejected"|"max_attempts"|"unusable","status","error","attempts","model","url","dead_lettered_at",
- * "edge_detections":{...},"record_version","record":"<base64 of the spool record>"}}.
+ * "edge_detections":{...},"record_version","record":"<base64 of the spool record>"}}. {@link #requeue} puts letters
+ * back into the spool ({@code edge-cascade spool requeue}).
  */
-final class DeadLetters {
+public final class DeadLetters {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,7 +75,11 @@ final class DeadLetters {
     }
 
     /** A dead letter read back: what is needed to send it again. */
-    record Read(String id, String camera, byte[] payload) {
+    public record Read(String id, String camera, byte[] payload) {
+    }
+
+    /** What {@link #requeue} did: the letters put back into the spool, and one line per file it could not. */
+    public record Requeued(List<Path> requeued, List<String> problems) {
     }
 
     private final Path dir;
@@ -104,12 +110,7 @@ final class DeadLetters {
             if (!Files.isWritable(dir)) {
                 throw new IOException("not writable");
             }
-            List<Path> found = new ArrayList<>();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
-                ds.forEach(found::add);
-            }
-            found.sort(null); // names start with the time they were written
-            for (Path f : found) {
+            for (Path f : files(dir)) { // names start with the time they were written: oldest first
                 d.files.add(f);
                 d.bytes += Files.size(f);
             }
@@ -219,7 +220,7 @@ final class DeadLetters {
      *
      * @throws IOException when the file is not a dead letter of a version this agent reads
      */
-    static Read read(Path file) throws IOException {
+    public static Read read(Path file) throws IOException {
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());
@@ -240,6 +241,51 @@ final class DeadLetters {
             throw new IOException(file + ": its record is not base64 (" + e.getMessage() + ")", e);
         }
         return new Read(root.path("id").asText(""), root.path("camera").asText(""), payload);
+    }
+
+    /** The dead letters of a folder, oldest first (none when it does not exist). */
+    public static List<Path> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            ds.forEach(found::add);
+        }
+        found.sort(null);
+        return found;
+    }
+
+    /**
+     * Puts dead letters back into the spool, in the order given, each as a new record (its attempts start again):
+     * the next start of the agent sends them. A letter is deleted once the spool holds its record (forced to the disk
+     * per the spool's policy); one that cannot be read or stored stays and is reported.
+     */
+    public static Requeued requeue(SpoolDirectory spool, List<Path> letters) throws IOException {
+        List<Path> done = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        List<Path> stored = new ArrayList<>();
+        for (Path f : letters) {
+            Read r;
+            try {
+                r = read(f);
+                ForwardItem.fromBytes(r.payload()); // a record this agent can send
+            } catch (IOException e) {
+                problems.add(f + ": " + e.getMessage());
+                continue;
+            }
+            if (!spool.append(r.camera(), r.payload())) {
+                problems.add(f + ": its record is larger than spool.max_bytes");
+                continue;
+            }
+            stored.add(f);
+        }
+        spool.flush();
+        for (Path f : stored) {
+            Files.deleteIfExists(f);
+            done.add(f);
+        }
+        return new Requeued(done, problems);
     }
 
     Path dir() {
