@@ -87,10 +87,9 @@ class ForwarderCloseTest {
         }
     }
 
-    private static CloudSettings settings(int port, CloudSettings.Mode mode, Duration drain) {
-        return new CloudSettings("127.0.0.1:" + port, "yolox", "", CloudSettings.InputMode.BINARY, 90, 4,
-                Duration.ofSeconds(30), 3, Duration.ofMillis(50), Duration.ofMillis(500), drain, null, null, null,
-                null).withMode(mode);
+    private static CloudSettings settings(int port, CloudSettings.Mode mode, Duration drain, Duration deadline) {
+        return new CloudSettings("127.0.0.1:" + port, "yolox", "", CloudSettings.InputMode.BINARY, 90, 4, deadline,
+                3, Duration.ofMillis(50), Duration.ofMillis(500), drain, null, null, null, null).withMode(mode);
     }
 
     private SpoolDirectory.Settings spool() {
@@ -111,9 +110,9 @@ class ForwarderCloseTest {
         try (SilentListener silent = kind == Cloud.SILENT ? new SilentListener() : null) {
             int port = silent != null ? silent.socket.getLocalPort() : closedPort();
             for (CloudSettings.Mode mode : CloudSettings.Mode.values()) {
-                // a drain far longer than the stop's deadline: the deadline wins
-                Forwarder f = Forwarder.start(settings(port, mode, Duration.ofSeconds(120)), spool(),
-                        new ForwardListener() { }, PipelineObserver.of(List.of()), null);
+                // a drain far longer than the stop's deadline: the deadline wins; requests time out meanwhile
+                Forwarder f = Forwarder.start(settings(port, mode, Duration.ofSeconds(120), Duration.ofMillis(700)),
+                        spool(), new ForwardListener() { }, PipelineObserver.of(List.of()), null);
                 for (int i = 0; i < 40; i++) {
                     PositiveFrame p = positive("cam" + i % 2, ids.size());
                     ids.add(ForwardItem.idOf(p.frame().camera(), p.frame().sequence(), p.frame().ptsMillis(),
@@ -127,12 +126,17 @@ class ForwarderCloseTest {
                 assertEquals(ids.size(), f.remaining(), mode + ": every frame accepted waits in the spool");
             }
         }
+        try (SpoolDirectory s = SpoolDirectory.open(spool(), tag -> { })) {
+            for (SpoolDirectory.Entry e; (e = s.poll()) != null;) {
+                assertEquals(0, s.attempts(e), "an outage never counts against a frame (nothing left the edge)");
+            }
+        }
         // the cloud comes up: a new forwarder on the same spool sends every frame
         try (CloudServer server = CloudServer.start(new CloudServer.Settings("127.0.0.1", 0,
                 Map.of("yolox", TestAssets.model()), dir.resolve("record.txt"), 1),
                 new CloudServer.Answering(Duration.ZERO, true))) {
-            Forwarder f = Forwarder.start(settings(server.port(), CloudSettings.Mode.UNARY, Duration.ofSeconds(60)),
-                    spool(), new ForwardListener() { }, PipelineObserver.of(List.of()), null);
+            Forwarder f = Forwarder.start(settings(server.port(), CloudSettings.Mode.UNARY, Duration.ofSeconds(60),
+                    Duration.ofSeconds(30)), spool(), new ForwardListener() { }, PipelineObserver.of(List.of()), null);
             f.close();
             assertEquals(0, f.remaining());
         }
