@@ -332,6 +332,10 @@ public final class Forwarder implements FrameSink {
         } else {
             LOG.info("forwarder: every positive was acknowledged by the cloud");
         }
+        if (deadLetters.written() > 0) {
+            LOG.warn("forwarder: {} positives were given up this run and are in {} (each file says why);"
+                    + " 'edge-cascade spool requeue' sends them again", deadLetters.written(), deadLetters.dir());
+        }
         Map<String, Double> t = timingMillis();
         LOG.info(String.format(Locale.ROOT, "forwarder timing (median): accept %s ms, JPEG encode %s ms,"
                 + " round trip %s ms", t.get("accept_p50"), t.get("encode_p50"), t.get("round_trip_p50")));
