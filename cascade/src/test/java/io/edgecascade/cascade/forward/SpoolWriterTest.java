@@ -48,6 +48,19 @@ class SpoolWriterTest {
                 camera -> false, () -> { }, deadLetterFailures::incrementAndGet);
     }
 
+    /** Runs the writer on its own thread until it gave up item 1's record and ended. */
+    private static void giveUp(SpoolWriter w, SpoolDirectory.Entry e, DeadLetters.Reason reason, String status,
+            int attempts) throws InterruptedException {
+        Thread t = new Thread(w, "forward-spool");
+        t.start();
+        w.deadLetter(new SpoolWriter.GiveUp(e, new DeadLetters.Letter("cam", item(1), item(1).toBytes(), reason,
+                status, status + ": the server's message", attempts)));
+        assertTrue(w.awaitQueued(Deadline.after(Duration.ofSeconds(30))));
+        w.end();
+        t.join(30_000);
+        assertFalse(t.isAlive());
+    }
+
     private static ForwardItem item(int n) {
         return new ForwardItem("cam:" + n + ":" + n * 100 + ":1700000000000", "cam", n, n * 100L,
                 1_700_000_000_000L, "{\"camera\":\"cam\",\"detections\":[]}", new byte[] {(byte) 0xff, (byte) 0xd8,
@@ -99,14 +112,7 @@ class SpoolWriterTest {
             spool.append("cam", item(2).toBytes());
             SpoolDirectory.Entry first = spool.poll();
             DeadLetters letters = DeadLetters.open(dir.resolve("dead"), 1 << 20, "yolox", "127.0.0.1:9000");
-            SpoolWriter w = writer(spool, results, letters);
-            Thread t = new Thread(w, "forward-spool");
-            t.start();
-            w.deadLetter(new SpoolWriter.GiveUp(first, new DeadLetters.Letter("cam", item(1), item(1).toBytes(),
-                    DeadLetters.Reason.REJECTED, "INVALID_ARGUMENT", "INVALID_ARGUMENT: not a JPEG", 1)));
-            assertTrue(w.awaitQueued(Deadline.after(Duration.ofSeconds(30))));
-            w.end();
-            t.join(30_000);
+            giveUp(writer(spool, results, letters), first, DeadLetters.Reason.REJECTED, "INVALID_ARGUMENT", 1);
             assertEquals(List.of("cam"), deadLettered);
             assertEquals(1, spool.pendingCount(), "only the second record is left");
             assertEquals(1, letters.written());
@@ -141,14 +147,7 @@ class SpoolWriterTest {
             DeadLetters letters = DeadLetters.open(dead, 1 << 20, "yolox", "x");
             Files.delete(dead);
             Files.writeString(dead, "a file where the folder was"); // every write into it fails now
-            SpoolWriter w = writer(spool, results, letters);
-            Thread t = new Thread(w, "forward-spool");
-            t.start();
-            w.deadLetter(new SpoolWriter.GiveUp(first, new DeadLetters.Letter("cam", item(1), item(1).toBytes(),
-                    DeadLetters.Reason.MAX_ATTEMPTS, "INTERNAL", "INTERNAL: boom", 10)));
-            assertTrue(w.awaitQueued(Deadline.after(Duration.ofSeconds(30))));
-            w.end();
-            t.join(30_000);
+            giveUp(writer(spool, results, letters), first, DeadLetters.Reason.MAX_ATTEMPTS, "INTERNAL", 10);
             assertEquals(List.of(), deadLettered);
             assertEquals(1, deadLetterFailures.get(), "the sender is told, to space the retries");
             assertEquals(1, spool.pendingCount());

@@ -208,11 +208,17 @@ class SpoolDirectoryTest {
         assertTrue(e.getMessage().contains("spool.dir"), e.getMessage());
     }
 
+    /** The spool with records payload(0, 10) and payload(1, 10) of tag "a". */
+    private SpoolDirectory withTwoRecords() throws IOException {
+        SpoolDirectory s = open(1 << 20, 1 << 20);
+        s.append("a", payload(0, 10));
+        s.append("a", payload(1, 10));
+        return s;
+    }
+
     @Test
     void attemptCountsSurviveARestartAndGoWithTheRecord() throws IOException {
-        try (SpoolDirectory s = open(1 << 20, 1 << 20)) {
-            s.append("a", payload(0, 10));
-            s.append("a", payload(1, 10));
+        try (SpoolDirectory s = withTwoRecords()) {
             SpoolDirectory.Entry first = s.poll();
             assertEquals(0, s.attempts(first));
             assertEquals(1, s.countAttempt(first));
@@ -243,9 +249,7 @@ class SpoolDirectoryTest {
 
     @Test
     void aTornAttemptEntryIsIgnoredAndTheNextOneStaysAligned() throws IOException {
-        try (SpoolDirectory s = open(1 << 20, 1 << 20)) {
-            s.append("a", payload(0, 10));
-            s.append("a", payload(1, 10));
+        try (SpoolDirectory s = withTwoRecords()) {
             SpoolDirectory.Entry first = s.poll();
             s.countAttempt(first);
             s.saveAttempts(first);
