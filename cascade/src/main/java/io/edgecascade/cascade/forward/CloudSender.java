@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.forward;
 
+import io.edgecascade.cascade.api.Deadline;
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.Stage;
 import io.edgecascade.cascade.kserve.GRPCInferenceServiceGrpc;
@@ -8,11 +9,10 @@ import io.edgecascade.cascade.kserve.ModelInferResponse;
 import io.edgecascade.cascade.kserve.ModelMetadataRequest;
 import io.edgecascade.cascade.kserve.ModelMetadataResponse;
 import io.edgecascade.cascade.kserve.ModelReadyRequest;
+import io.edgecascade.cascade.kserve.ModelStreamInferResponse;
 import io.edgecascade.cascade.kserve.Tensors;
 import io.edgecascade.cascade.metrics.LatencyHistogram;
 import io.edgecascade.cascade.spool.SpoolDirectory;
-import io.edgecascade.cascade.api.Deadline;
-import io.edgecascade.cascade.kserve.ModelStreamInferResponse;
 import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;

@@ -3,6 +3,7 @@ package io.edgecascade.cascade.forward;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgecascade.cascade.spool.SpoolDirectory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
-import io.edgecascade.cascade.spool.SpoolDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
