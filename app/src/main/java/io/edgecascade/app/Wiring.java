@@ -246,6 +246,11 @@ public final class Wiring {
             }
 
             @Override
+            public void onDeadLettered(String camera) {
+                metrics.forwarded(camera, ForwardResult.DEAD_LETTERED);
+            }
+
+            @Override
             public void spoolBytes(long bytes) {
                 metrics.spoolBytes(bytes);
             }

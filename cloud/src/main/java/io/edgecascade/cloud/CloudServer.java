@@ -69,9 +69,16 @@ public final class CloudServer implements AutoCloseable {
      *
      * @param delay answer this long after the answer is ready (a scheduled task, no thread sleeps or spins)
      * @param echo  answer with no detections without running the model (measures the client, not the server)
+     * @param fault the status to fail a request with instead of answering it (null or OK: answer), e.g. an
+     *              INTERNAL error for one request id, to test what a client does with a request that always fails
      */
-    public record Answering(java.time.Duration delay, boolean echo) {
+    public record Answering(java.time.Duration delay, boolean echo,
+            java.util.function.Function<io.edgecascade.cascade.kserve.ModelInferRequest, io.grpc.Status> fault) {
         public static final Answering NORMAL = new Answering(java.time.Duration.ZERO, false);
+
+        public Answering(java.time.Duration delay, boolean echo) {
+            this(delay, echo, null);
+        }
     }
 
     private final Server server;

@@ -75,7 +75,9 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
 
     /**
      * ModelStreamInfer: each request goes the way of a unary one (recorded in arrival order, inferred on the
-     * workers); its answer, or its error as {@code error_message}, comes back on the stream.
+     * workers); its answer, or its error as {@code error_message} ({@code CODE: message}, the gRPC status code name
+     * first, so a client can tell a request it must not send again from a passing failure), comes back on the
+     * stream. Answers for a stream the client has ended are dropped.
      */
     @Override
     public StreamObserver<ModelInferRequest> modelStreamInfer(
@@ -88,18 +90,19 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
                     @Override
                     public void onNext(ModelInferResponse r) {
                         synchronized (sending) {
-                            out.onNext(io.edgecascade.cascade.kserve.ModelStreamInferResponse.newBuilder()
-                                    .setInferResponse(r).build());
+                            unlessGone(() -> out.onNext(io.edgecascade.cascade.kserve.ModelStreamInferResponse
+                                    .newBuilder().setInferResponse(r).build()));
                         }
                     }
 
                     @Override
                     public void onError(Throwable t) {
+                        Status s = Status.fromThrowable(t);
                         synchronized (sending) {
-                            out.onNext(io.edgecascade.cascade.kserve.ModelStreamInferResponse.newBuilder()
-                                    .setErrorMessage(Status.fromThrowable(t).toString())
+                            unlessGone(() -> out.onNext(io.edgecascade.cascade.kserve.ModelStreamInferResponse
+                                    .newBuilder().setErrorMessage(s.getCode() + ": " + s.getDescription())
                                     .setInferResponse(ModelInferResponse.newBuilder().setId(request.getId()))
-                                    .build());
+                                    .build()));
                         }
                     }
 
@@ -117,10 +120,26 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
             @Override
             public void onCompleted() {
                 synchronized (sending) {
-                    out.onCompleted();
+                    unlessGone(out::onCompleted);
                 }
             }
         };
+    }
+
+    /**
+     * Runs an answer unless the client has gone: gRPC refuses to send on a call the client cancelled (a stream it
+     * ended, a deadline that passed), and the answer is then simply not needed.
+     */
+    private static void unlessGone(Runnable send) {
+        try {
+            send.run();
+        } catch (io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.CANCELLED) {
+                throw e;
+            }
+        } catch (IllegalStateException e) {
+            // the call was closed meanwhile (the server shutting down): nobody to answer
+        }
     }
 
     /** Finishes the record writes queued (call once the server took its last call). */
@@ -247,6 +266,11 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     }
 
     private void infer(ServedModel m, ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
+        Status fault = answering.fault() == null ? null : answering.fault().apply(request);
+        if (fault != null && !fault.isOk()) {
+            unlessGone(() -> out.onError(fault.asRuntimeException()));
+            return;
+        }
         if (answering.echo()) {
             answer(out, ModelInferResponse.newBuilder().setModelName(m.name()).setModelVersion(VERSION)
                     .setId(request.getId()).addOutputs(output("boxes", "FP32", 1, 0, 4))
@@ -260,13 +284,13 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
         try {
             r = run(m, request);
         } catch (IllegalArgumentException e) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription("model '" + m.name() + "': " + e.getMessage())
-                    .asRuntimeException());
+            unlessGone(() -> out.onError(Status.INVALID_ARGUMENT.withDescription("model '" + m.name() + "': "
+                    + e.getMessage()).asRuntimeException()));
             return;
         } catch (EngineException | RuntimeException e) {
             LOG.error("model {} failed: {}", m.name(), e.getMessage());
-            out.onError(Status.INTERNAL.withDescription("model '" + m.name() + "' failed: " + e.getMessage())
-                    .asRuntimeException());
+            unlessGone(() -> out.onError(Status.INTERNAL.withDescription("model '" + m.name() + "' failed: "
+                    + e.getMessage()).asRuntimeException()));
             return;
         }
         int n = r.count();
@@ -283,10 +307,10 @@ final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServi
     }
 
     private void answer(StreamObserver<ModelInferResponse> out, ModelInferResponse resp) {
-        Runnable send = () -> {
+        Runnable send = () -> unlessGone(() -> {
             out.onNext(resp);
             out.onCompleted();
-        };
+        });
         if (delayer == null) {
             send.run();
             return;

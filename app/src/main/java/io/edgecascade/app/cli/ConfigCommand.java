@@ -78,6 +78,11 @@ final class ConfigCommand implements Runnable {
                         + " input, " + cloud.mode().label() + " (up to " + cloud.inflight() + " in flight"
                         + (cloud.mode() == io.edgecascade.cascade.forward.CloudSettings.Mode.STREAM ? " per camera"
                                 : ", one per camera") + ")");
+                out.println(forwardingLine(config));
+                String keepalive = keepaliveWarning(cloud);
+                if (keepalive != null) {
+                    warnings.add(keepalive);
+                }
             }
             if (config.ui().enabled()) {
                 List<String> notes = new ArrayList<>();
@@ -109,6 +114,33 @@ final class ConfigCommand implements Runnable {
                 parts.add("also answers to " + String.join(", ", access.allowedHosts()));
             }
             return parts;
+        }
+
+        /** Keepalive, attempts, spool and dead-letter folders: where frames wait and where given-up ones go. */
+        static String forwardingLine(AppConfig config) {
+            var cloud = config.cloud();
+            var spool = config.spool();
+            return "forwarding: keepalive " + (cloud.keepalive().isZero() ? "off"
+                    : cloud.keepalive().toSeconds() + " s") + ", a frame is given up after "
+                    + (cloud.maxAttempts() == 0 ? "no number of" : String.valueOf(cloud.maxAttempts()))
+                    + " failed attempts or at once when the server can never accept it; spool " + spool.dir()
+                    + " (up to " + spool.maxBytes() + " bytes), dead letters " + spool.deadLetterDir() + " (up to "
+                    + spool.deadLetterMaxBytes() + " bytes)";
+        }
+
+        /**
+         * The line for a keepalive C-core servers (Triton, OVMS, Python grpcio) answer with GOAWAY too_many_pings on
+         * an idle stream, or null.
+         */
+        static String keepaliveWarning(io.edgecascade.cascade.forward.CloudSettings cloud) {
+            long s = cloud.keepalive().toSeconds();
+            if (cloud.keepalive().isZero() || s >= 300) {
+                return null;
+            }
+            return "cloud.keepalive_s " + s + " pings more often than the 300 s C-core gRPC servers (Triton, OVMS,"
+                    + " Python grpcio) allow on a connection without data; they answer with GOAWAY too_many_pings"
+                    + " and drop the connection. Keep it at 300 or more unless the server's"
+                    + " grpc.http2.min_ping_interval_without_data_ms is lowered to match";
         }
 
         /** A live camera's connection settings, a looped file, and the sampling rules that are on. */

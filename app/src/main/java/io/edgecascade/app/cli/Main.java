@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import io.edgecascade.cascade.source.FfmpegFrameSource;
 import java.io.PrintWriter;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +14,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "edge-cascade", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Edge video analytics: a motion gate, a local detector, and only the frames that matter.",
         subcommands = {RunCommand.class, DemoCommand.class, CloudCommand.class, BenchCommand.class, ProbeCommand.class,
-                ModelsCommand.class, ConfigCommand.class, QuantizeCommand.class, JetsonCommand.class,
+                ModelsCommand.class, ConfigCommand.class, SpoolCommand.class, QuantizeCommand.class, JetsonCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the command failed (bad model, video, server...; the message says which)",
@@ -61,11 +62,23 @@ public final class Main implements Runnable {
     }
 
     private static void configureLogging() {
+        bridgeJavaUtilLogging();
         if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
                 instanceof ch.qos.logback.classic.Logger root) {
             root.setLevel(verbose ? Level.DEBUG : Level.INFO);
         }
         FfmpegFrameSource.configureLogging(verbose);
+    }
+
+    /**
+     * Sends java.util.logging records (gRPC's and Netty's warnings, e.g. a GOAWAY from the cloud) through SLF4J, so
+     * they come out as the agent's own log lines instead of raw two-line records on stderr. Once per process.
+     */
+    static synchronized void bridgeJavaUtilLogging() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
     }
 
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

@@ -294,8 +294,19 @@ public final class ConfigLoader {
         String dir = s.string("dir", "spool");
         long maxBytes = s.integer("max_bytes", DEFAULT_SPOOL_BYTES, 64 << 10, Long.MAX_VALUE / 4);
         String fsync = s.choice("fsync", "interval", List.of("always", "interval", "never"));
-        return SpoolDirectory.Settings.of(Path.of(dir == null ? "spool" : dir), maxBytes,
-                SpoolDirectory.Fsync.valueOf(fsync.toUpperCase(java.util.Locale.ROOT)));
+        Path spoolDir = Path.of(dir == null || dir.isBlank() ? "spool" : dir);
+        String deadDir = s.string("dead_letter_dir", null);
+        long deadBytes = s.integer("dead_letter_max_bytes", SpoolDirectory.Settings.DEFAULT_DEAD_LETTER_BYTES,
+                64 << 10, Long.MAX_VALUE / 4);
+        Path dead = deadDir == null || deadDir.isBlank() ? null : Path.of(deadDir);
+        if (dead != null && dead.toAbsolutePath().normalize().equals(spoolDir.toAbsolutePath().normalize())) {
+            s.problem("dead_letter_dir", "is the spool folder itself; give it a folder of its own (default: "
+                    + SpoolDirectory.Settings.defaultDeadLetterDir(spoolDir) + ")");
+            dead = null;
+        }
+        return SpoolDirectory.Settings.of(spoolDir, maxBytes,
+                SpoolDirectory.Fsync.valueOf(fsync.toUpperCase(java.util.Locale.ROOT)))
+                .withDeadLetters(dead, deadBytes);
     }
 
     private static CloudSettings readCloud(Section c, EventForwarding.Mode[] forward) {
@@ -328,6 +339,14 @@ public final class ConfigLoader {
             maxBackoff = backoff;
         }
         long drain = c.integer("drain_seconds", d.drain().toSeconds(), 0, 86_400);
+        long keepalive = c.integer("keepalive_s", d.keepalive().toSeconds(), 0, 86_400);
+        if (keepalive > 0 && keepalive < CloudSettings.MIN_KEEPALIVE.toSeconds()) {
+            c.problem("keepalive_s", keepalive + " is below " + CloudSettings.MIN_KEEPALIVE.toSeconds()
+                    + " s, the shortest ping interval gRPC allows; use 0 (no pings) or at least "
+                    + CloudSettings.MIN_KEEPALIVE.toSeconds() + " (default " + d.keepalive().toSeconds() + ")");
+            keepalive = d.keepalive().toSeconds();
+        }
+        int maxAttempts = (int) c.integer("max_attempts", d.maxAttempts(), 0, 1_000_000);
         String results = c.string("results_path", "cloud-results.jsonl");
         Section tls = c.section("tls");
         String ca = tls.string("ca", null);
@@ -351,7 +370,8 @@ public final class ConfigLoader {
                 Duration.ofMillis(backoff), Duration.ofMillis(maxBackoff), Duration.ofSeconds(drain),
                 results == null || results.isBlank() ? null : Path.of(results),
                 ca == null ? null : Path.of(ca), cert == null ? null : Path.of(cert), key == null ? null : Path.of(key))
-                .withMode(CloudSettings.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)));
+                .withMode(CloudSettings.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)))
+                .withKeepalive(Duration.ofSeconds(keepalive)).withMaxAttempts(maxAttempts);
     }
 
     private static MetricsSettings readMetrics(Section s) {

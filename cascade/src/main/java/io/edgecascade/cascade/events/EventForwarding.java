@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.events;
 
+import io.edgecascade.cascade.api.Deadline;
 import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.api.PositiveFrame;
 import io.edgecascade.cascade.api.TrackEvent;
@@ -122,13 +123,24 @@ public final class EventForwarding implements FrameSink {
 
     @Override
     public void close() throws Exception {
+        freeKept();
+        forwarder.close();
+    }
+
+    /** Closes the forwarder under the stop's deadline (it stores what it accepted and stops by then). */
+    @Override
+    public void close(Deadline deadline) throws Exception {
+        freeKept();
+        forwarder.close(deadline);
+    }
+
+    private void freeKept() {
         for (Map<Long, Kept> tracks : kept.values()) {
             for (Iterator<Kept> it = tracks.values().iterator(); it.hasNext();) {
                 it.next().close();
                 it.remove();
             }
         }
-        forwarder.close();
     }
 
     @Override

@@ -24,10 +24,26 @@ import java.util.Objects;
  * @param tlsCa        CA certificate (PEM) to trust, or null for the system's
  * @param tlsCert      client certificate (PEM) for mutual TLS, or null
  * @param tlsKey       its private key (PKCS#8 PEM), or null
+ * @param mode         which RPC carries the frames
+ * @param keepalive    HTTP/2 ping interval while a call is open and nothing is read ({@link Duration#ZERO}: no
+ *                     pings); at least {@link #MIN_KEEPALIVE} otherwise
+ * @param maxAttempts  failed attempts after which a record goes to the dead-letter folder (0: no limit; a status that
+ *                     can never succeed sends it there at once)
  */
 public record CloudSettings(String url, String model, String version, InputMode input, int jpegQuality, int inflight,
         Duration deadline, int retries, Duration backoff, Duration maxBackoff, Duration drain, Path resultsPath,
-        Path tlsCa, Path tlsCert, Path tlsKey, Mode mode) {
+        Path tlsCa, Path tlsCert, Path tlsKey, Mode mode, Duration keepalive, int maxAttempts) {
+
+    /**
+     * Default ping interval: C-core gRPC servers (Triton, OVMS, Python grpcio) allow a ping at most every 5 minutes
+     * on a connection that carries no data ({@code grpc.http2.min_ping_interval_without_data_ms}) and close it with
+     * GOAWAY {@code too_many_pings} after the third early one; 5.5 minutes keeps a margin, and stays under the
+     * 350 s idle timeout of common NAT gateways.
+     */
+    public static final Duration DEFAULT_KEEPALIVE = Duration.ofSeconds(330);
+    /** gRPC-Java raises a shorter interval to this. */
+    public static final Duration MIN_KEEPALIVE = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_ATTEMPTS = 10;
 
     /**
      * Which RPC carries the frames. {@code UNARY}: one ModelInfer call per frame, one per camera on the wire (the
@@ -42,18 +58,36 @@ public record CloudSettings(String url, String model, String version, InputMode 
         }
     }
 
-    /** Unary mode (the settings before {@code cloud.mode} existed). */
+    /** Unary mode, the default keepalive and attempts (the settings before {@code cloud.mode} existed). */
     public CloudSettings(String url, String model, String version, InputMode input, int jpegQuality, int inflight,
             Duration deadline, int retries, Duration backoff, Duration maxBackoff, Duration drain, Path resultsPath,
             Path tlsCa, Path tlsCert, Path tlsKey) {
         this(url, model, version, input, jpegQuality, inflight, deadline, retries, backoff, maxBackoff, drain,
-                resultsPath, tlsCa, tlsCert, tlsKey, Mode.UNARY);
+                resultsPath, tlsCa, tlsCert, tlsKey, Mode.UNARY, DEFAULT_KEEPALIVE, DEFAULT_MAX_ATTEMPTS);
     }
 
     /** A copy sending over {@code m}. */
     public CloudSettings withMode(Mode m) {
         return new CloudSettings(url, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
-                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, m);
+                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, m, keepalive, maxAttempts);
+    }
+
+    /** A copy pinging every {@code interval} ({@link Duration#ZERO}: never). */
+    public CloudSettings withKeepalive(Duration interval) {
+        return new CloudSettings(url, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
+                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, mode, interval, maxAttempts);
+    }
+
+    /** A copy giving a record up after {@code n} failed attempts (0: never for that reason). */
+    public CloudSettings withMaxAttempts(int n) {
+        return new CloudSettings(url, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
+                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, mode, keepalive, n);
+    }
+
+    /** A copy waiting up to {@code d} at the end of a run for the spool to empty. */
+    public CloudSettings withDrain(Duration d) {
+        return new CloudSettings(url, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
+                maxBackoff, d, resultsPath, tlsCa, tlsCert, tlsKey, mode, keepalive, maxAttempts);
     }
 
     /** How a frame travels. */
@@ -80,6 +114,14 @@ public record CloudSettings(String url, String model, String version, InputMode 
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("tls cert and key go together");
         }
+        keepalive = keepalive == null ? DEFAULT_KEEPALIVE : keepalive;
+        if (!keepalive.isZero() && keepalive.compareTo(MIN_KEEPALIVE) < 0) {
+            throw new IllegalArgumentException("keepalive must be 0 (off) or at least " + MIN_KEEPALIVE.toSeconds()
+                    + " s");
+        }
+        if (maxAttempts < 0) {
+            throw new IllegalArgumentException("maxAttempts must be 0 (no limit) or more");
+        }
     }
 
     /** Sensible values for everything but where to send. */
@@ -91,7 +133,7 @@ public record CloudSettings(String url, String model, String version, InputMode 
     /** A copy sending to another address (an embedded server's real port). */
     public CloudSettings withUrl(String newUrl) {
         return new CloudSettings(newUrl, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
-                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, mode);
+                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, mode, keepalive, maxAttempts);
     }
 
     /** True when the channel uses TLS. */

@@ -28,7 +28,8 @@ public record ForwardItem(String id, String camera, long sequence, long ptsMilli
         return camera + ":" + sequence + ":" + ptsMillis + ":" + capturedMillis;
     }
 
-    byte[] toBytes() {
+    /** The record as the spool stores it (the current version). */
+    public byte[] toBytes() {
         byte[] message = SpooledPositive.newBuilder().setId(id).setCamera(camera).setSequence(sequence)
                 .setPtsMs(ptsMillis).setCapturedMs(capturedMillis).setDetectionsJson(detectionsJson)
                 .setJpeg(ByteString.copyFrom(jpeg)).build().toByteArray();

@@ -25,6 +25,13 @@ public interface ForwardListener {
     default void onEvicted(String camera) {
     }
 
+    /**
+     * A positive of {@code camera} was given up (a status that can never succeed, {@code cloud.max_attempts}
+     * attempts, or an unreadable record) and moved to the dead-letter folder.
+     */
+    default void onDeadLettered(String camera) {
+    }
+
     /** Bytes waiting in the spool now. */
     default void spoolBytes(long bytes) {
     }
@@ -59,6 +66,11 @@ public interface ForwardListener {
             @Override
             public void onEvicted(String camera) {
                 all.forEach(l -> l.onEvicted(camera));
+            }
+
+            @Override
+            public void onDeadLettered(String camera) {
+                all.forEach(l -> l.onDeadLettered(camera));
             }
 
             @Override

@@ -10,9 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Counts the forwarder's outcomes per camera, for the run summary. */
 public final class ForwardStats implements ForwardListener {
 
-    private record Counters(AtomicLong acked, AtomicLong spooled, AtomicLong evicted, AtomicLong errors) {
+    private record Counters(AtomicLong acked, AtomicLong spooled, AtomicLong evicted, AtomicLong errors,
+            AtomicLong deadLettered) {
         Counters() {
-            this(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong());
+            this(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong());
         }
     }
 
@@ -44,6 +45,11 @@ public final class ForwardStats implements ForwardListener {
     }
 
     @Override
+    public void onDeadLettered(String camera) {
+        of(camera).deadLettered().incrementAndGet();
+    }
+
+    @Override
     public void spoolBytes(long bytes) {
         spoolBytes.set(bytes);
     }
@@ -53,9 +59,9 @@ public final class ForwardStats implements ForwardListener {
         Map<String, RunSummary.ForwardCounts> out = new LinkedHashMap<>();
         for (String id : cameraIds) {
             Counters c = cameras.get(id);
-            out.put(id, c == null ? new RunSummary.ForwardCounts(0, 0, 0, 0)
+            out.put(id, c == null ? new RunSummary.ForwardCounts(0, 0, 0, 0, 0)
                     : new RunSummary.ForwardCounts(c.acked().get(), c.spooled().get(), c.evicted().get(),
-                            c.errors().get()));
+                            c.errors().get(), c.deadLettered().get()));
         }
         return out;
     }

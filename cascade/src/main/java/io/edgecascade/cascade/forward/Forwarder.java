@@ -3,6 +3,7 @@ package io.edgecascade.cascade.forward;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgecascade.cascade.api.Deadline;
 import io.edgecascade.cascade.api.Detection;
 import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.api.PipelineObserver;
@@ -37,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * The capture and detector threads never wait on the network; the output thread waits only when the spool thread
  * is {@value SpoolWriter#HANDOFF} frames behind.
  *
- * <p>{@link #close()} drains: it waits up to {@code drain} for the spool to empty, then reports what remains
- * (sent on the next start).
+ * <p>{@link #close(Deadline)} drains under the stop's one deadline: every frame accepted is stored (and forced to the
+ * disk per the spool's policy), then it waits up to {@code cloud.drain} (and never past the deadline) for the spool to
+ * empty, ends the calls on the wire and reports what remains (sent on the next start). Nothing it waits for can hold
+ * it past the deadline. Records the cloud can never accept go to the {@link DeadLetters} folder beside the spool.
  */
 public final class Forwarder implements FrameSink {
 
@@ -52,6 +55,7 @@ public final class Forwarder implements FrameSink {
     private final ForwardListener listener;
     private final ManagedChannel channel;
     private final ResultsLog results;
+    private final DeadLetters deadLetters;
     private final AutoCloseable owned;
     private final SpoolWriter writer;
     private final CloudSender sender;
@@ -64,20 +68,25 @@ public final class Forwarder implements FrameSink {
     private long remainingBytesAtClose;
 
     private Forwarder(CloudSettings cloud, SpoolDirectory spool, ForwardListener listener, PipelineObserver observer,
-            ManagedChannel channel, ResultsLog results, AutoCloseable owned) {
+            ManagedChannel channel, ResultsLog results, DeadLetters deadLetters, AutoCloseable owned) {
         this.cloud = cloud;
         this.spool = spool;
         this.listener = listener;
         this.channel = channel;
         this.results = results;
+        this.deadLetters = deadLetters;
         this.owned = owned;
         CloudSender[] s = new CloudSender[1];
-        this.writer = new SpoolWriter(spool, listener, observer, results, cloud.model(), cloud.jpegQuality(),
-                camera -> s[0].willWait(camera), () -> s[0].wake());
+        this.writer = new SpoolWriter(spool, listener, observer, results, deadLetters, cloud.model(),
+                cloud.jpegQuality(), camera -> s[0].willWait(camera), () -> s[0].wake(),
+                () -> s[0].deadLetterFailed());
         this.sender = new CloudSender(cloud, spool, listener, observer, channel, writer);
         s[0] = sender;
+        // daemon threads: close() ends them; a disk that never answers must not keep the process from exiting
         this.spoolThread = new Thread(writer, "forward-spool");
+        this.spoolThread.setDaemon(true);
         this.senderThread = new Thread(sender, "forward-send");
+        this.senderThread.setDaemon(true);
     }
 
     /**
@@ -93,23 +102,29 @@ public final class Forwarder implements FrameSink {
         SpoolDirectory spool = null;
         ResultsLog results = null;
         try {
-            results = ResultsLog.open(cloud.resultsPath());
+            results = ResultsLog.open(cloud.resultsPath(), spoolSettings.fsync() != SpoolDirectory.Fsync.NEVER);
             spool = SpoolDirectory.open(spoolSettings, listener::onEvicted);
-            channel = Grpc.newChannelBuilder(cloud.target(), credentials(cloud))
-                    .maxInboundMessageSize(64 << 20)
-                    // notice a dead peer (a WAN link gone, a NAT that forgot us) without waiting for a deadline
-                    .keepAliveTime(30, TimeUnit.SECONDS)
-                    .keepAliveTimeout(10, TimeUnit.SECONDS)
-                    .build();
-            Forwarder f = new Forwarder(cloud, spool, listener, observer, channel, results, owned);
+            DeadLetters deadLetters = DeadLetters.open(spoolSettings.deadLetterDir(),
+                    spoolSettings.deadLetterMaxBytes(), cloud.model(), cloud.url());
+            var builder = Grpc.newChannelBuilder(cloud.target(), credentials(cloud)).maxInboundMessageSize(64 << 20);
+            if (!cloud.keepalive().isZero()) {
+                // notice a dead peer (a WAN link gone, a NAT that forgot us) while a call is open and nothing comes;
+                // no pings without calls, and never more often than C-core servers allow (CloudSettings)
+                builder.keepAliveTime(cloud.keepalive().toMillis(), TimeUnit.MILLISECONDS)
+                        .keepAliveTimeout(10, TimeUnit.SECONDS)
+                        .keepAliveWithoutCalls(false);
+            }
+            channel = builder.build();
+            Forwarder f = new Forwarder(cloud, spool, listener, observer, channel, results, deadLetters, owned);
             listener.spoolBytes(spool.pendingBytes());
             listener.spoolAccepting(true);
             listener.cloudUp(false); // until the model has been checked
             f.spoolThread.start();
             f.senderThread.start();
-            LOG.info("forwarding positives to model '{}' at {} ({} input, {}, up to {} in flight{}), spool {}",
-                    cloud.model(), cloud.url(), cloud.input().label(), cloud.mode().label(), cloud.inflight(),
-                    cloud.mode() == CloudSettings.Mode.STREAM ? " per camera" : "", spoolSettings.dir());
+            LOG.info("forwarding positives to model '{}' at {} ({} input, {}, up to {} in flight{}), spool {}, dead"
+                    + " letters {}", cloud.model(), cloud.url(), cloud.input().label(), cloud.mode().label(),
+                    cloud.inflight(), cloud.mode() == CloudSettings.Mode.STREAM ? " per camera" : "",
+                    spoolSettings.dir(), spoolSettings.deadLetterDir());
             return f;
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
@@ -239,9 +254,31 @@ public final class Forwarder implements FrameSink {
         return remainingAtClose >= 0 ? remainingBytesAtClose : spool.pendingBytes();
     }
 
-    /** Waits up to {@code drain} for the spool to empty, then stops; what is left is sent on the next start. */
+    /** Test seam: the spool thread's hook between writing an answer and acknowledging it. */
+    void beforeAckForTest(Runnable hook) {
+        writer.beforeAckForTest(hook);
+    }
+
+    /**
+     * Waits up to {@code cloud.drain} for the spool to empty, then stops, all within {@code cloud.drain} plus
+     * {@value #CLOSE_GRACE_SECONDS} s; what is left is sent on the next start.
+     */
     @Override
     public void close() throws IOException, InterruptedException {
+        close(Deadline.after(cloud.drain().plusSeconds(CLOSE_GRACE_SECONDS)));
+    }
+
+    /** Time {@link #close()} gives the steps after draining (ending calls, the last writes, closing). */
+    static final int CLOSE_GRACE_SECONDS = 5;
+
+    /**
+     * Stops by {@code deadline}: every frame accepted is stored in the spool, then up to {@code cloud.drain} (never
+     * past the deadline, less a share kept for the rest) goes to sending what is waiting; calls still on the wire are
+     * cancelled, and once their callbacks came back (or the deadline passed) the spool is forced to the disk and
+     * closed. What was not acknowledged stays in the spool and is sent on the next start.
+     */
+    @Override
+    public void close(Deadline deadline) throws IOException, InterruptedException {
         synchronized (this) {
             if (closed) {
                 return;
@@ -249,27 +286,43 @@ public final class Forwarder implements FrameSink {
             closed = true;
         }
         closing = true;
+        // what the steps after the drain may take: a fifth of the time left, at most 2 s
+        long reserveNanos = Math.min(2_000_000_000L, deadline.remainingNanos() / 5);
+        Deadline drainUntil = Deadline.after(java.time.Duration.ofNanos(Math.max(0,
+                deadline.remainingNanos() - reserveNanos))).atMost(cloud.drain());
+        boolean writerDone = false;
         try {
-            writer.awaitQueued(); // every accepted frame is stored
-            int waiting = spool.pendingCount();
-            if (waiting > 0 && !cloud.drain().isZero()) {
-                LOG.info("forwarder: waiting up to {} s for {} positives to reach the cloud",
-                        cloud.drain().toSeconds(), waiting);
+            if (!writer.awaitQueued(deadline)) { // every accepted frame is stored
+                LOG.error("forwarder: {} positives were not stored in the spool {} by the stop's deadline (the disk"
+                        + " does not keep up); they are lost", writer.framesWaiting(), spool.dir());
             }
-            sender.awaitDrained(cloud.drain().toNanos());
+            int waiting = spool.pendingCount();
+            if (waiting > 0 && !drainUntil.expired()) {
+                LOG.info("forwarder: waiting up to {} s for {} positives to reach the cloud",
+                        String.format(Locale.ROOT, "%.1f", drainUntil.remainingNanos() / 1e9), waiting);
+            }
+            sender.awaitDrained(drainUntil);
         } finally {
             sender.stop();
-            senderThread.join();
-            channel.shutdownNow();
-            channel.awaitTermination(5, TimeUnit.SECONDS);
-            sender.awaitCallbacks();
-            writer.end(); // after the last callback: its acknowledgement is written
-            spoolThread.join();
-            finish();
+            channel.shutdownNow(); // cancels the calls on the wire and a model check in progress
+            senderThread.join(Math.max(1, deadline.remainingMillis()));
+            int silent = sender.awaitCallbacks(deadline);
+            if (silent > 0) {
+                LOG.warn("forwarder: {} requests did not report back by the stop's deadline; they stay in the spool"
+                        + " and are sent again on the next start", silent);
+            }
+            writer.end(); // after the last callback: its answer and acknowledgement are written
+            spoolThread.join(Math.max(1, deadline.remainingMillis()));
+            writerDone = !spoolThread.isAlive();
+            if (!writerDone) {
+                LOG.error("forwarder: the spool thread did not finish by the stop's deadline (the disk under {} does"
+                        + " not answer); what it holds is replayed from the spool on the next start", spool.dir());
+            }
+            finish(writerDone);
         }
     }
 
-    private void finish() throws IOException {
+    private void finish(boolean writerDone) throws IOException {
         remainingAtClose = spool.pendingCount();
         remainingBytesAtClose = spool.pendingBytes();
         listener.spoolBytes(remainingBytesAtClose);
@@ -279,14 +332,22 @@ public final class Forwarder implements FrameSink {
         } else {
             LOG.info("forwarder: every positive was acknowledged by the cloud");
         }
+        if (deadLetters.written() > 0) {
+            LOG.warn("forwarder: {} positives were given up this run and are in {} (each file says why);"
+                    + " 'edge-cascade spool requeue' sends them again", deadLetters.written(), deadLetters.dir());
+        }
         Map<String, Double> t = timingMillis();
         LOG.info(String.format(Locale.ROOT, "forwarder timing (median): accept %s ms, JPEG encode %s ms,"
                 + " round trip %s ms", t.get("accept_p50"), t.get("encode_p50"), t.get("round_trip_p50")));
         try {
-            spool.close();
+            if (writerDone) { // else the stuck writer holds the spool's I/O lock: closing would wait for the disk
+                spool.close();
+            }
         } finally {
             try {
-                results.close();
+                if (writerDone) {
+                    results.close();
+                }
             } finally {
                 if (owned != null) {
                     try {

@@ -2,6 +2,7 @@ package io.edgecascade.cascade.forward;
 
 import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
+import io.edgecascade.cascade.api.Deadline;
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.Stage;
 import io.edgecascade.cascade.kserve.ModelInferResponse;
@@ -21,11 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The forwarder's <em>spool thread</em>, the only thread that writes to the spool and the results file: it
- * JPEG-encodes handed-off frames and appends them (write-ahead), writes the acknowledgements and the cloud's answers
- * of delivered frames, and flushes the spool when idle. Network callbacks only queue work here, so a slow disk
- * never stalls them. Frames wait at most {@value #HANDOFF} deep (the pipeline's output thread blocks beyond);
- * acknowledgements never wait.
+ * The forwarder's <em>spool thread</em>, the only thread that writes to the spool, the results file and the
+ * dead-letter folder: it JPEG-encodes handed-off frames and appends them (write-ahead), writes the cloud's answers of
+ * delivered frames and then their acknowledgements (an answer is on disk before its record is forgotten), attempt
+ * counts, and dead letters (complete before the record leaves the spool), and flushes the spool when idle. Network
+ * callbacks only queue work here, so a slow disk never stalls them. Frames wait at most {@value #HANDOFF} deep (the
+ * pipeline's output thread blocks beyond); acknowledgements never wait.
  */
 final class SpoolWriter implements Runnable {
 
@@ -45,8 +47,16 @@ final class SpoolWriter implements Runnable {
         }
     }
 
-    /** A record the cloud acknowledged: ack it in the spool and log the answer. */
+    /** A record the cloud acknowledged: log the answer, then ack it in the spool. */
     record Delivered(SpoolDirectory.Entry entry, ForwardItem item, ModelInferResponse response, long rttNanos) {
+    }
+
+    /** A record given up: write its dead letter, then ack it in the spool. */
+    record GiveUp(SpoolDirectory.Entry entry, DeadLetters.Letter letter) {
+    }
+
+    /** A record whose delivery failed once more: write its attempt count beside its segment. */
+    private record Attempted(SpoolDirectory.Entry entry) {
     }
 
     private record Barrier(CountDownLatch reached) {
@@ -58,6 +68,9 @@ final class SpoolWriter implements Runnable {
     private final ForwardListener listener;
     private final PipelineObserver observer;
     private final ResultsLog results;
+    private final DeadLetters deadLetters;
+    private final Runnable deadLetterFailed;
+    private final OccasionalLog deadLetterLog = new OccasionalLog();
     private final String model;
     private final Predicate<String> willWait;
     private final Runnable stored;
@@ -69,15 +82,19 @@ final class SpoolWriter implements Runnable {
     private boolean storeFailing;
 
     /**
-     * @param willWait whether a new frame of this camera waits in the spool (cloud down or busy): counted
-     * @param stored   told after each frame stored (wakes the sender)
+     * @param willWait         whether a new frame of this camera waits in the spool (cloud down or busy): counted
+     * @param stored           told after each frame stored (wakes the sender)
+     * @param deadLetterFailed told when a dead letter could not be written (its record went back to the spool)
      */
     SpoolWriter(SpoolDirectory spool, ForwardListener listener, PipelineObserver observer, ResultsLog results,
-            String model, int jpegQuality, Predicate<String> willWait, Runnable stored) {
+            DeadLetters deadLetters, String model, int jpegQuality, Predicate<String> willWait, Runnable stored,
+            Runnable deadLetterFailed) {
         this.spool = spool;
         this.listener = listener;
         this.observer = observer;
         this.results = results;
+        this.deadLetters = deadLetters;
+        this.deadLetterFailed = deadLetterFailed;
         this.model = model;
         this.willWait = willWait;
         this.stored = stored;
@@ -95,11 +112,26 @@ final class SpoolWriter implements Runnable {
         tasks.add(d);
     }
 
-    /** Waits until everything queued before this call was done. */
-    void awaitQueued() throws InterruptedException {
+    /** Queues a dead letter; never blocks. */
+    void deadLetter(GiveUp g) {
+        tasks.add(g);
+    }
+
+    /** Queues writing a record's attempt count; never blocks. */
+    void attempted(SpoolDirectory.Entry e) {
+        tasks.add(new Attempted(e));
+    }
+
+    /** Waits until everything queued before this call was done, or the deadline passed; true when done. */
+    boolean awaitQueued(Deadline deadline) throws InterruptedException {
         CountDownLatch l = new CountDownLatch(1);
         tasks.add(new Barrier(l));
-        l.await();
+        return l.await(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Frames handed over and not yet stored. */
+    int framesWaiting() {
+        return HANDOFF - framePermits.availablePermits();
     }
 
     /** Ends the thread once everything queued before was done. */
@@ -124,11 +156,16 @@ final class SpoolWriter implements Runnable {
                         store(f);
                     } else if (t instanceof Delivered d) {
                         ack(d);
+                    } else if (t instanceof GiveUp g) {
+                        giveUp(g);
+                    } else if (t instanceof Attempted a) {
+                        spool.saveAttempts(a.entry());
                     } else if (t instanceof Barrier b) {
                         b.reached().countDown();
                     }
                     if (t == null || spool.flushDue()) {
                         spool.flush();
+                        results.force();
                     }
                 } catch (IOException e) {
                     LOG.warn("spool {}: flushing to disk failed: {}", spool.dir(), e.getMessage());
@@ -142,16 +179,57 @@ final class SpoolWriter implements Runnable {
         }
     }
 
+    /**
+     * The answer first, then the acknowledgement: a crash between the two sends the frame again on the next start
+     * (its answer is then written twice, with the same request id) but never loses the answer.
+     */
     private void ack(Delivered d) {
+        results.write(d.item(), d.response(), model, d.rttNanos());
+        if (spool.fsync() == SpoolDirectory.Fsync.ALWAYS) {
+            results.force();
+        }
+        beforeAckForTest.run();
+        acknowledge(d.entry());
+    }
+
+    private void acknowledge(SpoolDirectory.Entry e) {
         try {
-            spool.ack(d.entry());
+            spool.ack(e);
         } catch (IOException ex) {
             LOG.warn("spool {}: recording a delivery failed ({}); the frame may be sent again after a restart",
                     spool.dir(), ex.getMessage());
         }
         listener.spoolBytes(spool.pendingBytes());
-        if (d.item() != null) { // null: a record dropped as unusable
-            results.write(d.item(), d.response(), model, d.rttNanos());
+    }
+
+    /** Test seam: runs between writing an answer and acknowledging its record (a crash there). */
+    private volatile Runnable beforeAckForTest = () -> { };
+
+    void beforeAckForTest(Runnable hook) {
+        beforeAckForTest = hook;
+    }
+
+    /** The dead letter first (forced to the disk), then the acknowledgement. */
+    private void giveUp(GiveUp g) {
+        DeadLetters.Letter l = g.letter();
+        java.nio.file.Path file;
+        try {
+            file = deadLetters.write(l);
+        } catch (IOException ex) {
+            spool.release(g.entry());
+            LOG.error("cannot write to the dead-letter folder {} ({}); the positive of camera {} stays in the spool"
+                    + " and is sent again: free disk space or fix spool.dead_letter_dir", deadLetters.dir(),
+                    ex.getMessage(), l.camera());
+            deadLetterFailed.run();
+            return;
+        }
+        acknowledge(g.entry());
+        listener.onDeadLettered(l.camera());
+        long skipped = deadLetterLog.occurred();
+        if (skipped >= 0) {
+            LOG.error("a positive of camera {} was given up ({} after {} attempt(s): {}) and moved to {}; the camera"
+                    + " goes on with its next frames{}", l.camera(), l.reason().label(), l.attempts(), l.error(), file,
+                    OccasionalLog.more(skipped));
         }
     }
 

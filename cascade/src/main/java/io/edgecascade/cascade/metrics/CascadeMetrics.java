@@ -155,7 +155,8 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
         forwards = Counter.builder().name(PREFIX + "forward_total")
                 .help("Positive frames the forwarder handled, by result: acked (cloud answered), spooled (cloud"
                         + " unreachable, kept on disk), error (rejected or not spoolable), evicted (spooled frame"
-                        + " deleted to bound the spool)")
+                        + " deleted to bound the spool), dead_lettered (given up and moved to the dead-letter"
+                        + " folder)")
                 .labelNames("camera", "result").register(registry);
         GaugeWithCallback.builder().name(PREFIX + "spool_bytes").unit(Unit.BYTES)
                 .help("Bytes of frames waiting in the on-disk spool for the cloud; absent without a forwarder")

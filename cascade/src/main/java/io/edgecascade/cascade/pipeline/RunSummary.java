@@ -21,8 +21,10 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
      * @param spooled       had to wait in the spool (cloud down or slow, window full)
      * @param spoolEvicted  evicted from the full spool without being sent
      * @param forwardErrors failed requests (retried) and positives that could not be stored
+     * @param deadLettered  given up and moved to the dead-letter folder
      */
-    public record ForwardCounts(long forwarded, long spooled, long spoolEvicted, long forwardErrors) {
+    public record ForwardCounts(long forwarded, long spooled, long spoolEvicted, long forwardErrors,
+            long deadLettered) {
     }
 
     /**
@@ -106,11 +108,12 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
                 m.put("frames_forwarded", framesForwarded.getOrDefault(id, 0L));
             }
             if (forwarding != null) {
-                ForwardCounts f = forwarding.cameras().getOrDefault(id, new ForwardCounts(0, 0, 0, 0));
+                ForwardCounts f = forwarding.cameras().getOrDefault(id, new ForwardCounts(0, 0, 0, 0, 0));
                 m.put("forwarded", f.forwarded());
                 m.put("spooled", f.spooled());
                 m.put("spool_evicted", f.spoolEvicted());
                 m.put("forward_errors", f.forwardErrors());
+                m.put("dead_lettered", f.deadLettered());
             }
             if (errors.containsKey(id)) {
                 m.put("error", errors.get(id));

@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 import org.slf4j.Logger;
@@ -16,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The spool's segment files on disk: loading them at open (cutting a torn tail, counting damaged records), the
- * active segment records are appended to, acknowledgements, deletion of a segment once it is done or evicted, and
- * forcing what was written ({@link SyncPolicy}). Tracks the bytes of the folder's files.
+ * active segment records are appended to, acknowledgements ({@code .ack}) and attempt counts ({@code .try}) beside
+ * each segment ({@link IntLog}), deletion of a segment once it is done or evicted, and forcing what was written
+ * ({@link SyncPolicy}). Tracks the bytes of the folder's files.
  *
  * <p>Not a lock of its own: every method but {@link #channel} and {@link #diskBytes} runs with the spool's I/O lock
  * held. {@link #channel} is lock-free (the segment map is concurrent) so that reads take no lock.
@@ -27,28 +31,38 @@ final class SegmentFiles {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentFiles.class);
     private static final String SEGMENT_SUFFIX = ".seg";
     private static final String ACK_SUFFIX = ".ack";
+    private static final String ATTEMPTS_SUFFIX = ".try";
 
     /** One segment file; its fields change under the I/O lock only. */
     static final class Segment {
         final long id;
         final Path file;
         final FileChannel channel;
-        final AckLog acks;
+        final IntLog acks;
+        final IntLog attempts;
         long size;
         int live;
         boolean sealed;
 
-        Segment(long id, Path file, FileChannel channel, AckLog acks, long size) {
+        Segment(long id, Path file, FileChannel channel, IntLog acks, IntLog attempts, long size) {
             this.id = id;
             this.file = file;
             this.channel = channel;
             this.acks = acks;
+            this.attempts = attempts;
             this.size = size;
+        }
+
+        long sideFileBytes() throws IOException {
+            return acks.size() + attempts.size();
         }
     }
 
-    /** What opening one segment found: the records not yet acknowledged, and how many were damaged. */
-    record Loaded(Path file, List<SpoolDirectory.Entry> unacked, long corrupt) {
+    /**
+     * What opening one segment found: the records not yet acknowledged, the failed attempts of those that have any
+     * (by record key), and how many records were damaged.
+     */
+    record Loaded(Path file, List<SpoolDirectory.Entry> unacked, Map<Long, Integer> attempts, long corrupt) {
     }
 
     /** Told about each segment loaded at open. */
@@ -97,19 +111,34 @@ final class SegmentFiles {
 
     private void load(long id, Path file, boolean last, LoadSink sink) throws IOException {
         Path ackFile = ackPath(id);
-        Set<Integer> acked = AckLog.read(ackFile);
+        Path attemptsFile = attemptsPath(id);
+        Set<Integer> acked = new HashSet<>();
+        for (int offset : IntLog.read(ackFile, 1)) {
+            acked.add(offset);
+        }
+        Map<Integer, Integer> tries = new HashMap<>(); // offset -> failed attempts; the last entry of an offset counts
+        int[] pairs = IntLog.read(attemptsFile, 2);
+        for (int i = 0; i < pairs.length; i += 2) {
+            tries.put(pairs[i], pairs[i + 1]);
+        }
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         long size = ch.size();
-        Segment seg = new Segment(id, file, ch, new AckLog(ackFile), size);
+        Segment seg = new Segment(id, file, ch, new IntLog(ackFile, 1), new IntLog(attemptsFile, 2), size);
         seg.sealed = true;
         SegmentCodec.Scan scan = codec.scan(ch);
         long segCorrupt = 0;
         List<SpoolDirectory.Entry> found = new ArrayList<>();
+        Map<Long, Integer> attempts = new HashMap<>();
         for (SegmentCodec.Found r : scan.records()) {
             if (!r.intact()) {
                 segCorrupt++;
             } else if (!acked.contains(r.offset())) {
-                found.add(new SpoolDirectory.Entry((id << 32) | r.offset(), r.tag(), r.bodyLength()));
+                long key = (id << 32) | r.offset();
+                found.add(new SpoolDirectory.Entry(key, r.tag(), r.bodyLength()));
+                Integer n = tries.get(r.offset());
+                if (n != null && n > 0) {
+                    attempts.put(key, n);
+                }
             }
         }
         long pos = scan.end();
@@ -129,12 +158,13 @@ final class SegmentFiles {
             ch.close();
             Files.deleteIfExists(file);
             Files.deleteIfExists(ackFile);
+            Files.deleteIfExists(attemptsFile);
         }
-        sink.loaded(new Loaded(file, found, segCorrupt));
+        sink.loaded(new Loaded(file, found, attempts, segCorrupt));
         if (!found.isEmpty()) {
             seg.live = found.size();
             segments.put(id, seg);
-            diskBytes += seg.size + seg.acks.size();
+            diskBytes += seg.size + seg.sideFileBytes();
         }
     }
 
@@ -144,6 +174,10 @@ final class SegmentFiles {
 
     private Path ackPath(long id) {
         return dir.resolve(String.format("%016d", id) + ACK_SUFFIX);
+    }
+
+    private Path attemptsPath(long id) {
+        return dir.resolve(String.format("%016d", id) + ATTEMPTS_SUFFIX);
     }
 
     /**
@@ -158,7 +192,7 @@ final class SegmentFiles {
             Path f = segmentPath(id);
             FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            active = new Segment(id, f, ch, new AckLog(ackPath(id)), 0);
+            active = new Segment(id, f, ch, new IntLog(ackPath(id), 1), new IntLog(attemptsPath(id), 2), 0);
             segments.put(id, active);
         }
         ByteBuffer record = codec.encode(tag, payload);
@@ -211,6 +245,21 @@ final class SegmentFiles {
         sync.written(s.acks.channel(), this::forceAll);
     }
 
+    /**
+     * Notes how many times a record's delivery failed (forced per the policy), so a restart goes on counting.
+     * Nothing happens when the segment is gone.
+     */
+    void recordAttempts(long segmentId, int offset, int attempts) throws IOException {
+        Segment s = segments.get(segmentId);
+        if (s == null) {
+            return;
+        }
+        s.attempts.append(offset, attempts);
+        diskBytes += 8;
+        dirty = true;
+        sync.written(s.attempts.channel(), this::forceAll);
+    }
+
     /** The channel of a segment still on disk, or null when it is gone. Lock-free. */
     FileChannel channel(long segmentId) {
         Segment s = segments.get(segmentId);
@@ -233,9 +282,9 @@ final class SegmentFiles {
             active = null;
         }
         s.channel.close();
-        long ackSize = s.acks.size();
-        diskBytes -= s.size + ackSize;
+        diskBytes -= s.size + s.sideFileBytes();
         s.acks.delete();
+        s.attempts.delete();
         Files.deleteIfExists(s.file);
     }
 
@@ -248,8 +297,10 @@ final class SegmentFiles {
             if (!s.sealed) {
                 sync.finished(s.channel);
             }
-            if (s.acks.channel() != null) {
-                sync.finished(s.acks.channel());
+            for (IntLog side : List.of(s.acks, s.attempts)) {
+                if (side.channel() != null) {
+                    sync.finished(side.channel());
+                }
             }
         }
         dirty = false;
@@ -277,10 +328,12 @@ final class SegmentFiles {
             try {
                 sync.finished(s.channel);
                 s.channel.close();
-                if (s.acks.channel() != null) {
-                    sync.finished(s.acks.channel());
+                for (IntLog side : List.of(s.acks, s.attempts)) {
+                    if (side.channel() != null) {
+                        sync.finished(side.channel());
+                    }
+                    side.close();
                 }
-                s.acks.close();
             } catch (IOException e) {
                 first = first == null ? e : first;
             }

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * skipped and counted.
  *
  * <p>Layout of {@code dir}: {@code NNNNNNNNNNNNNNNN.seg} segments ({@link SegmentCodec}), and next to each an
- * {@code .ack} file ({@link AckLog}), kept by {@link SegmentFiles}; a {@code .lock} file keeps other agents out
+ * {@code .ack} file (records delivered) and a {@code .try} file (failed attempts per record, {@link #countAttempt}),
+ * both {@link IntLog}s kept by {@link SegmentFiles}; a {@code .lock} file keeps other agents out
  * ({@link SpoolFolderLock}). A segment is deleted once every record in it is acknowledged. When a new record
  * would take the directory over {@code maxBytes}, the oldest segments are evicted whole ({@link SpoolEvictor})
  * and each record lost is reported to the {@link EvictionListener} with its tag.
@@ -48,12 +49,19 @@ public final class SpoolDirectory implements AutoCloseable {
     }
 
     /**
-     * @param dir          the spool folder (created when missing)
-     * @param maxBytes     bound of the files in the folder; the oldest segments are evicted beyond it
-     * @param fsync        durability policy
-     * @param segmentBytes a segment is closed and a new one started once it reaches this size
+     * @param dir                the spool folder (created when missing)
+     * @param maxBytes           bound of the files in the folder; the oldest segments are evicted beyond it
+     * @param fsync              durability policy
+     * @param segmentBytes       a segment is closed and a new one started once it reaches this size
+     * @param deadLetterDir      where the forwarder moves records it gives up on (beside the spool by default)
+     * @param deadLetterMaxBytes bound of that folder; its oldest files are deleted beyond it
      */
-    public record Settings(Path dir, long maxBytes, Fsync fsync, long segmentBytes) {
+    public record Settings(Path dir, long maxBytes, Fsync fsync, long segmentBytes, Path deadLetterDir,
+            long deadLetterMaxBytes) {
+
+        /** Default bound of the dead-letter folder: 256 MiB. */
+        public static final long DEFAULT_DEAD_LETTER_BYTES = 256L << 20;
+
         public Settings {
             if (maxBytes < 1) {
                 throw new IllegalArgumentException("maxBytes must be positive");
@@ -61,11 +69,31 @@ public final class SpoolDirectory implements AutoCloseable {
             if (segmentBytes < 1) {
                 throw new IllegalArgumentException("segmentBytes must be positive");
             }
+            if (deadLetterMaxBytes < 1) {
+                throw new IllegalArgumentException("deadLetterMaxBytes must be positive");
+            }
+            deadLetterDir = deadLetterDir == null ? defaultDeadLetterDir(dir) : deadLetterDir;
+        }
+
+        /** The default dead-letter folder and bound. */
+        public Settings(Path dir, long maxBytes, Fsync fsync, long segmentBytes) {
+            this(dir, maxBytes, fsync, segmentBytes, null, DEFAULT_DEAD_LETTER_BYTES);
         }
 
         /** Segments of an eighth of the bound (16 KiB .. 64 MiB), so eviction loses a small part at a time. */
         public static Settings of(Path dir, long maxBytes, Fsync fsync) {
             return new Settings(dir, maxBytes, fsync, Math.max(16 << 10, Math.min(64L << 20, maxBytes / 8)));
+        }
+
+        /** {@code <spool folder>-dead-letters}, beside the spool folder. */
+        public static Path defaultDeadLetterDir(Path spoolDir) {
+            Path name = spoolDir.getFileName();
+            return spoolDir.resolveSibling((name == null ? "spool" : name.toString()) + "-dead-letters");
+        }
+
+        /** A copy moving dead letters to {@code folder} (null: the default), bounded by {@code bytes}. */
+        public Settings withDeadLetters(Path folder, long bytes) {
+            return new Settings(dir, maxBytes, fsync, segmentBytes, folder, bytes);
         }
     }
 
@@ -115,7 +143,10 @@ public final class SpoolDirectory implements AutoCloseable {
     // guarded by index
     private final TagIndex unsent = new TagIndex();
     private final Map<Long, Entry> inFlight = new HashMap<>();
+    /** Records in flight whose segment was evicted; their bytes are no longer in {@link #pendingBytes}. */
     private final Set<Long> orphans = new HashSet<>();
+    /** Failed delivery attempts of records not yet acknowledged, by key (only those with any). */
+    private final Map<Long, Integer> attempts = new HashMap<>();
     private long pendingBytes;
     private long corrupt;
 
@@ -184,6 +215,7 @@ public final class SpoolDirectory implements AutoCloseable {
                 unsent.add(e);
                 pendingBytes += e.recordBytes();
             }
+            attempts.putAll(segment.attempts());
         }
     }
 
@@ -218,16 +250,22 @@ public final class SpoolDirectory implements AutoCloseable {
         }
     }
 
-    /** The index side of evicting a segment ({@link SpoolEvictor.Index}); called with the I/O lock held. */
+    /**
+     * The index side of evicting a segment ({@link SpoolEvictor.Index}); called with the I/O lock held. The bytes of
+     * every record of the segment leave {@link #pendingBytes} now, those in flight too: their segment is gone from
+     * the disk whatever their outcome.
+     */
     private List<Entry> dropSegment(long segmentId) {
         synchronized (index) {
             List<Entry> lost = unsent.removeSegment(segmentId);
             for (Entry e : lost) {
                 pendingBytes -= e.recordBytes();
+                attempts.remove(e.key());
             }
             for (Entry e : inFlight.values()) {
-                if (e.segment() == segmentId) {
-                    orphans.add(e.key()); // its outcome decides: acked = delivered, released = evicted
+                if (e.segment() == segmentId && orphans.add(e.key())) {
+                    // its outcome decides whether it counts as lost: acked = delivered, released = evicted
+                    pendingBytes -= e.recordBytes();
                 }
             }
             return lost;
@@ -287,6 +325,7 @@ public final class SpoolDirectory implements AutoCloseable {
             if (closed || inFlight.remove(e.key()) == null) {
                 return;
             }
+            attempts.remove(e.key());
             if (orphans.remove(e.key())) {
                 return; // its segment was evicted while it was in flight; it was delivered all the same
             }
@@ -312,13 +351,54 @@ public final class SpoolDirectory implements AutoCloseable {
             }
             lost = orphans.remove(e.key());
             if (lost) {
-                pendingBytes -= e.recordBytes();
+                attempts.remove(e.key());
             } else {
                 unsent.add(e);
             }
         }
         if (lost) {
             evictor.lostInFlight(e);
+        }
+    }
+
+    /** Failed delivery attempts of a record so far (0 for none), as counted by {@link #countAttempt}. */
+    public int attempts(Entry e) {
+        synchronized (index) {
+            return attempts.getOrDefault(e.key(), 0);
+        }
+    }
+
+    /**
+     * Counts one more failed delivery attempt of a record in flight and returns the count. In memory only, so a
+     * network callback may call it; {@link #saveAttempts} writes it down.
+     */
+    public int countAttempt(Entry e) {
+        synchronized (index) {
+            return attempts.merge(e.key(), 1, Integer::sum);
+        }
+    }
+
+    /**
+     * Writes a record's attempt count beside its segment (forced per the policy), so a restart goes on counting.
+     * Nothing is written for a record acknowledged or evicted meanwhile. Call it from the thread that does the
+     * spool's I/O.
+     */
+    public void saveAttempts(Entry e) throws IOException {
+        int n;
+        synchronized (index) {
+            Integer count = attempts.get(e.key());
+            if (closed || count == null) {
+                return;
+            }
+            n = count;
+        }
+        io.lock();
+        try {
+            if (!closed) {
+                files.recordAttempts(e.segment(), e.offset(), n);
+            }
+        } finally {
+            io.unlock();
         }
     }
 
@@ -379,6 +459,11 @@ public final class SpoolDirectory implements AutoCloseable {
 
     public Path dir() {
         return settings.dir();
+    }
+
+    /** The durability policy the spool was opened with. */
+    public Fsync fsync() {
+        return settings.fsync();
     }
 
     private void checkOpen() throws IOException {

@@ -207,4 +207,68 @@ class SpoolDirectoryTest {
                 SpoolDirectory.Settings.of(file.resolve("spool"), 1 << 20, SpoolDirectory.Fsync.NEVER), t -> { }));
         assertTrue(e.getMessage().contains("spool.dir"), e.getMessage());
     }
+
+    /** The spool with records payload(0, 10) and payload(1, 10) of tag "a". */
+    private SpoolDirectory withTwoRecords() throws IOException {
+        SpoolDirectory s = open(1 << 20, 1 << 20);
+        s.append("a", payload(0, 10));
+        s.append("a", payload(1, 10));
+        return s;
+    }
+
+    @Test
+    void attemptCountsSurviveARestartAndGoWithTheRecord() throws IOException {
+        try (SpoolDirectory s = withTwoRecords()) {
+            SpoolDirectory.Entry first = s.poll();
+            assertEquals(0, s.attempts(first));
+            assertEquals(1, s.countAttempt(first));
+            assertEquals(2, s.countAttempt(first));
+            s.saveAttempts(first); // written beside the segment
+            s.release(first);
+            assertEquals(2, s.attempts(s.poll()), "a released record keeps its count");
+            assertEquals(3, s.countAttempt(first)); // counted, not saved: a crash now loses only this one
+        }
+        try (SpoolDirectory s = open(1 << 20, 1 << 20)) {
+            SpoolDirectory.Entry first = s.poll();
+            assertArrayEquals(payload(0, 10), s.read(first));
+            assertEquals(2, s.attempts(first), "the count saved before the restart");
+            SpoolDirectory.Entry second = s.poll();
+            assertEquals(0, s.attempts(second));
+            s.countAttempt(first);
+            s.saveAttempts(first);
+            s.ack(first);
+            assertEquals(0, s.attempts(first), "an acknowledged record has no count left");
+        }
+        try (SpoolDirectory s = open(1 << 20, 1 << 20)) {
+            SpoolDirectory.Entry second = s.poll();
+            assertArrayEquals(payload(1, 10), s.read(second));
+            assertEquals(0, s.attempts(second));
+            assertNull(s.poll());
+        }
+    }
+
+    @Test
+    void aTornAttemptEntryIsIgnoredAndTheNextOneStaysAligned() throws IOException {
+        try (SpoolDirectory s = withTwoRecords()) {
+            SpoolDirectory.Entry first = s.poll();
+            s.countAttempt(first);
+            s.saveAttempts(first);
+        }
+        Path tries = dir.resolve(String.format("%016d.try", 0));
+        try (RandomAccessFile f = new RandomAccessFile(tries.toFile(), "rw")) {
+            f.seek(f.length());
+            f.write(new byte[] {0, 0, 0}); // a power cut in the middle of the next entry
+        }
+        try (SpoolDirectory s = open(1 << 20, 1 << 20)) {
+            SpoolDirectory.Entry first = s.poll();
+            SpoolDirectory.Entry second = s.poll();
+            assertEquals(1, s.attempts(first));
+            s.countAttempt(second);
+            s.saveAttempts(second);
+        }
+        try (SpoolDirectory s = open(1 << 20, 1 << 20)) {
+            assertEquals(1, s.attempts(s.poll()));
+            assertEquals(1, s.attempts(s.poll()), "written after the torn entry, read back whole");
+        }
+    }
 }

@@ -127,4 +127,40 @@ class SpoolEvictorTest {
             assertEquals(1, s.evictedRecords());
         }
     }
+
+    /**
+     * Defect (issue 17, item 5): evicting a segment left the bytes of its records in flight in {@code pendingBytes};
+     * an orphan delivered afterwards never took them out, so {@code spool_bytes} (and the room the spool reported
+     * left) drifted upward on a full spool. Failed before: pendingBytes was 4 records right after the eviction and 3
+     * after the acknowledgement, against 2 on disk.
+     */
+    @Test
+    void pendingBytesMatchTheRecordsOnDiskWhenRecordsInFlightAreEvicted() throws IOException {
+        SpoolDirectory.Settings settings = new SpoolDirectory.Settings(dir, 3 * RECORD, SpoolDirectory.Fsync.NEVER,
+                SEGMENT);
+        long live;
+        try (SpoolDirectory s = SpoolDirectory.open(settings, lost::add)) {
+            for (int i = 0; i < 3; i++) { // segment 0: r0 r1, segment 1: r2; the folder is full
+                assertTrue(s.append("r" + i, payload(i)));
+            }
+            SpoolDirectory.Entry r0 = s.poll();
+            SpoolDirectory.Entry r1 = s.poll();
+            assertTrue(s.append("r3", payload(3))); // evicts segment 0 while r0 and r1 are in flight
+            assertEquals(2 * RECORD, s.pendingBytes(), "r2 and r3 are what the spool still holds");
+            s.ack(r1);
+            s.release(r0);
+            assertEquals(2 * RECORD, s.pendingBytes(), "the outcome of an orphan changes nothing on disk");
+            for (int i = 4; i < 9; i++) { // keep it full: every append evicts, nothing drifts
+                SpoolDirectory.Entry inFlight = s.poll();
+                assertTrue(s.append("r" + i, payload(i)));
+                s.ack(inFlight);
+            }
+            live = s.pendingBytes();
+            assertTrue(live <= 3 * RECORD, "pending " + live + " over the bound");
+        }
+        try (SpoolDirectory again = SpoolDirectory.open(settings, lost::add)) {
+            assertEquals(again.pendingBytes(), live, "the figure the spool kept is what a fresh count of the disk"
+                    + " finds");
+        }
+    }
 }

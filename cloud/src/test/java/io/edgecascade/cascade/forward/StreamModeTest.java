@@ -137,4 +137,74 @@ class StreamModeTest {
         assertEquals(90, new LinkedHashSet<>(record).size(), "every positive arrived");
         assertInOrder(record, 3);
     }
+
+    /**
+     * Defect (issue 17): the stream's table of requests was keyed by request id; the same frame handed over twice
+     * (two tracks starting on one frame) put two requests with one id on the stream, the second replaced the first,
+     * the second answer then "was not in flight", the stream was torn down, and the first request was never settled:
+     * close() waited for its callback forever. Failed before: the test timed out in close().
+     */
+    @Test
+    @Timeout(60)
+    void theSameFrameTwiceOnTheStreamIsAnsweredTwiceAndCloseReturns() throws Exception {
+        try (CloudServer server = server(0, Duration.ofMillis(300))) {
+            AtomicInteger acked = new AtomicInteger();
+            Forwarder f = Forwarder.start(stream(server.port(), 8), SpoolDirectory.Settings.of(dir.resolve("spool"),
+                    1L << 30, SpoolDirectory.Fsync.NEVER), new ForwardListener() {
+                        @Override
+                        public void onAcked(String camera) {
+                            acked.incrementAndGet();
+                        }
+                    }, PipelineObserver.of(List.of()), null);
+            PositiveFrame twice = positive("cam0", 1);
+            f.accept(twice);
+            f.accept(twice); // the same frame: the same request id, two records
+            f.accept(positive("cam0", 2));
+            f.close();
+            assertEquals(0, f.remaining(), "every record acknowledged");
+            assertEquals(3, acked.get());
+        }
+        List<String> record = record();
+        assertEquals(3, record.size(), "each record sent once: " + record);
+        assertEquals(2, record.stream().filter(id -> id.startsWith("cam0:1:")).count());
+    }
+
+    /**
+     * An answer for a request id that is not in flight (never sent, or answered already) is logged and ignored: the
+     * stream stays up and every frame is acknowledged. Failed before: each such answer ended the stream ("the server
+     * answered garbage") and counted as a failure, so the stream was opened again and again.
+     */
+    @Test
+    @Timeout(60)
+    void answersForRequestsNotInFlightAreIgnoredAndTheStreamStaysUp() throws Exception {
+        AtomicInteger acked = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        try (RepeatingServer server = new RepeatingServer()) {
+            CloudSettings cloud = new CloudSettings("127.0.0.1:" + server.port(), "yolox", "",
+                    CloudSettings.InputMode.BINARY, 90, 4, Duration.ofSeconds(5), 2, Duration.ofMillis(50),
+                    Duration.ofMillis(300), Duration.ofSeconds(30), null, null, null, null)
+                    .withMode(CloudSettings.Mode.STREAM);
+            Forwarder f = Forwarder.start(cloud, SpoolDirectory.Settings.of(dir.resolve("spool"), 1L << 30,
+                    SpoolDirectory.Fsync.NEVER), new ForwardListener() {
+                        @Override
+                        public void onAcked(String camera) {
+                            acked.incrementAndGet();
+                        }
+
+                        @Override
+                        public void onError(String camera) {
+                            errors.incrementAndGet();
+                        }
+                    }, PipelineObserver.of(List.of()), null);
+            for (int i = 0; i < 20; i++) {
+                f.accept(positive("cam" + i % 2, i));
+            }
+            f.close();
+            assertEquals(0, f.remaining());
+            assertEquals(20, acked.get(), "every frame acknowledged once");
+            assertEquals(0, errors.get(), "a stray answer is not a failure");
+            assertEquals(1, server.streams(), "one stream carried everything");
+            assertEquals(20, server.received().size(), "nothing sent twice");
+        }
+    }
 }

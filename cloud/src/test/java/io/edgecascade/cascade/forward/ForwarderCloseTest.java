@@ -1,0 +1,147 @@
+package io.edgecascade.cascade.forward;
+
+import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.edgecascade.cascade.TestAssets;
+import io.edgecascade.cascade.api.Deadline;
+import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.api.PositiveFrame;
+import io.edgecascade.cascade.api.VideoFrame;
+import io.edgecascade.cascade.spool.SpoolDirectory;
+import io.edgecascade.cloud.CloudServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Scalar;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * {@link Forwarder#close(Deadline)} with a backlog and a cloud that cannot take it: it returns by the deadline with
+ * every frame in the spool, and the next start sends them all (issue 17, item 7).
+ */
+class ForwarderCloseTest {
+
+    @TempDir
+    Path dir;
+
+    /** How the cloud is unreachable. */
+    enum Cloud {
+        /** Nothing listens: connections are refused at once. */
+        REFUSED,
+        /** A socket that accepts connections and never answers (a hung server, a proxy with no backend). */
+        SILENT
+    }
+
+    /** A TCP listener that accepts and then says nothing. */
+    private static final class SilentListener implements AutoCloseable {
+        final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        final List<Socket> held = new ArrayList<>();
+        final Thread acceptor = new Thread(() -> {
+            while (!socket.isClosed()) {
+                try {
+                    Socket s = socket.accept();
+                    synchronized (held) {
+                        held.add(s);
+                    }
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, "silent-acceptor");
+
+        SilentListener() throws IOException {
+            acceptor.start();
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+            synchronized (held) {
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+            acceptor.join(5000);
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static CloudSettings settings(int port, CloudSettings.Mode mode, Duration drain, Duration deadline) {
+        return new CloudSettings("127.0.0.1:" + port, "yolox", "", CloudSettings.InputMode.BINARY, 90, 4, deadline,
+                3, Duration.ofMillis(50), Duration.ofMillis(500), drain, null, null, null, null).withMode(mode);
+    }
+
+    private SpoolDirectory.Settings spool() {
+        return SpoolDirectory.Settings.of(dir.resolve("spool"), 1L << 30, SpoolDirectory.Fsync.INTERVAL);
+    }
+
+    private static PositiveFrame positive(String camera, long sequence) {
+        Mat image = new Mat(48, 64, CV_8UC3, new Scalar(sequence % 255, 40, 90, 0));
+        return new PositiveFrame(new VideoFrame(camera, sequence, sequence * 100, Instant.ofEpochMilli(
+                1_700_000_000_000L + sequence), image), null, List.of());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Cloud.class)
+    @Timeout(180)
+    void closeReturnsByTheDeadlineWithTheBacklogSpooledAndTheNextStartSendsAll(Cloud kind) throws Exception {
+        Set<String> ids = new HashSet<>();
+        try (SilentListener silent = kind == Cloud.SILENT ? new SilentListener() : null) {
+            int port = silent != null ? silent.socket.getLocalPort() : closedPort();
+            for (CloudSettings.Mode mode : CloudSettings.Mode.values()) {
+                // a drain far longer than the stop's deadline: the deadline wins; requests time out meanwhile
+                Forwarder f = Forwarder.start(settings(port, mode, Duration.ofSeconds(120), Duration.ofMillis(700)),
+                        spool(), new ForwardListener() { }, PipelineObserver.of(List.of()), null);
+                for (int i = 0; i < 40; i++) {
+                    PositiveFrame p = positive("cam" + i % 2, ids.size());
+                    ids.add(ForwardItem.idOf(p.frame().camera(), p.frame().sequence(), p.frame().ptsMillis(),
+                            p.frame().captured().toEpochMilli()));
+                    f.accept(p);
+                }
+                long t0 = System.nanoTime();
+                f.close(Deadline.after(Duration.ofSeconds(3)));
+                double took = (System.nanoTime() - t0) / 1e9;
+                assertTrue(took < 4.0, mode + ": close took " + took + " s with a 3 s deadline");
+                assertEquals(ids.size(), f.remaining(), mode + ": every frame accepted waits in the spool");
+            }
+        }
+        try (SpoolDirectory s = SpoolDirectory.open(spool(), tag -> { })) {
+            for (SpoolDirectory.Entry e; (e = s.poll()) != null;) {
+                assertEquals(0, s.attempts(e), "an outage never counts against a frame (nothing left the edge)");
+            }
+        }
+        // the cloud comes up: a new forwarder on the same spool sends every frame
+        try (CloudServer server = CloudServer.start(new CloudServer.Settings("127.0.0.1", 0,
+                Map.of("yolox", TestAssets.model()), dir.resolve("record.txt"), 1),
+                new CloudServer.Answering(Duration.ZERO, true))) {
+            Forwarder f = Forwarder.start(settings(server.port(), CloudSettings.Mode.UNARY, Duration.ofSeconds(60),
+                    Duration.ofSeconds(30)), spool(), new ForwardListener() { }, PipelineObserver.of(List.of()), null);
+            f.close();
+            assertEquals(0, f.remaining());
+        }
+        List<String> record = Files.readAllLines(dir.resolve("record.txt"));
+        assertEquals(ids, new HashSet<>(record), "every frame reached the server");
+        assertEquals(ids.size(), record.size(), "each once");
+    }
+}
