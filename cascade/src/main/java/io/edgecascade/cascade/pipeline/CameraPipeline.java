@@ -198,8 +198,13 @@ final class CameraPipeline implements Runnable {
                     old.frame().close();
                     observer.frame(id, Outcome.DROPPED);
                 }
-            } else {
-                detectorQueue.put(gated);
+                if (detectorQueue.ended()) {
+                    return;
+                }
+            } else if (!detectorQueue.put(gated)) {
+                copy.close(); // the detectors are gone (the run is stopping): nothing will take it
+                observer.frame(id, Outcome.DROPPED);
+                return;
             }
         }
     }

@@ -169,7 +169,9 @@ public final class Cascade implements AutoCloseable {
                     last == null ? 0 : last.ptsMs(), last == null ? java.time.Instant.now() : last.time(),
                     new org.bytedeco.opencv.opencv_core.Mat());
             try {
-                outputQueue.put(new PositiveFrame(marker, null, List.of(), ends));
+                if (!outputQueue.put(new PositiveFrame(marker, null, List.of(), ends))) {
+                    marker.close();
+                }
             } catch (InterruptedException e) {
                 marker.close();
                 Thread.currentThread().interrupt();

@@ -118,6 +118,8 @@ final class DetectorStage implements Runnable {
         if (!wanted.isEmpty()) {
             observer.frame(id, Outcome.POSITIVE);
         }
-        out.put(new PositiveFrame(g.frame(), g.motion(), wanted, tracks));
+        if (!out.put(new PositiveFrame(g.frame(), g.motion(), wanted, tracks))) {
+            g.frame().close(); // the output stage is gone: the run is stopping
+        }
     }
 }
