@@ -31,6 +31,28 @@ public interface PipelineObserver {
     default void stalled(String camera) {
     }
 
+    /**
+     * A stage failed on one frame of {@code camera} (a decoder error, an engine error on one input, a sink that threw
+     * on the frame): the frame was dropped at that stage and the stage went on. {@code stage} is a fixed name:
+     * {@code decode}, {@code capture}, {@code detector}, {@code tracking}, {@code sink_<name>}.
+     */
+    default void error(String camera, String stage) {
+    }
+
+    /**
+     * A stage restarted its resource after {@code pipeline.error_budget} failures in a row: a detector worker reopened
+     * its engine session, a camera reconnected, a sink was reopened.
+     */
+    default void restarted(String stage) {
+    }
+
+    /**
+     * A frame of {@code camera} was not handed to sink {@code sink} because the sink's queue was full (a live camera's
+     * frame that carried no event line); the other sinks got it.
+     */
+    default void sinkDropped(String camera, String sink) {
+    }
+
     /** Fans out to several observers. */
     static PipelineObserver of(java.util.List<PipelineObserver> observers) {
         java.util.List<PipelineObserver> all = java.util.List.copyOf(observers);
@@ -75,6 +97,27 @@ public interface PipelineObserver {
             public void stalled(String camera) {
                 for (PipelineObserver o : all) {
                     o.stalled(camera);
+                }
+            }
+
+            @Override
+            public void error(String camera, String stage) {
+                for (PipelineObserver o : all) {
+                    o.error(camera, stage);
+                }
+            }
+
+            @Override
+            public void restarted(String stage) {
+                for (PipelineObserver o : all) {
+                    o.restarted(stage);
+                }
+            }
+
+            @Override
+            public void sinkDropped(String camera, String sink) {
+                for (PipelineObserver o : all) {
+                    o.sinkDropped(camera, sink);
                 }
             }
         };

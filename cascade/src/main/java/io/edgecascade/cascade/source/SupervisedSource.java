@@ -277,6 +277,23 @@ public final class SupervisedSource implements FrameSource {
         }
     }
 
+    /**
+     * Closes the connection; the next {@link #grab()} connects again: after the backoff for a live camera (this
+     * counts as a failure of the connection), from the start of the file for a looped one (its timeline goes on).
+     */
+    @Override
+    public void restart(String reason) {
+        closeCurrent();
+        if (stopped) {
+            return;
+        }
+        if (uri.live()) {
+            failed(reason);
+        } else {
+            ptsOffset = lastPts + frameInterval();
+        }
+    }
+
     /** Stops: ends a blocked connect or read, or the backoff wait; {@link #grab()} then returns null. */
     @Override
     public void abort() {

@@ -81,6 +81,7 @@ class ObjectEventsTest {
         assertEquals(List.of(TrackEvent.Type.END), types(end), "2.1 s unseen: over");
         TrackEvent e = end.events().get(0);
         assertEquals(start.eventId(), e.eventId());
+        assertEquals(TrackEvent.EndReason.LOST, e.reason(), "not seen for max_age");
         assertEquals(0.8f, e.score(), 1e-6);
         assertEquals(11, e.bestFrame());
         assertEquals(3900, e.durationMs(), "first to last sighting");
@@ -106,9 +107,10 @@ class ObjectEventsTest {
         events.onFrame(frame(0), List.of(person(100, 0.6f)));
         events.onFrame(frame(5), List.of(person(105, 0.6f)));
         events.onFrame(frame(9), List.of());
-        FrameTracks end = events.finish();
+        FrameTracks end = events.finish(TrackEvent.EndReason.STREAM_END);
         assertEquals(List.of(TrackEvent.Type.END), types(end));
         assertEquals(9, end.events().get(0).frame());
-        assertTrue(events.finish().isQuiet(), "nothing left to end");
+        assertEquals(TrackEvent.EndReason.STREAM_END, end.events().get(0).reason());
+        assertTrue(events.finish(TrackEvent.EndReason.SHUTDOWN).isQuiet(), "nothing left to end");
     }
 }
