@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * in {@code errors_total{stage="capture"}}, logged rate-limited); {@code pipeline.error_budget} in a row restart the
  * source ({@link FrameSource#restart}: a live camera reconnects; a file cannot, and its camera ends with the error). A
  * source that cannot go on ({@link SourceException}) ends its camera alone, with one error line. An {@link Error}
- * escapes to the supervisor and stops the run.
+ * escapes to the supervisor and stops the run. A mask polygon that does not fit the frames is a config error for a
+ * file's first frames (the camera stops with one error line, as {@code config validate} reports) and otherwise (a
+ * live camera, a resolution that changed) is left out with one warning.
  */
 final class CameraPipeline implements Supervisor.StageBody {
 
@@ -147,7 +149,7 @@ final class CameraPipeline implements Supervisor.StageBody {
                         camera.realtime() ? ", file at real time" : ", file at full speed");
                 observer.cameraState(id, true);
             }
-            try (MotionGate gate = MotionGate.create(camera.motion(), hold)) {
+            try (MotionGate gate = MotionGate.create(camera.motion(), hold, misfit(source.isLive()))) {
                 loop(source, gate);
             }
         } catch (SourceException e) {
@@ -167,6 +169,21 @@ final class CameraPipeline implements Supervisor.StageBody {
             observer.cameraState(id, false);
             onEnd.run();
         }
+    }
+
+    /**
+     * A mask polygon outside the frames: a file's first frames make it a config error; a live camera, or a file whose
+     * resolution changed, leaves it out with one warning per change of size.
+     */
+    private MotionMask.Misfit misfit(boolean liveSource) {
+        String id = camera.id();
+        return (problem, firstSize) -> {
+            if (firstSize && !liveSource) {
+                throw new MotionMask.OutsideFrame(problem);
+            }
+            LOG.warn("camera {}: {}{}; it is left out while the frames are this size", id, problem,
+                    firstSize ? "" : " (the camera's resolution changed)");
+        };
     }
 
     private void loop(FrameSource source, MotionGate gate) throws SourceException, InterruptedException {

@@ -101,6 +101,30 @@ class ObjectEventsTest {
         assertEquals(0, events.started());
     }
 
+    private VideoFrame frame(long seq, int width, int height) {
+        VideoFrame f = new VideoFrame("cam", seq, seq * 100, Instant.ofEpochMilli(1_000_000 + seq * 100),
+                new Mat(height, width, opencv_core.CV_8UC3));
+        frames.add(f);
+        return f;
+    }
+
+    /** A camera that comes back at half its resolution: a pixel zone that no longer fits is left out, fractions scale. */
+    @Test
+    void aResolutionChangeLeavesOutPixelZonesThatNoLongerFitAndScalesFractionalOnes() {
+        ObjectEvents events = new ObjectEvents("cam", new TrackingSettings(1, 0.5, 2000, 0.1, 0), List.of(
+                new Zone("left", Polygon.of(0, 0, 400, 0, 400, 400, 0, 400)),
+                new Zone("right", Polygon.of(0.5, 0, 1, 0, 1, 1, 0.5, 1))));
+        FrameTracks big = events.onFrame(frame(0, 800, 400), List.of(new Detection("person", 0, 0.9f, 600, 100, 650,
+                300)));
+        assertEquals(List.of("right"), big.events().get(0).zones());
+        // the same place at half the size: the left polygon (pixels of the 800x400 picture) would now hold the whole
+        // frame, and reaches below it: it is left out instead of putting everyone in it
+        FrameTracks small = events.onFrame(frame(1, 400, 200), List.of(new Detection("person", 0, 0.9f, 300, 50, 325,
+                150)));
+        assertEquals(List.of("right"), small.events().get(0).zones(), "the fractional zone scaled, the pixel one"
+                + " is left out");
+    }
+
     @Test
     void finishEndsOpenEventsOnTheLastFrameSeen() {
         ObjectEvents events = new ObjectEvents("cam", SETTINGS, List.of());
