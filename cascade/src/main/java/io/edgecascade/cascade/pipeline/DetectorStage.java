@@ -79,7 +79,11 @@ final class DetectorStage implements Supervisor.StageBody {
         try {
             GatedFrame g;
             while ((g = in.take()) != null) {
-                handle(g);
+                try {
+                    handle(g);
+                } finally {
+                    in.done(g); // EXPERIMENT (order)
+                }
             }
         } finally {
             if (abandoned > 0) {
