@@ -132,9 +132,8 @@ public final class Cascade implements AutoCloseable {
         this.observer = PipelineObserver.of(all);
         // One slot per camera, served round-robin: a camera that moves all day cannot starve a quiet one. The
         // configured size is shared out, at least one frame per camera.
-        StageQueue<GatedFrame> dq = StageQueue.perKey("detector",
+        this.detectorQueue = StageQueue.perKey("detector",
                 Math.max(1, options.detectorQueue() / this.cameras.size()), g -> g.camera().id());
-        this.detectorQueue = "affinity".equals(System.getProperty("edgecascade.order")) ? dq.oneInFlightPerKey() : dq;
         this.outputQueue = new StageQueue<>("output", options.outputQueue(), SharedFrame::camera);
         for (CameraSettings c : this.cameras) {
             current.put(c.id(), c);

@@ -79,11 +79,7 @@ final class DetectorStage implements Supervisor.StageBody {
         try {
             GatedFrame g;
             while ((g = in.take()) != null) {
-                try {
-                    handle(g);
-                } finally {
-                    in.done(g); // EXPERIMENT (order)
-                }
+                handle(g);
             }
         } finally {
             if (abandoned > 0) {

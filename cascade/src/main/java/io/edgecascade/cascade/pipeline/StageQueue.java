@@ -39,28 +39,6 @@ public final class StageQueue<T> {
     private int next;
     private int size;
     private boolean ended;
-    /** EXPERIMENT (order): keys with an item taken and not yet {@link #done}; null when not in that mode. */
-    private java.util.Set<String> inFlight;
-
-    /** EXPERIMENT (order): at most one item per key taken at a time, until {@link #done} for it. */
-    public StageQueue<T> oneInFlightPerKey() {
-        inFlight = new java.util.HashSet<>();
-        return this;
-    }
-
-    /** EXPERIMENT (order): the item of this key is done; its key may be taken again. */
-    public void done(T item) {
-        if (inFlight == null) {
-            return;
-        }
-        lock.lock();
-        try {
-            inFlight.remove(keyOf.apply(item));
-            notEmpty.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
 
     public StageQueue(String name, int capacity) {
         this(name, capacity, null);
@@ -243,16 +221,13 @@ public final class StageQueue<T> {
     public T take() throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            T item;
-            while ((item = size == 0 ? null : removeNext()) == null) {
-                if (size == 0 && ended) {
+            while (size == 0) {
+                if (ended) {
                     return null;
                 }
                 notEmpty.await();
             }
-            if (inFlight != null) {
-                inFlight.add(keyOf.apply(item));
-            }
+            T item = removeNext();
             size--;
             count(item, -1);
             notFull.signalAll(); // in fair mode the waiting producer may be another key's
@@ -270,13 +245,10 @@ public final class StageQueue<T> {
         for (int i = 0; i < keys.size(); i++) {
             int k = (next + i) % keys.size();
             ArrayDeque<T> slot = slots.get(keys.get(k));
-            if (!slot.isEmpty() && (inFlight == null || !inFlight.contains(keys.get(k)))) {
+            if (!slot.isEmpty()) {
                 next = (k + 1) % keys.size();
                 return slot.removeFirst();
             }
-        }
-        if (inFlight != null) {
-            return null; // every key with an item has one in flight
         }
         throw new IllegalStateException("queue " + name + " counted items it does not hold");
     }
