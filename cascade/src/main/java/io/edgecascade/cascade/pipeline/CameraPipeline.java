@@ -131,9 +131,8 @@ final class CameraPipeline implements Supervisor.StageBody {
     @Override
     public void run() throws InterruptedException {
         String id = camera.id();
-        FrameSource source = null;
         try {
-            source = sources.create(camera, health());
+            FrameSource source = sources.create(camera, health());
             this.source = source;
             if (stopRequested) {
                 source.abort();
@@ -162,13 +161,18 @@ final class CameraPipeline implements Supervisor.StageBody {
         } catch (RuntimeException e) { // opening the source: a bug or a native error, this camera alone ends
             stats.failed(id, e.toString());
             LOG.error("camera {}: capture failed: {}", id, e.toString(), e);
-        } finally {
-            if (source != null) {
-                source.close();
-            }
-            observer.cameraState(id, false);
-            onEnd.run();
         }
+    }
+
+    /** The camera ended (its source ended or failed, a stop, or an Error): closes the source and tells the cascade. */
+    @Override
+    public void end() {
+        FrameSource s = source;
+        if (s != null) {
+            s.close();
+        }
+        observer.cameraState(camera.id(), false);
+        onEnd.run();
     }
 
     /**

@@ -76,21 +76,23 @@ final class DetectorStage implements Supervisor.StageBody {
 
     @Override
     public void run() throws InterruptedException {
-        try {
-            GatedFrame g;
-            while ((g = in.take()) != null) {
-                handle(g);
-            }
-        } finally {
-            if (abandoned > 0) {
-                LOG.warn("{}: {} frame(s) were not detected: the shutdown deadline had passed", name, abandoned);
-            }
-            if (detector != null) {
-                closeQuietly(detector);
-                detector = null;
-            }
-            onEnd.run();
+        GatedFrame g;
+        while ((g = in.take()) != null) {
+            handle(g);
         }
+    }
+
+    /** The worker ended (its queue ended, or an Error): closes its session and tells the cascade. */
+    @Override
+    public void end() {
+        if (abandoned > 0) {
+            LOG.warn("{}: {} frame(s) were not detected: the shutdown deadline had passed", name, abandoned);
+        }
+        if (detector != null) {
+            closeQuietly(detector);
+            detector = null;
+        }
+        onEnd.run();
     }
 
     private void handle(GatedFrame g) throws InterruptedException {

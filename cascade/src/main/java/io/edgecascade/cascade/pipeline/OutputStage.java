@@ -19,30 +19,32 @@ final class OutputStage implements Supervisor.StageBody {
 
     @Override
     public void run() throws InterruptedException {
-        try {
-            SharedFrame f;
-            while ((f = in.take()) != null) {
-                f.holders().addAndGet(sinks.size());
-                int handed = 0;
-                try {
-                    for (SinkRunner s : sinks) {
-                        s.offer(f); // from here the sink's thread (or offer itself) releases its hold
-                        handed++;
-                    }
-                } finally {
-                    for (int i = handed; i < sinks.size(); i++) {
-                        f.release(); // interrupted before these sinks got it
-                    }
-                    f.release(); // the output stage's own hold
+        SharedFrame f;
+        while ((f = in.take()) != null) {
+            f.holders().addAndGet(sinks.size());
+            int handed = 0;
+            try {
+                for (SinkRunner s : sinks) {
+                    s.offer(f); // from here the sink's thread (or offer itself) releases its hold
+                    handed++;
                 }
+            } finally {
+                for (int i = handed; i < sinks.size(); i++) {
+                    f.release(); // interrupted before these sinks got it
+                }
+                f.release(); // the output stage's own hold
             }
-        } finally {
-            for (SharedFrame left : in.abort()) { // an Error or interrupt ended the loop: free what waits
-                left.release();
-            }
-            for (SinkRunner s : sinks) {
-                s.end();
-            }
+        }
+    }
+
+    /** The input ended (or an Error ended the loop): frees what still waits and ends the sinks' queues. */
+    @Override
+    public void end() {
+        for (SharedFrame left : in.abort()) {
+            left.release();
+        }
+        for (SinkRunner s : sinks) {
+            s.endQueue();
         }
     }
 }

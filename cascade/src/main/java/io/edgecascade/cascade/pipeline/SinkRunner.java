@@ -36,6 +36,7 @@ final class SinkRunner implements Supervisor.StageBody {
     private final Supervisor.Watch watch;
     private final Supplier<Deadline> stopDeadline;
     private final RateLimitedLog log = new RateLimitedLog(LOG);
+    private long late;
 
     /**
      * @param name         the sink's name, unique in the cascade ({@code event_log})
@@ -85,7 +86,7 @@ final class SinkRunner implements Supervisor.StageBody {
     }
 
     /** No more frames: the thread delivers what is queued, closes the sink and ends. */
-    void end() {
+    void endQueue() {
         queue.end();
     }
 
@@ -100,31 +101,32 @@ final class SinkRunner implements Supervisor.StageBody {
     @Override
     public void run() throws Exception {
         boolean dead = false;
-        long late = 0;
-        try {
-            SharedFrame f;
-            while ((f = queue.take()) != null) {
-                try {
-                    Deadline d = stopDeadline.get();
-                    if (d != null && d.expired()) {
-                        late++;
-                        observer.sinkDropped(f.camera(), name);
-                    } else if (!dead) {
-                        dead = !deliver(f.positive());
-                    }
-                } finally {
-                    f.release();
+        SharedFrame f;
+        while ((f = queue.take()) != null) {
+            try {
+                Deadline d = stopDeadline.get();
+                if (d != null && d.expired()) {
+                    late++;
+                    observer.sinkDropped(f.camera(), name);
+                } else if (!dead) {
+                    dead = !deliver(f.positive());
                 }
+            } finally {
+                f.release();
             }
-        } finally {
-            for (SharedFrame left : queue.abort()) { // an Error ended the loop: free what waits
-                left.release();
-            }
-            if (late > 0) {
-                LOG.error("sink {}: {} frame(s) still queued at the shutdown deadline were not delivered", name, late);
-            }
-            close();
         }
+    }
+
+    /** The queue ended (or an Error ended the loop): frees what still waits and closes the sink. */
+    @Override
+    public void end() {
+        for (SharedFrame left : queue.abort()) {
+            left.release();
+        }
+        if (late > 0) {
+            LOG.error("sink {}: {} frame(s) still queued at the shutdown deadline were not delivered", name, late);
+        }
+        close();
     }
 
     /** Hands one frame to the sink; false once the sink is dead (a fatal failure was reported). */

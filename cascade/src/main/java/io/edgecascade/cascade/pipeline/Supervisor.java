@@ -34,6 +34,13 @@ public final class Supervisor implements AutoCloseable {
     @FunctionalInterface
     public interface StageBody {
         void run() throws Exception;
+
+        /**
+         * Runs once on the stage's thread after {@link #run()} returned or threw, when a fatal failure has been
+         * recorded (so the rest of the stop sees it): frees what the stage holds and ends or wakes what waits on it.
+         */
+        default void end() {
+        }
     }
 
     /**
@@ -172,7 +179,13 @@ public final class Supervisor implements AutoCloseable {
         } catch (Throwable t) { // Errors and unexpected exceptions alike end the run, never the thread alone
             fatal(StageFailure.of(s.name(), t));
         } finally {
-            running.countDown();
+            try {
+                s.body().end();
+            } catch (Throwable t) {
+                fatal(StageFailure.of(s.name(), t));
+            } finally {
+                running.countDown();
+            }
         }
     }
 
