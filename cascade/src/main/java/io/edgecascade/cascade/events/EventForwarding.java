@@ -122,13 +122,24 @@ public final class EventForwarding implements FrameSink {
 
     @Override
     public void close() throws Exception {
+        freeKept();
+        forwarder.close();
+    }
+
+    /** Closes the forwarder under the stop's one deadline (it spools what it cannot send by then). */
+    @Override
+    public void close(io.edgecascade.cascade.api.Deadline deadline) throws Exception {
+        freeKept();
+        forwarder.close(deadline);
+    }
+
+    private void freeKept() {
         for (Map<Long, Kept> tracks : kept.values()) {
             for (Iterator<Kept> it = tracks.values().iterator(); it.hasNext();) {
                 it.next().close();
                 it.remove();
             }
         }
-        forwarder.close();
     }
 
     @Override
