@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgecascade.cascade.TestAssets;
-import io.edgecascade.cascade.api.Detection;
-import io.edgecascade.cascade.detect.DetectionResult;
-import io.edgecascade.cascade.detect.ObjectDetector;
 import io.edgecascade.cascade.events.EventLog;
 import io.edgecascade.cascade.motion.MotionSettings;
 import io.edgecascade.cascade.pipeline.CameraSettings;
@@ -17,14 +14,12 @@ import io.edgecascade.cascade.pipeline.Cascade;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
 import io.edgecascade.cascade.pipeline.DetectorSettings;
 import io.edgecascade.cascade.pipeline.RunSummary;
+import io.edgecascade.cascade.pipeline.ScriptedDetector;
 import io.edgecascade.cascade.pipeline.SourceFactory;
-import io.edgecascade.engines.EngineInfo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.bytedeco.opencv.opencv_core.Mat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,33 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FatalStopTest {
 
-    /** Finds a person in every frame, and runs out of memory on the 6th (as a native allocation would). */
-    private static final class OutOfMemoryDetector implements ObjectDetector {
-        final AtomicInteger calls = new AtomicInteger();
-
-        @Override
-        public DetectionResult detect(Mat bgr, float minScore, float nmsIou) {
-            if (calls.incrementAndGet() == 6) {
-                throw new OutOfMemoryError("Java heap space (test)");
-            }
-            return new DetectionResult(List.of(new Detection("person", 0, 0.9f, 10, 10, 60, 120)), 0, 0, 0);
-        }
-
-        @Override
-        public List<String> labels() {
-            return List.of("person");
-        }
-
-        @Override
-        public EngineInfo engine() {
-            return new EngineInfo("test", "cpu", "fp32", "test.onnx");
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     @Timeout(120)
     void aFatalFailureEndsTheRunWithExit3OneLineAndTheSummarysFatalKey(@TempDir Path dir) throws Exception {
@@ -69,7 +37,10 @@ class FatalStopTest {
         CameraSettings cam = new CameraSettings("cam", clip.toString(), false,
                 MotionSettings.DEFAULTS.withEnabled(false), new DetectorSettings(0.4f, 0.45f, Set.of("person")));
         Path events = dir.resolve("events.jsonl");
-        Cascade cascade = new Cascade(List.of(cam), SourceFactory.ffmpeg(), List.of(new OutOfMemoryDetector()),
+        // finds a person in every frame, and runs out of memory on the 6th (as a native allocation would)
+        ScriptedDetector detector = new ScriptedDetector(ScriptedDetector.Script.failing(n -> n == 6,
+                n -> new OutOfMemoryError("Java heap space (test)"), ScriptedDetector.PERSON));
+        Cascade cascade = new Cascade(List.of(cam), SourceFactory.ffmpeg(), List.of(detector),
                 List.of(EventLog.open(events)), new CascadeOptions(2, 4, Duration.ZERO), List.of());
         RunSummary result = CascadeRun.run(cascade);
         Path summary = dir.resolve("summary.json");

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,20 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PipelineConfigTest {
 
-    private static final ConfigLoader LOADER = new ConfigLoader(
-            Map.of("EDGE_CASCADE_ASSETS", TestAssets.root().toString()), List.of("auto", "onnxruntime-cpu"));
+    private static final ConfigLoader LOADER = DetectorConfigTest.LOADER;
 
     private static String config(String pipeline) {
-        return """
-                model:
-                  path: ${EDGE_CASCADE_ASSETS}/models/yolox_nano.onnx
-                  labels: ${EDGE_CASCADE_ASSETS}/models/coco_classes.txt
-                pipeline:
-                """ + pipeline + """
-                cameras:
-                  - id: lobby
-                    source: ${EDGE_CASCADE_ASSETS}/video/one-by-one-person-detection.mp4
-                """;
+        return DetectorConfigTest.config("", pipeline);
     }
 
     @Test

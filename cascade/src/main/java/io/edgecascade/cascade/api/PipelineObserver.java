@@ -53,7 +53,7 @@ public interface PipelineObserver {
     default void sinkDropped(String camera, String sink) {
     }
 
-    /** Fans out to several observers. */
+    /** Fans out to several observers (plain loops for the per-frame calls: no allocation on the hot path). */
     static PipelineObserver of(java.util.List<PipelineObserver> observers) {
         java.util.List<PipelineObserver> all = java.util.List.copyOf(observers);
         return new PipelineObserver() {
@@ -73,52 +73,38 @@ public interface PipelineObserver {
 
             @Override
             public void cameraState(String camera, boolean up) {
-                for (PipelineObserver o : all) {
-                    o.cameraState(camera, up);
-                }
+                all.forEach(o -> o.cameraState(camera, up));
             }
 
             @Override
             public void cameraHealth(String camera, io.edgecascade.cascade.api.CameraState state,
                     String lastError) {
-                for (PipelineObserver o : all) {
-                    o.cameraHealth(camera, state, lastError);
-                }
+                all.forEach(o -> o.cameraHealth(camera, state, lastError));
             }
 
             @Override
             public void reconnected(String camera) {
-                for (PipelineObserver o : all) {
-                    o.reconnected(camera);
-                }
+                all.forEach(o -> o.reconnected(camera));
             }
 
             @Override
             public void stalled(String camera) {
-                for (PipelineObserver o : all) {
-                    o.stalled(camera);
-                }
+                all.forEach(o -> o.stalled(camera));
             }
 
             @Override
             public void error(String camera, String stage) {
-                for (PipelineObserver o : all) {
-                    o.error(camera, stage);
-                }
+                all.forEach(o -> o.error(camera, stage));
             }
 
             @Override
             public void restarted(String stage) {
-                for (PipelineObserver o : all) {
-                    o.restarted(stage);
-                }
+                all.forEach(o -> o.restarted(stage));
             }
 
             @Override
             public void sinkDropped(String camera, String sink) {
-                for (PipelineObserver o : all) {
-                    o.sinkDropped(camera, sink);
-                }
+                all.forEach(o -> o.sinkDropped(camera, sink));
             }
         };
     }

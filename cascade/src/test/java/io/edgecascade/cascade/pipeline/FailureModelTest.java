@@ -31,8 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The failure model on a real 8 s clip (80 frames, the gate off so every frame reaches the detector): an engine
- * error on one frame and on 20 in a row, an engine that never recovers, an {@link Error} inside a detector and inside
- * a sink, a detector that hangs, and the order of frames with two detector workers (issue 17 items 1, 2 and 7).
+ * error on one frame and on 20 in a row, a detector that throws on every third frame, an engine that never recovers,
+ * an {@link Error} inside a detector and inside a sink, a detector that hangs, a detector whose close throws, a stop
+ * asked for before the threads run, a slow sink, sinks that close slowly, and the order of frames with two detector
+ * workers (issue 17 items 1, 2, 7 and 10).
  */
 class FailureModelTest {
 
@@ -51,6 +53,12 @@ class FailureModelTest {
 
     private static CameraSettings camera(String id) {
         return new CameraSettings(id, clip.toString(), false, MotionSettings.DEFAULTS.withEnabled(false), PERSON);
+    }
+
+    /** Camera "cam" reading {@code seconds} of the clip at its own rate, as a live camera would (it may drop). */
+    private static CameraSettings liveCamera(int seconds) throws Exception {
+        Path c = TestAssets.personClip(dir, 20, seconds);
+        return new CameraSettings("cam", c.toString(), true, MotionSettings.DEFAULTS.withEnabled(false), PERSON);
     }
 
     /** A sink that records the frames it got and whether it was closed. */
@@ -88,15 +96,22 @@ class FailureModelTest {
         }
     }
 
+    /** The run's fatal failure: of {@code stage}, its message holding each of {@code parts}. */
+    private static StageFailure assertFatal(Cascade cascade, String stage, String... parts) {
+        StageFailure f = cascade.failure();
+        assertNotNull(f, "a fatal failure stopped the run");
+        assertEquals(stage, f.stage(), f.getMessage());
+        for (String part : parts) {
+            assertTrue(f.getMessage().contains(part), "'" + part + "' in: " + f.getMessage());
+        }
+        return f;
+    }
+
     @Test
     @Timeout(120)
     void oneEngineErrorDropsThatFrameAndTheRunGoesOn() throws Exception {
-        ScriptedDetector d = new ScriptedDetector(n -> {
-            if (n == 7) {
-                throw new EngineException("CUDA error: an illegal memory access was encountered (test)");
-            }
-            return List.of();
-        });
+        ScriptedDetector d = new ScriptedDetector(ScriptedDetector.Script.failing(n -> n == 7,
+                n -> new EngineException("CUDA error: an illegal memory access was encountered (test)"), List.of()));
         RecordingObserver seen = new RecordingObserver();
         try (Cascade cascade = new Cascade(List.of(camera("cam")), SourceFactory.ffmpeg(), List.of(d), List.of(),
                 SMALL, List.of(seen))) {
@@ -116,12 +131,8 @@ class FailureModelTest {
     @Timeout(120)
     void twentyEngineErrorsInARowReopenTheEngineSessionAndTheRunGoesOn() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        ScriptedDetector.Script script = n -> {
-            if (n >= 5 && n < 25) {
-                throw new EngineException("TensorRT: cudaErrorLaunchFailure (test)");
-            }
-            return List.of();
-        };
+        ScriptedDetector.Script script = ScriptedDetector.Script.failing(n -> n >= 5 && n < 25,
+                n -> new EngineException("TensorRT: cudaErrorLaunchFailure (test)"), List.of());
         ScriptedDetector first = new ScriptedDetector(script, calls);
         List<ScriptedDetector> opened = Collections.synchronizedList(new ArrayList<>());
         DetectorFactory factory = () -> {
@@ -163,11 +174,7 @@ class FailureModelTest {
                 }, List.of(sink), SMALL, List.of())) {
             cascade.start();
             assertTrue(cascade.awaitCompletion(90_000), "the run ends");
-            StageFailure f = cascade.failure();
-            assertNotNull(f);
-            assertEquals("detector-0", f.stage());
-            assertTrue(f.getMessage().contains("3 new engine sessions in a row") && f.getMessage().contains("probe"),
-                    f.getMessage());
+            StageFailure f = assertFatal(cascade, "detector-0", "3 new engine sessions in a row", "probe");
             assertEquals(3, opens.get());
             assertTrue(cascade.stats().counts("cam").decoded() < 80, "stopped early");
             assertEquals(f.getMessage(), ((Map<?, ?>) cascade.summary().toJsonTree().get("fatal")).get("error"));
@@ -178,22 +185,16 @@ class FailureModelTest {
     @Test
     @Timeout(120)
     void anErrorInsideADetectorStopsTheRunCleanlyAndSaysWhatAndTheFix() throws Exception {
-        ScriptedDetector d = new ScriptedDetector(n -> {
-            if (n == 5) {
-                throw new OutOfMemoryError("Java heap space (test)");
-            }
-            return ScriptedDetector.PERSON;
-        });
+        ScriptedDetector d = new ScriptedDetector(ScriptedDetector.Script.failing(n -> n == 5,
+                n -> new OutOfMemoryError("Java heap space (test)"), ScriptedDetector.PERSON));
         Recording sink = new Recording();
         try (Cascade cascade = new Cascade(List.of(camera("cam")), SourceFactory.ffmpeg(), List.of(d), List.of(sink),
                 SMALL, List.of())) {
             cascade.start();
             assertTrue(cascade.awaitCompletion(60_000), "no hang: the capture thread blocked in put is woken");
-            StageFailure f = cascade.failure();
-            assertNotNull(f, "an Error is fatal");
-            assertEquals("detector-0", f.stage());
-            assertTrue(f.getMessage().startsWith("detector-0: OutOfMemoryError: Java heap space (test); ")
-                    && f.getMessage().contains("JAVA_OPTS"), f.getMessage());
+            StageFailure f = assertFatal(cascade, "detector-0", "JAVA_OPTS");
+            assertTrue(f.getMessage().startsWith("detector-0: OutOfMemoryError: Java heap space (test); "),
+                    f.getMessage());
             assertTrue(cascade.leftBehind().isEmpty(), "every stage ended: " + cascade.leftBehind());
             assertTrue(cascade.stats().counts("cam").decoded() < 80, "stopped early");
             assertEquals(4, sink.frames.stream().filter(PositiveFrame::positive).count(),
@@ -213,11 +214,7 @@ class FailureModelTest {
                 List.of(bad, good), SMALL, List.of())) {
             cascade.start();
             assertTrue(cascade.awaitCompletion(60_000), "no hang: the output stage blocked on the dead sink is woken");
-            StageFailure f = cascade.failure();
-            assertNotNull(f);
-            assertEquals("sink-exploding", f.stage());
-            assertTrue(f.getMessage().contains("UnsatisfiedLinkError") && f.getMessage().contains("probe"),
-                    f.getMessage());
+            assertFatal(cascade, "sink-exploding", "UnsatisfiedLinkError", "probe");
             assertTrue(cascade.stats().counts("cam").decoded() < 80, "stopped early");
             long positives = cascade.stats().counts("cam").positive();
             assertEquals(positives, good.frames.stream().filter(PositiveFrame::positive).count(),
@@ -250,10 +247,7 @@ class FailureModelTest {
             cascade.awaitCompletion(); // must return by itself
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertTrue(seconds < 30, "awaitCompletion returned after " + seconds + " s");
-            StageFailure f = cascade.failure();
-            assertNotNull(f);
-            assertEquals("detector-0", f.stage());
-            assertTrue(f.getMessage().contains("stuck inside inference on camera cam frame 2"), f.getMessage());
+            assertFatal(cascade, "detector-0", "stuck inside inference on camera cam frame 2");
             assertEquals(List.of("detector-0"), cascade.leftBehind().stream().map(s -> s.replaceAll(" .*", ""))
                     .toList(), "only the hung worker is left behind: " + cascade.leftBehind());
             assertTrue(sink.closed.get(), "the sink was closed although a worker hangs");
@@ -323,9 +317,7 @@ class FailureModelTest {
     @Test
     @Timeout(120)
     void aSlowSinkDoesNotHoldUpAnotherAndWhatItSkipsIsCounted() throws Exception {
-        Path clip4 = TestAssets.personClip(dir, 20, 4);
-        CameraSettings live = new CameraSettings("cam", clip4.toString(), true,
-                MotionSettings.DEFAULTS.withEnabled(false), PERSON);
+        CameraSettings live = liveCamera(4);
         Recording fast = new Recording();
         FrameSink slow = new FrameSink() {
             @Override
@@ -358,9 +350,7 @@ class FailureModelTest {
     @Test
     @Timeout(120)
     void sinksCloseInParallelUnderTheOneDeadlineAndOneThatIgnoresItIsLeftBehind() throws Exception {
-        Path clip10 = TestAssets.personClip(dir, 20, 10);
-        CameraSettings live = new CameraSettings("cam", clip10.toString(), true,
-                MotionSettings.DEFAULTS.withEnabled(false), PERSON);
+        CameraSettings live = liveCamera(10);
         List<String> closedBy = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch release = new CountDownLatch(1);
         List<FrameSink> sinks = new ArrayList<>();
@@ -418,6 +408,77 @@ class FailureModelTest {
             assertNull(cascade.failure(), "a stop past its deadline is not a fatal failure");
         } finally {
             release.countDown();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aWorkerSurvivesFailingFramesAndCountsThem() throws Exception {
+        AtomicInteger thrown = new AtomicInteger();
+        ScriptedDetector d = new ScriptedDetector(n -> {
+            if (n % 3 == 0) {
+                thrown.incrementAndGet();
+                throw new IllegalStateException("OpenCV(4.x) error: bad frame " + n);
+            }
+            return List.of();
+        });
+        try (Cascade cascade = new Cascade(List.of(camera("cam")), SourceFactory.ffmpeg(), List.of(d), List.of(),
+                SMALL, List.of())) {
+            cascade.start();
+            assertTrue(cascade.awaitCompletion(45_000), "the run ends: no hang after a failing frame");
+            CascadeStats.CameraCounts c = cascade.stats().counts("cam");
+            assertEquals(80, c.decoded(), "the whole clip was read");
+            assertEquals(c.decoded(), d.calls(), "every frame reached the detector");
+            assertEquals(thrown.get(), c.detectorErrors(), "each failing frame is counted");
+            assertEquals(d.calls() - thrown.get(), c.detected());
+            assertNull(cascade.failure(), "isolated failures do not stop the run");
+            var cams = (Map<?, ?>) cascade.summary().toJsonTree().get("cameras");
+            assertEquals((long) thrown.get(), ((Number) ((Map<?, ?>) cams.get("cam")).get("detector_errors"))
+                    .longValue(), "in the summary");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aDetectorThatAlwaysFailsAndCannotBeReopenedStopsTheRunWithOneClearError() throws Exception {
+        ScriptedDetector d = new ScriptedDetector(n -> {
+            throw new IllegalStateException("OpenCV(4.x) error: bad frame " + n);
+        });
+        try (Cascade cascade = new Cascade(List.of(camera("cam")), SourceFactory.ffmpeg(), List.of(d), List.of(),
+                SMALL, List.of())) {
+            cascade.start();
+            assertTrue(cascade.awaitCompletion(45_000), "the run ends: no hang");
+            assertFatal(cascade, "detector-0", "bad frame", "in a row", "could not be reopened");
+            assertTrue(cascade.stats().counts("cam").decoded() < 60, "stopped early");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void everyCloseRunsWhenADetectorCloseThrows() throws Exception {
+        ScriptedDetector first = new ScriptedDetector(n -> List.of());
+        first.closeFailure = new IllegalStateException("native free failed");
+        ScriptedDetector second = new ScriptedDetector(n -> List.of());
+        Recording sink = new Recording();
+        Cascade cascade = new Cascade(List.of(camera("cam")), SourceFactory.ffmpeg(), List.of(first, second),
+                List.of(sink), SMALL, List.of());
+        cascade.start();
+        cascade.requestStop();
+        cascade.close(); // must not throw, and must still close the sink (the forwarder: drain, spool lock)
+        assertTrue(sink.closed.get(), "the sink was closed although a detector's close threw");
+        assertEquals(1, second.closed.get());
+    }
+
+    @Test
+    @Timeout(60)
+    void aStopAskedForBeforeStartStopsTheCamerasStartedAfterIt() throws Exception {
+        try (Cascade cascade = new Cascade(List.of(camera("a"), camera("b")), SourceFactory.ffmpeg(),
+                List.of(new ScriptedDetector(n -> List.of())), List.of(), SMALL, List.of())) {
+            cascade.requestStop(); // a signal that arrived while the run was still being set up
+            cascade.start();
+            assertTrue(cascade.awaitCompletion(45_000));
+            long decoded = cascade.stats().counts("a").decoded() + cascade.stats().counts("b").decoded();
+            assertTrue(decoded <= 2, "the cameras stopped at once instead of reading their files: " + decoded);
         }
     }
 }

@@ -12,6 +12,7 @@ import io.edgecascade.cascade.motion.Zone;
 import io.edgecascade.cascade.source.StreamOptions;
 import io.edgecascade.cascade.testing.RtspServer;
 import io.edgecascade.cascade.tracking.TrackingSettings;
+import io.edgecascade.engines.EngineException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +69,7 @@ class ResolutionChangeTest {
         }
 
         @Override
-        public DetectionResult detect(Mat bgr, float minScore, float nmsIou) {
+        public DetectionResult detect(Mat bgr, float minScore, float nmsIou) throws EngineException {
             widths.computeIfAbsent(bgr.cols(), k -> new AtomicInteger()).incrementAndGet();
             return super.detect(bgr, minScore, nmsIou);
         }

@@ -14,28 +14,52 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * {@link Script}) does what the script says: find one person, find nothing, throw, or wait. Stands in for an engine
  * that fails on some inputs, a native library that throws an {@link Error}, or an engine that hangs.
  */
-class ScriptedDetector implements ObjectDetector {
+public class ScriptedDetector implements ObjectDetector {
 
     /** What the n-th call does. */
     @FunctionalInterface
-    interface Script {
+    public interface Script {
         /** Returns the detections, or throws; may sleep. */
         List<Detection> call(int n) throws EngineException;
+
+        /**
+         * Throws what {@code failure} makes on the calls {@code when} picks (an EngineException, a RuntimeException or
+         * an Error), else finds {@code otherwise}.
+         */
+        static Script failing(java.util.function.IntPredicate when,
+                java.util.function.IntFunction<? extends Throwable> failure, List<Detection> otherwise) {
+            return n -> {
+                if (when.test(n)) {
+                    Throwable t = failure.apply(n);
+                    if (t instanceof EngineException e) {
+                        throw e;
+                    }
+                    if (t instanceof Error e) {
+                        throw e;
+                    }
+                    throw (RuntimeException) t;
+                }
+                return otherwise;
+            };
+        }
     }
 
     /** One person in the top-left corner, scoring 0.9. */
-    static final List<Detection> PERSON = List.of(new Detection("person", 0, 0.9f, 10, 10, 60, 120));
+    public static final List<Detection> PERSON = List.of(new Detection("person", 0, 0.9f, 10, 10, 60, 120));
 
     private final Script script;
     private final AtomicInteger calls;
     final AtomicInteger closed = new AtomicInteger();
 
-    ScriptedDetector(Script script, AtomicInteger calls) {
+    /** Thrown by {@link #close()} when set: a native free that fails. */
+    volatile RuntimeException closeFailure;
+
+    public ScriptedDetector(Script script, AtomicInteger calls) {
         this.script = script;
         this.calls = calls;
     }
 
-    ScriptedDetector(Script script) {
+    public ScriptedDetector(Script script) {
         this(script, new AtomicInteger());
     }
 
@@ -61,10 +85,13 @@ class ScriptedDetector implements ObjectDetector {
     @Override
     public void close() {
         closed.incrementAndGet();
+        if (closeFailure != null) {
+            throw closeFailure;
+        }
     }
 
     /** Sleeps, giving up quietly when interrupted (a stop). */
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
