@@ -481,4 +481,70 @@ class FailureModelTest {
             assertTrue(decoded <= 2, "the cameras stopped at once instead of reading their files: " + decoded);
         }
     }
+
+    /** A sink that throws on the frames {@code fails} picks, and whose reopen may fail. */
+    static final class Flaky implements FrameSink {
+        final java.util.function.LongPredicate fails;
+        final boolean reopenFails;
+        final AtomicInteger reopened = new AtomicInteger();
+        final AtomicInteger accepted = new AtomicInteger();
+
+        Flaky(java.util.function.LongPredicate fails, boolean reopenFails) {
+            this.fails = fails;
+            this.reopenFails = reopenFails;
+        }
+
+        @Override
+        public void accept(PositiveFrame p) throws java.io.IOException {
+            if (fails.test(p.frame().sequence())) {
+                throw new java.io.IOException("No space left on device (test)");
+            }
+            if (p.positive()) {
+                accepted.incrementAndGet();
+            }
+        }
+
+        @Override
+        public void reopen() throws java.io.IOException {
+            reopened.incrementAndGet();
+            if (reopenFails) {
+                throw new java.io.IOException("cannot open events file: read-only file system (test)");
+            }
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aSinkThatFailsErrorBudgetFramesInARowIsReopenedAndGoesOn() throws Exception {
+        Flaky flaky = new Flaky(seq -> seq >= 5 && seq < 15, false); // 10 in a row: error_budget
+        RecordingObserver seen = new RecordingObserver();
+        try (Cascade cascade = new Cascade(List.of(camera("cam")), SourceFactory.ffmpeg(),
+                List.of(new ScriptedDetector(n -> ScriptedDetector.PERSON)), List.of(flaky), SMALL, List.of(seen))) {
+            cascade.start();
+            assertTrue(cascade.awaitCompletion(90_000));
+            assertNull(cascade.failure(), () -> "a sink that recovers after a reopen: " + cascade.failure());
+            assertEquals(10, seen.errors("cam", "sink_flaky"), "each failing frame counted for the sink");
+            assertEquals(1, seen.restarts("sink_flaky"));
+            assertEquals(1, flaky.reopened.get());
+            assertEquals(70, flaky.accepted.get(), "the other 70 positive frames reached it");
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aSinkThatCannotBeReopenedStopsTheRunWithOneLine() throws Exception {
+        Flaky broken = new Flaky(seq -> seq >= 5, true);
+        Recording other = new Recording();
+        try (Cascade cascade = new Cascade(List.of(camera("cam")), SourceFactory.ffmpeg(),
+                List.of(new ScriptedDetector(n -> ScriptedDetector.PERSON)), List.of(broken, other), SMALL,
+                List.of())) {
+            cascade.start();
+            assertTrue(cascade.awaitCompletion(90_000));
+            assertFatal(cascade, "sink-flaky", "10 frames in a row failed", "No space left on device",
+                    "reopening it failed", "read-only file system");
+            assertEquals(1, broken.reopened.get());
+            assertTrue(cascade.stats().counts("cam").decoded() < 80, "stopped early");
+        }
+        assertTrue(other.closed.get());
+    }
 }
