@@ -16,6 +16,7 @@ import io.edgecascade.cascade.forward.Forwarder;
 import io.edgecascade.cascade.metrics.ForwardMetrics;
 import io.edgecascade.cascade.metrics.ForwardResult;
 import io.edgecascade.cascade.pipeline.Cascade;
+import io.edgecascade.cascade.pipeline.DetectorFactory;
 import io.edgecascade.cascade.pipeline.RunSummary;
 import io.edgecascade.cascade.pipeline.SourceFactory;
 import io.edgecascade.cascade.quantize.PrecisionChoice;
@@ -56,10 +57,17 @@ public final class Wiring {
     }
 
     /**
+     * The detector workers' first engine sessions, and the factory a worker reopens its session with (the same
+     * engine, model file and threads).
+     */
+    public record Workers(List<ObjectDetector> detectors, DetectorFactory reopen) {
+    }
+
+    /**
      * One detector per worker, as {@code pipeline.detector_workers} says: a fixed count of {@code threads}-thread
      * sessions, or with {@code auto} the layout measured (or cached) for this model, engine and CPU.
      */
-    public static List<ObjectDetector> detectors(AppConfig config, EngineRegistry engines) {
+    public static Workers detectors(AppConfig config, EngineRegistry engines) {
         Path model = modelForPrecision(config, engines);
         List<ObjectDetector> out = new ArrayList<>();
         try {
@@ -80,7 +88,9 @@ public final class Wiring {
             while (out.size() < layout.workers()) {
                 out.add(detector(config, engines, engine, model, layout.threads()));
             }
-            return out;
+            List<String> labels = labels(config);
+            int threads = layout.threads();
+            return new Workers(out, () -> openDetector(config, engines, engine, model, threads, labels));
         } catch (UserError e) {
             out.forEach(ObjectDetector::close);
             throw e;
@@ -165,27 +175,35 @@ public final class Wiring {
 
     private static ObjectDetector detector(AppConfig config, EngineRegistry engines, String engineName, Path model,
             int threads) {
-        List<String> labels;
+        List<String> labels = labels(config);
         try {
-            labels = Labels.read(config.model().labels());
+            ObjectDetector detector = openDetector(config, engines, engineName, model, threads, labels);
+            LOG.info("detector: {} model {} on {}", config.model().type(), model, detector.engine());
+            return detector;
+        } catch (EngineException e) {
+            throw new UserError(e.getMessage(), UserError.FAILED, e);
+        }
+    }
+
+    private static List<String> labels(AppConfig config) {
+        try {
+            return Labels.read(config.model().labels());
         } catch (IOException e) {
             throw new UserError(e.getMessage(), UserError.FAILED, e);
         }
-        InferenceEngine engine;
+    }
+
+    /** One engine session of {@code threads} threads with the model's decoder around it. */
+    private static ObjectDetector openDetector(AppConfig config, EngineRegistry engines, String engineName, Path model,
+            int threads, List<String> labels) throws EngineException {
+        AppConfig.EngineSettings es = config.engineSettings();
+        InferenceEngine engine = engines.open(engineName, new EngineOptions(model, threads, es.device(), es.fp16(),
+                es.int8(), es.cacheDir()));
         try {
-            AppConfig.EngineSettings es = config.engineSettings();
-            engine = engines.open(engineName, new EngineOptions(model, threads, es.device(), es.fp16(), es.int8(),
-                    es.cacheDir()));
-        } catch (EngineException e) {
-            throw new UserError(e.getMessage(), UserError.FAILED, e);
-        }
-        try {
-            ObjectDetector detector = ModelTypes.detector(config.model().type(), engine, labels);
-            LOG.info("detector: {} model {} on {}", config.model().type(), model, engine.info());
-            return detector;
-        } catch (EngineException e) {
+            return ModelTypes.detector(config.model().type(), engine, labels);
+        } catch (EngineException | RuntimeException e) {
             engine.close();
-            throw new UserError(e.getMessage(), UserError.FAILED, e);
+            throw e;
         }
     }
 
@@ -208,7 +226,7 @@ public final class Wiring {
         } catch (IOException e) {
             throw new UserError(e.getMessage(), UserError.FAILED, e);
         }
-        List<ObjectDetector> detectors;
+        Workers detectors;
         try {
             detectors = detectors(config, engines);
         } catch (UserError e) {
@@ -218,8 +236,8 @@ public final class Wiring {
         List<FrameSink> sinks = new ArrayList<>();
         sinks.add(events);
         sinks.addAll(extraSinks);
-        return new Cascade(config.cameras(), SourceFactory.ffmpeg(packets), detectors, sinks, config.pipeline(),
-                observers);
+        return new Cascade(config.cameras(), SourceFactory.ffmpeg(packets), detectors.detectors(), detectors.reopen(),
+                sinks, config.pipeline(), observers);
     }
 
     /** Reports the forwarder's outcomes to the metrics endpoint. */

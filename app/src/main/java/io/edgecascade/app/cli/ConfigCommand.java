@@ -6,6 +6,7 @@ import io.edgecascade.engines.EngineRegistry;
 import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.cascade.motion.Zone;
 import io.edgecascade.cascade.pipeline.CameraSettings;
+import io.edgecascade.cascade.pipeline.CascadeOptions;
 import io.edgecascade.cascade.source.FfmpegFrameSource;
 import io.edgecascade.cascade.source.FrameSource;
 import io.edgecascade.cascade.source.SourceException;
@@ -36,6 +37,11 @@ final class ConfigCommand implements Runnable {
     static ConfigLoader loader() {
         return new ConfigLoader(System.getenv(), EngineRegistry.standard().names());
     }
+
+    /** {@code TimeoutStopSec} of the packaged systemd unit ({@code packaging/deb/edge-cascade.service}). */
+    static final long SERVICE_STOP_SECONDS = 30;
+    /** What a stop needs besides {@code shutdown_timeout_s}: the stages' grace, the JVM's exit. */
+    static final long STOP_MARGIN_SECONDS = 5;
 
     @Command(name = "validate", mixinStandardHelpOptions = true,
             description = "Check a config: prints 'ok', or every problem one per line and exits 2.")
@@ -69,6 +75,7 @@ final class ConfigCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             describeDetector(config, out);
+            describePipeline(config, out);
             for (CameraSettings c : config.cameras()) {
                 describe(c, out);
             }
@@ -194,6 +201,30 @@ final class ConfigCommand implements Runnable {
             }
             if (!parts.isEmpty()) {
                 out.println("detector: " + String.join("; ", parts));
+            }
+        }
+
+        /**
+         * The failure model's and the stop's settings when the config sets them away from the defaults, and a warning
+         * when the stop's deadline does not fit inside the packaged service's stop timeout.
+         */
+        private static void describePipeline(AppConfig config, PrintWriter out) {
+            CascadeOptions p = config.pipeline();
+            if (p.errorBudget() != CascadeOptions.DEFAULT_ERROR_BUDGET
+                    || !p.shutdownTimeout().equals(CascadeOptions.DEFAULT_SHUTDOWN_TIMEOUT)
+                    || !p.stageTimeout().equals(CascadeOptions.DEFAULT_STAGE_TIMEOUT)
+                    || p.sinkQueue() != CascadeOptions.DEFAULT_SINK_QUEUE) {
+                out.println("pipeline: error_budget " + p.errorBudget() + " failures in a row restart a stage's"
+                        + " resource; shutdown_timeout_s " + p.shutdownTimeout().toSeconds() + " for the whole stop;"
+                        + " stage_timeout_s " + p.stageTimeout().toSeconds() + " in one call stops the run;"
+                        + " sink_queue " + p.sinkQueue() + " frames per sink");
+            }
+            if (p.shutdownTimeout().toSeconds() > SERVICE_STOP_SECONDS - STOP_MARGIN_SECONDS) {
+                out.println("warning: pipeline.shutdown_timeout_s " + p.shutdownTimeout().toSeconds() + " leaves less"
+                        + " than " + STOP_MARGIN_SECONDS + " s of the packaged service's TimeoutStopSec ("
+                        + SERVICE_STOP_SECONDS + " s): raise it (systemctl edit edge-cascade) and Docker's"
+                        + " --stop-timeout (compose stop_grace_period) above the shutdown timeout, or the agent is"
+                        + " killed before its stop ends");
             }
         }
 

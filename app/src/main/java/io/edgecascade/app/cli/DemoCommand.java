@@ -186,7 +186,7 @@ final class DemoCommand implements Callable<Integer> {
             summary = forwarding.addTo(summary, List.of(camera.id()));
         }
         if (cascade.failure() != null) {
-            throw new UserError(cascade.failure().getMessage(), UserError.FAILED, cascade.failure());
+            throw UserError.stopped(cascade.failure());
         }
         if (!cascade.failedCameras().isEmpty()) {
             throw new UserError("the sample video could not be read: " + summary.errors().get("demo"));

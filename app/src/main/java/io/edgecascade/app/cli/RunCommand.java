@@ -97,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
             writeAnnotated(annotated, cfg.cameras().get(0), annotate);
         }
         if (cascade.failure() != null) {
-            throw new UserError(cascade.failure().getMessage(), UserError.FAILED, cascade.failure());
+            throw UserError.stopped(cascade.failure());
         }
         List<String> failed = cascade.failedCameras();
         if (!failed.isEmpty()) {

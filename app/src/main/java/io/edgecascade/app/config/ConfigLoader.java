@@ -144,9 +144,15 @@ public final class ConfigLoader {
         Section pipeline = root.section("pipeline");
         CascadeOptions options = new CascadeOptions(
                 (int) pipeline.integer("detector_queue", CascadeOptions.DEFAULTS.detectorQueue(), 1, 1024),
-                (int) pipeline.integer("output_queue", CascadeOptions.DEFAULTS.outputQueue(), 1, 65536),
+                (int) pipeline.integer("output_queue", CascadeOptions.DEFAULTS.outputQueue(), 1, 1024),
                 Duration.ofSeconds(pipeline.integer("progress_interval_s",
-                        CascadeOptions.DEFAULTS.progressInterval().toSeconds(), 0, 86400)));
+                        CascadeOptions.DEFAULTS.progressInterval().toSeconds(), 0, 86400)),
+                (int) pipeline.integer("error_budget", CascadeOptions.DEFAULT_ERROR_BUDGET, 1, 10_000),
+                Duration.ofSeconds(pipeline.integer("shutdown_timeout_s",
+                        CascadeOptions.DEFAULT_SHUTDOWN_TIMEOUT.toSeconds(), 1, 3600)),
+                (int) pipeline.integer("sink_queue", CascadeOptions.DEFAULT_SINK_QUEUE, 1, 256),
+                Duration.ofSeconds(pipeline.integer("stage_timeout_s",
+                        CascadeOptions.DEFAULT_STAGE_TIMEOUT.toSeconds(), 1, 86400)));
         int detectorWorkers = readWorkers(pipeline);
         pipeline.finish();
 

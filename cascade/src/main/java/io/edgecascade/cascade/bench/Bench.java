@@ -254,7 +254,7 @@ public final class Bench {
             cascade.start();
             cascade.awaitCompletion();
             if (cascade.failure() != null) {
-                throw cascade.failure();
+                throw new EngineException(cascade.failure().getMessage(), cascade.failure());
             }
             if (!cascade.failedCameras().isEmpty()) {
                 throw new SourceException(cascade.stats().error(CAMERA));

@@ -54,6 +54,27 @@ class CascadeMetricsTest {
         assertEquals(1.0, s.value("edge_cascade_build_info{version=\"1.2.3\"}"));
     }
 
+    /** Issue 17: per-frame failures by camera and stage, restarts by stage, frames a full sink queue skipped. */
+    @Test
+    void theFailureModelHasItsSeries() throws IOException {
+        CascadeMetrics m = metrics(false, "lobby");
+        Scrape before = scrape(m);
+        for (String stage : List.of("decode", "capture", "detector", "tracking")) {
+            assertEquals(0.0, before.value("edge_cascade_errors_total{camera=\"lobby\",stage=\"" + stage + "\"}"),
+                    stage + " exists at 0 before the first failure");
+        }
+        m.error("lobby", "detector");
+        m.error("lobby", "detector");
+        m.error("lobby", "sink_event_log");
+        m.restarted("detector");
+        m.sinkDropped("lobby", "event_store");
+        Scrape s = scrape(m);
+        assertEquals(2.0, s.value("edge_cascade_errors_total{camera=\"lobby\",stage=\"detector\"}"));
+        assertEquals(1.0, s.value("edge_cascade_errors_total{camera=\"lobby\",stage=\"sink_event_log\"}"));
+        assertEquals(1.0, s.value("edge_cascade_stage_restarts_total{stage=\"detector\"}"));
+        assertEquals(1.0, s.value("edge_cascade_sink_dropped_total{camera=\"lobby\",sink=\"event_store\"}"));
+    }
+
     @Test
     void observationsMoveTheirSeries() throws IOException {
         CascadeMetrics m = metrics(false, "lobby");

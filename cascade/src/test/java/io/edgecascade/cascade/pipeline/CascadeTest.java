@@ -181,6 +181,8 @@ class CascadeTest {
             assertTrue(end.get("score").asDouble() >= start.get("score").asDouble(), "the best score only rises");
             assertTrue(end.get("pts_ms").asLong() >= start.get("pts_ms").asLong());
             assertTrue(end.get("duration_s").asDouble() > 0, end.toString());
+            assertTrue(List.of("lost", "stream_end").contains(end.path("reason").asText()),
+                    "an end says why: not seen for max_age, or the file ended: " + end);
         }
     }
 
@@ -253,7 +255,7 @@ class CascadeTest {
 
                     @Override
                     public io.edgecascade.cascade.detect.DetectionResult detect(org.bytedeco.opencv.opencv_core.Mat bgr,
-                            float minScore, float nmsIou) {
+                            float minScore, float nmsIou) throws io.edgecascade.engines.EngineException {
                         if (first) {
                             first = false;
                             try {
