@@ -34,12 +34,13 @@ public final class AgentProcess implements AutoCloseable {
         pump.start();
     }
 
-    /** Starts {@code run --config config --summary summary} on this test's class path. */
-    public static AgentProcess run(Path config, Path summary) throws IOException {
+    /** Starts {@code run --config config --summary summary [options]} on this test's class path. */
+    public static AgentProcess run(Path config, Path summary, String... options) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new AgentProcess(new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "io.edgecascade.app.cli.Main", "run", "--config", config.toString(), "--summary", summary.toString())
-                .redirectErrorStream(true).start());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "io.edgecascade.app.cli.Main", "run", "--config", config.toString(), "--summary", summary.toString()));
+        command.addAll(List.of(options));
+        return new AgentProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
 
     /** Lines so far that contain {@code text}. */
