@@ -24,10 +24,13 @@ import java.util.Objects;
  * @param tlsCa        CA certificate (PEM) to trust, or null for the system's
  * @param tlsCert      client certificate (PEM) for mutual TLS, or null
  * @param tlsKey       its private key (PKCS#8 PEM), or null
+ * @param mode         which RPC carries the frames
+ * @param authority    the HTTP/2 {@code :authority} (Host) to send instead of the url's {@code host:port}, for a
+ *                     KServe/Knative/Istio ingress that routes on it (also the name TLS checks), or null
  */
 public record CloudSettings(String url, String model, String version, InputMode input, int jpegQuality, int inflight,
         Duration deadline, int retries, Duration backoff, Duration maxBackoff, Duration drain, Path resultsPath,
-        Path tlsCa, Path tlsCert, Path tlsKey, Mode mode) {
+        Path tlsCa, Path tlsCert, Path tlsKey, Mode mode, String authority) {
 
     /**
      * Which RPC carries the frames. {@code UNARY}: one ModelInfer call per frame, one per camera on the wire (the
@@ -42,6 +45,14 @@ public record CloudSettings(String url, String model, String version, InputMode 
         }
     }
 
+    /** No authority override (the url's {@code host:port} is sent). */
+    public CloudSettings(String url, String model, String version, InputMode input, int jpegQuality, int inflight,
+            Duration deadline, int retries, Duration backoff, Duration maxBackoff, Duration drain, Path resultsPath,
+            Path tlsCa, Path tlsCert, Path tlsKey, Mode mode) {
+        this(url, model, version, input, jpegQuality, inflight, deadline, retries, backoff, maxBackoff, drain,
+                resultsPath, tlsCa, tlsCert, tlsKey, mode, null);
+    }
+
     /** Unary mode (the settings before {@code cloud.mode} existed). */
     public CloudSettings(String url, String model, String version, InputMode input, int jpegQuality, int inflight,
             Duration deadline, int retries, Duration backoff, Duration maxBackoff, Duration drain, Path resultsPath,
@@ -53,7 +64,13 @@ public record CloudSettings(String url, String model, String version, InputMode 
     /** A copy sending over {@code m}. */
     public CloudSettings withMode(Mode m) {
         return new CloudSettings(url, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
-                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, m);
+                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, m, authority);
+    }
+
+    /** A copy that sends {@code a} as the {@code :authority} (null: the url's {@code host:port}). */
+    public CloudSettings withAuthority(String a) {
+        return new CloudSettings(url, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
+                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, mode, a);
     }
 
     /** How a frame travels. */
@@ -71,6 +88,7 @@ public record CloudSettings(String url, String model, String version, InputMode 
         version = version == null ? "" : version;
         Objects.requireNonNull(input, "input");
         mode = mode == null ? Mode.UNARY : mode;
+        authority = authority == null || authority.isBlank() ? null : authority;
         if (jpegQuality < 1 || jpegQuality > 100) {
             throw new IllegalArgumentException("jpegQuality must be 1..100");
         }
@@ -91,7 +109,7 @@ public record CloudSettings(String url, String model, String version, InputMode 
     /** A copy sending to another address (an embedded server's real port). */
     public CloudSettings withUrl(String newUrl) {
         return new CloudSettings(newUrl, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
-                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, mode);
+                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, mode, authority);
     }
 
     /** True when the channel uses TLS. */

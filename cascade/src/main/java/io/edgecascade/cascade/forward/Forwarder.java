@@ -13,6 +13,7 @@ import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -95,20 +96,25 @@ public final class Forwarder implements FrameSink {
         try {
             results = ResultsLog.open(cloud.resultsPath());
             spool = SpoolDirectory.open(spoolSettings, listener::onEvicted);
-            channel = Grpc.newChannelBuilder(cloud.target(), credentials(cloud))
+            ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(cloud.target(), credentials(cloud))
                     .maxInboundMessageSize(64 << 20)
                     // notice a dead peer (a WAN link gone, a NAT that forgot us) without waiting for a deadline
                     .keepAliveTime(30, TimeUnit.SECONDS)
-                    .keepAliveTimeout(10, TimeUnit.SECONDS)
-                    .build();
+                    .keepAliveTimeout(10, TimeUnit.SECONDS);
+            if (cloud.authority() != null) {
+                // a KServe ingress routes on the Host/:authority, not on the address it is reached at
+                builder.overrideAuthority(cloud.authority());
+            }
+            channel = builder.build();
             Forwarder f = new Forwarder(cloud, spool, listener, observer, channel, results, owned);
             listener.spoolBytes(spool.pendingBytes());
             listener.spoolAccepting(true);
             listener.cloudUp(false); // until the model has been checked
             f.spoolThread.start();
             f.senderThread.start();
-            LOG.info("forwarding positives to model '{}' at {} ({} input, {}, up to {} in flight{}), spool {}",
-                    cloud.model(), cloud.url(), cloud.input().label(), cloud.mode().label(), cloud.inflight(),
+            LOG.info("forwarding positives to model '{}' at {}{} ({} input, {}, up to {} in flight{}), spool {}",
+                    cloud.model(), cloud.url(), cloud.authority() == null ? "" : " as " + cloud.authority(),
+                    cloud.input().label(), cloud.mode().label(), cloud.inflight(),
                     cloud.mode() == CloudSettings.Mode.STREAM ? " per camera" : "", spoolSettings.dir());
             return f;
         } catch (IOException | RuntimeException e) {
