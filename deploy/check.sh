@@ -74,6 +74,10 @@ for path in sorted(glob.glob(sys.argv[1] + "/agent-*.yaml")):
     assert pod["terminationGracePeriodSeconds"] > 22, f"{path}: grace period under the agent's 20 s deadline + 2 s"
     assert pod["securityContext"]["runAsNonRoot"] and c["securityContext"]["readOnlyRootFilesystem"], path
     assert "--watch-config" in c["args"], path
+    for init in pod.get("initContainers", []):
+        sc = init["securityContext"]
+        if sc.get("runAsUser") == 0:  # only the hostPath chown may run as root, with CHOWN alone
+            assert init["name"] == "data-owner" and sc["capabilities"] == {"drop": ["ALL"], "add": ["CHOWN"]}, path
     if kind == "Deployment":
         assert spec["strategy"]["type"] == "Recreate", path
     shm = [v for v in pod["volumes"] if v["name"] == "shm"][0]
