@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.security.MessageDigest;
@@ -28,9 +29,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One thread ({@code config-watch}) waits on inotify (a {@link WatchService}) for the folders the file and its
  * resolved target live in, and also looks every {@code poll} on its own, so a change that produced no event (a
- * folder swapped under a watched one, a network file system) is still seen. A change counts when the content's
- * SHA-256 differs from the last one seen; it is reloaded once the content has been the same for {@code settle}
- * (an editor that truncates and then writes is read once, whole). A file that is briefly missing (between an
+ * folder swapped under a watched one, a network file system) is still seen. Only events about the file's own
+ * names and the kubelet's {@code ..}-names count: the folder may be busy with other files (the images keep the
+ * events file beside {@code config.yaml} in {@code /data}). A change counts when the content's SHA-256 differs from
+ * the last one seen; it is reloaded once the content has been the same, with no event about it, for
+ * {@code settle} (an editor that truncates and then writes is read once, whole). A file that is briefly missing (between an
  * unlink and a rename) is waited for; the reload itself says when the new content is not valid, once per change.
  * Lifecycle: {@link #start}, {@link #close()} (stops the thread and waits for it).
  */
@@ -50,6 +53,8 @@ public final class ConfigWatcher implements AutoCloseable {
     private volatile boolean closed;
     private byte[] lastDigest;
     private boolean unreadable;
+    /** File names in the watched folders whose events count: the file's own and its resolved target's. */
+    private final Set<Path> names = new java.util.HashSet<>();
 
     private ConfigWatcher(Path file, Runnable reload, WatchService watcher) {
         this.file = file;
@@ -92,9 +97,14 @@ public final class ConfigWatcher implements AutoCloseable {
 
     private void loop() {
         try {
+            long looked = System.nanoTime();
             while (!closed) {
                 WatchKey key = watcher.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
-                drain(key);
+                boolean relevant = drain(key);
+                if (!relevant && System.nanoTime() - looked < TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)) {
+                    continue; // another file of the folder changed
+                }
+                looked = System.nanoTime();
                 byte[] now = digest();
                 if (now == null || Arrays.equals(now, lastDigest)) {
                     continue;
@@ -114,38 +124,54 @@ public final class ConfigWatcher implements AutoCloseable {
         }
     }
 
-    /** Waits until the content stops changing; its digest, or null when the file went missing meanwhile. */
+    /**
+     * Waits until the content has stayed the same, with no event about the file, for {@link #SETTLE_MILLIS}; its
+     * digest, or null when the file went missing meanwhile.
+     */
     private byte[] settle(byte[] seen) throws InterruptedException {
         byte[] current = seen;
+        long stableSince = System.nanoTime();
         while (!closed) {
-            WatchKey key = watcher.poll(SETTLE_MILLIS, TimeUnit.MILLISECONDS);
-            drain(key);
+            long left = SETTLE_MILLIS - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stableSince);
+            if (left <= 0) {
+                return current;
+            }
+            boolean relevant = drain(watcher.poll(left, TimeUnit.MILLISECONDS));
             byte[] again = digest();
             if (again == null) {
                 return null;
             }
-            if (key == null && Arrays.equals(again, current)) {
-                return again;
+            if (relevant || !Arrays.equals(again, current)) {
+                current = again;
+                stableSince = System.nanoTime();
             }
-            current = again;
         }
         return null;
     }
 
-    private void drain(WatchKey key) throws InterruptedException {
+    /** Takes every pending event; true when one is about the file (or events were lost). */
+    private boolean drain(WatchKey key) throws InterruptedException {
+        boolean relevant = false;
         while (key != null) {
-            key.pollEvents();
+            for (WatchEvent<?> e : key.pollEvents()) {
+                relevant |= e.kind() == StandardWatchEventKinds.OVERFLOW || e.context() instanceof Path p
+                        && (names.contains(p) || p.toString().startsWith(".."));
+            }
             key.reset();
             key = watcher.poll();
         }
+        return relevant;
     }
 
     /** Watches the folder of the path as given and the folder of what it resolves to now. */
     private void register() throws IOException {
         Set<Path> folders = new LinkedHashSet<>();
         folders.add(file.getParent());
+        names.add(file.getFileName());
         try {
-            folders.add(file.toRealPath().getParent());
+            Path real = file.toRealPath();
+            folders.add(real.getParent());
+            names.add(real.getFileName());
         } catch (NoSuchFileException e) {
             // only the given folder until the file is back
         }

@@ -103,6 +103,38 @@ class ConfigWatcherTest {
     }
 
     @Test
+    void aBusyFolderDoesNotHoldTheReload() throws Exception {
+        // the images keep the events file beside config.yaml in /data: it changes many times a second
+        Path config = Files.writeString(dir.resolve("config.yaml"), "a: 1\n");
+        Path events = dir.resolve("events.jsonl");
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread writer = new Thread(() -> {
+            try {
+                while (writing.get()) {
+                    Files.writeString(events, "{}\n", java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.APPEND);
+                    Thread.sleep(5);
+                }
+            } catch (IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }, "events-writer");
+        writer.start();
+        try (ConfigWatcher w = ConfigWatcher.start(config, recorder(config))) {
+            Files.writeString(config, "a: 2\n");
+            assertEquals("a: 2\n", awaitReload(1));
+            Files.writeString(config, "a: 3\n");
+            assertEquals("a: 3\n", awaitReload(2));
+        } finally {
+            writing.set(false);
+            writer.join();
+        }
+        synchronized (reloads) {
+            assertEquals(2, reloads.size(), "the events file's writes are not config changes: " + reloads);
+        }
+    }
+
+    @Test
     void afterCloseNothingIsReloaded() throws Exception {
         Path config = Files.writeString(dir.resolve("config.yaml"), "a: 1\n");
         ConfigWatcher w = ConfigWatcher.start(config, recorder(config));
