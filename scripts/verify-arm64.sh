@@ -10,8 +10,9 @@
 #   sudo scripts/verify-arm64.sh [--tarball FILE] [--no-image | --no-tarball] [--work DIR]
 # (--no-image / --no-tarball: one half only; two runs with different --work can run the halves side by side)
 # Root (debootstrap, chroot, buildah's chroot isolation). The image build is offline Maven on ~/.m2, into which
-# the arm64 protoc binaries the build needs are fetched first (mvn dependency:get). Emulation is slow: about
-# 25-45 minutes the first time on 2 cores, see docs/BENCHMARKS.md; the release check, not a CI step.
+# the arm64 protoc binaries the build needs are fetched first (mvn dependency:get). Emulation is slow: the demo
+# alone takes over an hour on 2 loaded cores, and so does the image build (docs/BENCHMARKS.md); the release check,
+# not a CI step.
 # Cache: ${ARM64_CACHE:-~/.cache/edge-cascade-verify/arm64} (the debootstrapped root and the base images).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
