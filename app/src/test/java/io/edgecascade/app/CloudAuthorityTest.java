@@ -9,6 +9,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgecascade.app.cli.Main;
+import io.edgecascade.app.testing.TestConfigs;
 import io.edgecascade.cascade.TestAssets;
 import io.edgecascade.cascade.forward.Forwarder;
 import io.edgecascade.cloud.CloudServer;
@@ -41,12 +42,8 @@ class CloudAuthorityTest {
         if (!Files.exists(clip)) {
             clip = TestAssets.personClip(dir, 20, 10);
         }
-        return Files.writeString(dir.resolve(name + ".yaml"), """
-                model: { path: %s, labels: %s }
-                threads: 1
-                events: { path: %s }
-                metrics: { listen: "0" }
-                pipeline: { progress_interval_s: 0 }
+        return Files.writeString(dir.resolve(name + ".yaml"), TestConfigs.head(dir.resolve(name + "-events.jsonl"),
+                "{ progress_interval_s: 0 }") + """
                 cloud:
                   url: 127.0.0.1:%d
                   %s
@@ -58,8 +55,7 @@ class CloudAuthorityTest {
                   results_path: %s
                 spool: { dir: %s }
                 cameras: [ { id: cam, source: %s } ]
-                """.formatted(TestAssets.model(), TestAssets.labels(), dir.resolve(name + "-events.jsonl"), port,
-                authority == null ? "" : "authority: " + authority, authority == null ? 2 : 60,
+                """.formatted(port, authority == null ? "" : "authority: " + authority, authority == null ? 2 : 60,
                 dir.resolve("results.jsonl"), dir.resolve("spool"), clip));
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.edgecascade.app.testing.AgentProcess;
+import io.edgecascade.app.testing.TestConfigs;
 import io.edgecascade.cascade.TestAssets;
 import io.edgecascade.cascade.testing.RtspServer;
 import java.net.InetAddress;
@@ -30,15 +31,11 @@ class LiveCameraTest {
     private static final String CREDENTIALS = "viewer:s3cret";
 
     private static Path config(Path dir, String cameras) throws Exception {
-        return Files.writeString(dir.resolve("c.yaml"), """
-                model: { path: %s, labels: %s }
-                threads: 1
-                events: { path: %s }
-                metrics: { listen: "0" }
-                pipeline: { progress_interval_s: 0 }
+        return Files.writeString(dir.resolve("c.yaml"), TestConfigs.head(dir.resolve("e.jsonl"),
+                "{ progress_interval_s: 0 }") + """
                 cameras:
                 %s
-                """.formatted(TestAssets.model(), TestAssets.labels(), dir.resolve("e.jsonl"), cameras));
+                """.formatted(cameras));
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgecascade.app.testing.AgentProcess;
 import io.edgecascade.app.testing.ConfigMapVolume;
+import io.edgecascade.app.testing.TestConfigs;
 import io.edgecascade.cascade.TestAssets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,20 +29,14 @@ class WatchConfigTest {
     Path dir;
 
     private String config(double threshold, String extra) {
-        return """
-                model: { path: %s, labels: %s }
-                threads: 1
-                events: { path: %s }
-                metrics: { listen: "0" }
-                pipeline: { detector_workers: 1 }
+        return TestConfigs.head(dir.resolve("events.jsonl"), "{ detector_workers: 1 }") + """
                 cameras:
                   - id: cam
                     source: %s
                     realtime: true
                     loop: true
                     motion: { threshold: %s }
-                %s""".formatted(TestAssets.model(), TestAssets.labels(), dir.resolve("events.jsonl"),
-                TestAssets.personVideo(), (int) threshold, extra);
+                %s""".formatted(TestAssets.personVideo(), (int) threshold, extra);
     }
 
     @Test
