@@ -1,6 +1,7 @@
 package io.edgecascade.app.cli;
 
 import io.edgecascade.app.ConfigReload;
+import io.edgecascade.app.ConfigWatcher;
 import io.edgecascade.app.MetricsEndpoint;
 import io.edgecascade.app.UiEndpoint;
 import io.edgecascade.app.Wiring;
@@ -32,7 +33,9 @@ import picocli.CommandLine.Option;
                 "Ends when all file sources end; with live cameras it runs until SIGINT/SIGTERM, then finishes the"
                         + " frames in flight and exits 0.",
                 "SIGHUP reloads the config file: each camera's motion.threshold, motion.min_area and"
-                        + " detector.confidence change at once; an invalid file is reported and the run goes on."})
+                        + " detector.confidence change at once; an invalid file is reported and the run goes on.",
+                "--watch-config reloads it the same way whenever the file changes (an edit, a rename over it, a"
+                        + " Kubernetes ConfigMap update)."})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -46,6 +49,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--annotate", paramLabel = "OUT.mp4", description = "After the run, write the first camera's"
             + " video (a file) with its detections, track ids and mask outlines drawn.")
     Path annotate;
+
+    @Option(names = "--watch-config", description = "Reload the config file (as SIGHUP does) whenever it changes:"
+            + " an edit in place, a file renamed over it, a Kubernetes ConfigMap volume update. On in the container"
+            + " images.")
+    boolean watchConfig;
 
     @Override
     public Integer call() {
@@ -87,7 +95,13 @@ final class RunCommand implements Callable<Integer> {
                 cascade.close();
                 throw e;
             }
-            result = CascadeRun.run(cascade, new ConfigReload(config, ConfigCommand.loader(), cascade, cfg));
+            ConfigReload reload = new ConfigReload(config, ConfigCommand.loader(), cascade, cfg);
+            try (ConfigWatcher watcher = watchConfig ? watch(config, reload, cascade) : null) {
+                result = CascadeRun.run(cascade, reload);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserError("interrupted", UserError.FAILED, e);
+            }
             if (forwarding != null) {
                 result = forwarding.addTo(result, cascade.stats().cameraIds());
             }
@@ -105,6 +119,16 @@ final class RunCommand implements Callable<Integer> {
                     + " stopped with an error: " + result.errors().get(failed.get(0)));
         }
         return 0;
+    }
+
+    /** Starts watching the config file; when it cannot, closes the cascade that was never started. */
+    private static ConfigWatcher watch(Path config, ConfigReload reload, Cascade cascade) {
+        try {
+            return ConfigWatcher.start(config, reload);
+        } catch (IOException | RuntimeException e) {
+            cascade.close();
+            throw new UserError(e.getMessage(), UserError.FAILED, e);
+        }
     }
 
     private static EventClips eventClips(AppConfig cfg) {

@@ -327,6 +327,7 @@ public final class ConfigLoader {
                         + " grpcs://host:port or embedded");
             }
         }
+        String authority = readAuthority(c, url);
         String model = c.string("model", d.model());
         if (model == null || model.isBlank()) {
             c.problem("model", "is empty; set it to the model's name on the server");
@@ -377,7 +378,36 @@ public final class ConfigLoader {
                 results == null || results.isBlank() ? null : Path.of(results),
                 ca == null ? null : Path.of(ca), cert == null ? null : Path.of(cert), key == null ? null : Path.of(key))
                 .withMode(CloudSettings.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)))
-                .withKeepalive(Duration.ofSeconds(keepalive)).withMaxAttempts(maxAttempts);
+                .withKeepalive(Duration.ofSeconds(keepalive)).withMaxAttempts(maxAttempts)
+                .withAuthority(authority);
+    }
+
+    /** A DNS label; {@link #AUTHORITY} is labels joined by dots, or a bracketed IPv6 address, then a port. */
+    private static final String LABEL = "[A-Za-z0-9](?:[-A-Za-z0-9]*[A-Za-z0-9])?";
+    private static final java.util.regex.Pattern AUTHORITY = java.util.regex.Pattern.compile(
+            "(?:\\[[0-9A-Fa-f:.]+]|" + LABEL + "(?:\\." + LABEL + ")*)(?::([0-9]{1,5}))?");
+
+    /**
+     * {@code cloud.authority}: the {@code Host}/{@code :authority} a KServe ingress routes on
+     * ({@code NAME.NAMESPACE.example.com}), a host name or address with an optional port, nothing else.
+     */
+    private static String readAuthority(Section c, String url) {
+        String authority = c.string("authority", null);
+        if (authority == null || authority.isBlank()) {
+            return null;
+        }
+        authority = authority.trim();
+        if (AppConfig.EMBEDDED.equals(url)) {
+            c.problem("authority", "applies to a remote server only; remove it, or set url to the server's address");
+            return null;
+        }
+        java.util.regex.Matcher m = AUTHORITY.matcher(authority);
+        if (!m.matches() || m.group(1) != null && Integer.parseInt(m.group(1)) > 65535) {
+            c.problem("authority", "'" + authority + "' is not a host name with an optional port; use the name the"
+                    + " ingress routes on, e.g. yolox.models.example.com (no scheme, path or user)");
+            return null;
+        }
+        return authority;
     }
 
     private static MetricsSettings readMetrics(Section s) {
