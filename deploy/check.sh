@@ -113,7 +113,8 @@ for path in sorted(glob.glob(sys.argv[1] + "/agent-*.yaml")):
                 open(f"{sys.argv[2]}/config-{key}.yaml", "w").write(text)
 PY
 for config in "$out"/configs/*.yaml; do
-  CAM_PASSWORD=ci-check "$agent" config validate "$config" >"$config.txt" 2>&1 \
+  CAM_PASSWORD=ci-check EDGE_UI_TOKEN=ci-check-ui-token-0123 EDGE_METRICS_TOKEN=ci-check-metrics-token-0123 \
+    "$agent" config validate "$config" >"$config.txt" 2>&1 \
     || { cat "$config.txt"; fail "edge-cascade config validate of the rendered config $config"; }
   tail -1 "$config.txt" | grep -qx ok || { cat "$config.txt"; fail "config validate did not say ok: $config"; }
 done

@@ -70,7 +70,7 @@ probes and the Service, paths on the data volume, no write-back into the read-on
 {{- $c = mergeOverwrite $c $extra -}}
 {{- $metrics := dict "listen" (printf "0.0.0.0:%d" (int .Values.metrics.port)) -}}
 {{- $ui := dict "listen" (ternary (printf "0.0.0.0:%d" (int .Values.ui.port)) "0" .Values.ui.enabled) "persist" false -}}
-{{- if .Values.ui.token.renderTokens -}}
+{{- if .Values.ui.token.secretName -}}
 {{- $_ := set $metrics "token" "${EDGE_METRICS_TOKEN}" -}}
 {{- $_ := set $ui "token" "${EDGE_UI_TOKEN}" -}}
 {{- end -}}
