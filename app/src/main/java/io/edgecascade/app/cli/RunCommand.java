@@ -6,6 +6,7 @@ import io.edgecascade.app.UiEndpoint;
 import io.edgecascade.app.Wiring;
 import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.config.ConfigException;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.pipeline.CameraSettings;
@@ -53,10 +54,11 @@ final class RunCommand implements Callable<Integer> {
         AnnotatedVideo annotated = annotate == null ? null : annotatedVideo(cfg.cameras().get(0));
         RunSummary result;
         Cascade cascade;
+        BestFrames bestFrames = Wiring.bestFrames(cfg);
         try (MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metrics(), cfg.cameras(), VersionProvider.version());
-                UiEndpoint ui = UiEndpoint.create(cfg.ui(), cfg.cameras(), config)) {
+                UiEndpoint ui = UiEndpoint.create(cfg.ui(), cfg.cameras(), config, bestFrames)) {
             Wiring.Forwarding forwarding = Wiring.forwarding(cfg,
-                    List.of(Wiring.metricsListener(metrics.forwardMetrics())), metrics.observers());
+                    List.of(Wiring.metricsListener(metrics.forwardMetrics())), metrics.observers(), bestFrames);
             EventClips clips = eventClips(cfg);
             List<FrameSink> sinks = new ArrayList<>(ui.sinks());
             if (clips != null) {

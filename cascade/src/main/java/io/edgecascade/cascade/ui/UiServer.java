@@ -181,11 +181,12 @@ public final class UiServer implements AutoCloseable {
             return;
         }
         if (parts.length == 3 && parts[0].equals("events") && parts[2].equals("snapshot.jpg")) {
-            byte[] jpeg = events.snapshot(decode(parts[1]));
-            if (jpeg == null) {
-                text(ex, 404, "no snapshot of event '" + decode(parts[1]) + "'; /events lists the events\n");
+            EventStore.Snapshot snapshot = events.snapshot(decode(parts[1]));
+            if (snapshot == null) {
+                text(ex, 404, "no snapshot of event '" + decode(parts[1]) + "'; /events lists the events (a best"
+                        + " frame is kept while its event is recent and within events.best_frames_mb)\n");
             } else {
-                HttpEndpoint.send(ex, 200, "image/jpeg", jpeg);
+                Responses.revalidated(ex, snapshot.tag(), "image/jpeg", snapshot::render);
             }
             return;
         }
