@@ -192,11 +192,16 @@ public final class UiServer implements AutoCloseable {
         }
         if (parts.length == 3 && parts[0].equals("events") && parts[2].equals("clip.mp4")) {
             java.nio.file.Path clip = clips.apply(decode(parts[1]));
+            String none = "no clip of event '" + decode(parts[1]) + "'; clips are written when an event ends,"
+                    + " with record.events: true\n";
             if (clip == null) {
-                text(ex, 404, "no clip of event '" + decode(parts[1]) + "'; clips are written when an event ends,"
-                        + " with record.events: true\n");
+                text(ex, 404, none);
             } else {
-                HttpEndpoint.send(ex, 200, "video/mp4", java.nio.file.Files.readAllBytes(clip));
+                try {
+                    Responses.file(ex, clip, "video/mp4");
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    text(ex, 404, none); // deleted by retention since it was looked up
+                }
             }
             return;
         }
