@@ -372,8 +372,9 @@ public final class ConfigLoader {
         String dir = s.string("dir", d.dir().toString());
         int retain = (int) s.integer("retain_days", d.retainDays(), 0, 36_500);
         long maxBytes = s.integer("max_bytes", d.maxBytes(), 1 << 20, Long.MAX_VALUE / 4);
+        long memoryMb = s.integer("max_memory_mb", d.maxMemoryBytes() >> 20, 1, 65_536);
         return new RecordSettings(events, pre, post, Path.of(dir == null || dir.isBlank() ? "recordings" : dir),
-                retain, maxBytes);
+                retain, maxBytes, memoryMb << 20);
     }
 
     /** {@code ui:}; off unless {@code listen} is set. */

@@ -51,7 +51,8 @@ public final class EventClips implements FrameSink {
     private final Map<String, Path> files = new LinkedHashMap<>();
     /** camera id -> its packets, for the live cameras. */
     private final Map<String, PacketRing> rings = new LinkedHashMap<>();
-    private final LiveClipWriter writer = new LiveClipWriter(this::write);
+    private final ClipMemory memory;
+    private final LiveClipWriter writer;
 
     public EventClips(RecordSettings settings, List<CameraSettings> cameras) throws IOException {
         this(settings, cameras, System::currentTimeMillis);
@@ -60,6 +61,8 @@ public final class EventClips implements FrameSink {
     EventClips(RecordSettings settings, List<CameraSettings> cameras, java.util.function.LongSupplier clockMs)
             throws IOException {
         this.settings = settings;
+        this.memory = new ClipMemory(settings.maxMemoryBytes());
+        this.writer = new LiveClipWriter(this::write, memory, settings.maxMemoryBytes());
         Files.createDirectories(settings.dir());
         long window = Math.round(settings.preS() * 1000) + RING_HEADROOM_MS;
         for (CameraSettings c : cameras) {
@@ -70,7 +73,7 @@ public final class EventClips implements FrameSink {
                 continue; // the camera fails to start and says why
             }
             if (uri.live()) {
-                rings.put(c.id(), new PacketRing(c.id(), window, RING_MAX_BYTES, CLIP_MAX_BYTES, clockMs,
+                rings.put(c.id(), new PacketRing(c.id(), window, RING_MAX_BYTES, CLIP_MAX_BYTES, clockMs, memory,
                         writer::submit));
             } else {
                 files.put(c.id(), Path.of(uri.location()));
@@ -89,6 +92,11 @@ public final class EventClips implements FrameSink {
     public InterruptibleFfmpegSource.PacketListener packetListener(String id) {
         PacketRing ring = rings.get(id);
         return ring == null ? null : ring.listener();
+    }
+
+    /** The live clips' memory budget: what it holds now, and the clips it cut or dropped per camera. */
+    public ClipMemory memory() {
+        return memory;
     }
 
     /** Camera {@code id}'s ring, or null (tests). */
