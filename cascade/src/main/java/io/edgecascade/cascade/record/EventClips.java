@@ -49,6 +49,8 @@ public final class EventClips implements FrameSink {
     private final RecordSettings settings;
     /** camera id -> its video file, for the cameras whose clips can be cut. */
     private final Map<String, Path> files = new LinkedHashMap<>();
+    /** camera id -> one pass of its looped file in ms (measured at its first clip), for looped file cameras. */
+    private final Map<String, Long> loopPeriods = new LinkedHashMap<>();
     /** camera id -> its packets, for the live cameras. */
     private final Map<String, PacketRing> rings = new LinkedHashMap<>();
     private final ClipMemory memory;
@@ -77,6 +79,9 @@ public final class EventClips implements FrameSink {
                         writer::submit));
             } else {
                 files.put(c.id(), Path.of(uri.location()));
+                if (c.stream().loop()) {
+                    loopPeriods.put(c.id(), null);
+                }
             }
         }
     }
@@ -120,12 +125,29 @@ public final class EventClips implements FrameSink {
             long to = e.lastSeenPtsMs() + Math.round(settings.postS() * 1000);
             Path out = clip(e.eventId());
             try {
-                logWritten(e.camera(), e.eventId(), ClipWriter.remux(file, from, to, out), null);
+                logWritten(e.camera(), e.eventId(), ClipWriter.remux(file, from, to, out,
+                        loopPeriod(e.camera(), file)), null);
             } catch (IOException ex) {
                 LOG.error("record: camera {} event {}: no clip: {}", e.camera(), e.eventId(), ex.getMessage());
             }
             prune();
         }
+    }
+
+    /**
+     * A looped file camera's stream time keeps counting across passes ({@code pts_ms}): the length of one pass maps
+     * it back into the file. 0 for a file played once.
+     */
+    private long loopPeriod(String camera, Path file) throws IOException {
+        if (!loopPeriods.containsKey(camera)) {
+            return 0;
+        }
+        Long period = loopPeriods.get(camera);
+        if (period == null) {
+            period = ClipWriter.loopPeriodMillis(file);
+            loopPeriods.put(camera, period);
+        }
+        return period;
     }
 
     /**
