@@ -117,5 +117,6 @@ class DistinctFrameUploadTest {
         assertEquals(ids.size(), summary.get("cameras").get("twin").get("frames_forwarded").asInt(),
                 "the frames chosen are the frames the server got");
         assertEquals(ids.size(), Files.readAllLines(dir.resolve("results.jsonl")).size(), "one answer per frame");
+        assertEquals(0, summary.get("cameras").get("twin").get("best_frames_dropped").asInt(), "within the bounds");
     }
 }

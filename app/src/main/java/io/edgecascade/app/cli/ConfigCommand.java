@@ -82,6 +82,17 @@ final class ConfigCommand implements Runnable {
                 out.println("web page: http://" + config.ui() + "/" + (config.ui().persist()
                         ? " (tuning from the page is saved into " + file + ")" : ""));
             }
+            if (config.cloud() != null || config.ui().enabled()) {
+                var b = config.bestFrames();
+                out.println("best frames: JPEG, up to " + b.maxTracks() + " live tracks per camera"
+                        + " (events.max_tracks), " + (b.maxBytes() >> 20) + " MB for all cameras"
+                        + " (events.best_frames_mb)");
+            }
+            if (config.record().events()) {
+                var r = config.record();
+                out.println("record: event clips in " + r.dir() + "; live cameras' clips in memory within "
+                        + (r.maxMemoryBytes() >> 20) + " MB (record.max_memory_mb)");
+            }
             out.println("ok");
             return 0;
         }

@@ -83,6 +83,14 @@ final class RunCommand implements Callable<Integer> {
                 throw e;
             }
             metrics.attach(cascade);
+            List<String> cameraIds = cfg.cameras().stream().map(CameraSettings::id).toList();
+            boolean keepsBestFrames = cfg.ui().enabled() || forwarding != null;
+            if (keepsBestFrames) {
+                metrics.watch(bestFrames, cameraIds);
+            }
+            if (clips != null) {
+                metrics.watch(clips.memory(), cameraIds);
+            }
             try {
                 ui.attach(cascade, clips == null ? id -> null : clips::existingClip);
             } catch (RuntimeException e) {
@@ -92,6 +100,13 @@ final class RunCommand implements Callable<Integer> {
             result = CascadeRun.run(cascade, new ConfigReload(config, ConfigCommand.loader(), cascade, cfg));
             if (forwarding != null) {
                 result = forwarding.addTo(result, cascade.stats().cameraIds());
+            }
+            if (keepsBestFrames) {
+                result = result.withCameraCounts("best_frames_dropped", bestFrames.dropped());
+            }
+            if (clips != null) {
+                result = result.withCameraCounts("clips_cut", clips.memory().cut())
+                        .withCameraCounts("clips_dropped", clips.memory().dropped());
             }
         }
         report(result, summary);
@@ -182,6 +197,11 @@ final class RunCommand implements Callable<Integer> {
                             + " %d failed requests", id, f.forwarded(), f.spooled(), f.spoolEvicted(),
                     f.forwardErrors())));
         }
+        result.sinkCounts().forEach((key, perCamera) -> perCamera.forEach((id, n) -> {
+            if (n > 0) { // a bound was hit: best frames or clips given up (each counted, see the metrics)
+                LOG.warn("camera {}: {} {}", id, n, key.replace('_', ' '));
+            }
+        }));
         LOG.info(String.format(java.util.Locale.ROOT, "run took %.2f s", result.wallSeconds()));
         if (summaryFile != null) {
             try {
