@@ -44,6 +44,9 @@ public final class EventStore implements FrameSink {
     /** An event's best frame and the track it is drawn for. */
     public record Snapshot(BestFrame frame, long trackId) {
 
+        /** Rows a thumbnail has at least (the events list shows them 60 px high; twice that for sharp screens). */
+        static final int THUMBNAIL_ROWS = 120;
+
         /** Names this picture: it changes when the event's best frame does. */
         public String tag() {
             return frame.camera() + "-" + frame.sequence() + "-" + frame.capturedMillis() + "-" + trackId;
@@ -51,12 +54,34 @@ public final class EventStore implements FrameSink {
 
         /** The frame with the track's box drawn, as JPEG (decoded and encoded now). */
         public byte[] render() {
-            try (Mat image = JpegCodec.decode(frame.jpeg())) {
-                float[] box = frame.box(trackId);
-                if (box != null) {
-                    Overlay.box(image, box, 1.0, Math.max(2, image.cols() / 320));
+            return draw(1);
+        }
+
+        /**
+         * A small copy for the events list: the frame decoded at 1/2, 1/4 or 1/8 of its size (libjpeg scales while it
+         * decodes: a few milliseconds however large the frame), at least {@value #THUMBNAIL_ROWS} rows, box drawn.
+         */
+        public byte[] thumbnail() {
+            int reduction = 1;
+            while (reduction < 8 && frame.height() / (reduction * 2) >= THUMBNAIL_ROWS) {
+                reduction *= 2;
+            }
+            return draw(reduction);
+        }
+
+        /**
+         * One picture at a time, whichever page request asks: a full frame decoded is 16 MB at 3072x1728, and the page
+         * must not take memory or cores from the pipeline by drawing many at once.
+         */
+        private byte[] draw(int reduction) {
+            synchronized (Snapshot.class) {
+                try (Mat image = JpegCodec.decode(frame.jpeg(), reduction)) {
+                    float[] box = frame.box(trackId);
+                    if (box != null) {
+                        Overlay.box(image, box, 1.0 / reduction, Math.max(reduction == 1 ? 2 : 1, image.cols() / 320));
+                    }
+                    return Jpeg.encode(image);
                 }
-                return Jpeg.encode(image);
             }
         }
     }

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *       {@code /cameras/{id}/motion.mjpeg} and {@code motion.jpg}: the gate's grey image with its changed
  *       pixels in red;</li>
  *   <li>{@code PUT /cameras/{id}/tuning} with JSON {@code threshold}, {@code min_area}, {@code confidence};</li>
- *   <li>{@code /events} (JSON, newest first), {@code /events/{id}/snapshot.jpg} and, with recording on,
- *       {@code /events/{id}/clip.mp4}.</li>
+ *   <li>{@code /events} (JSON, newest first), {@code /events/{id}/snapshot.jpg} (its {@code thumbnail.jpg} for the
+ *       list) and, with recording on, {@code /events/{id}/clip.mp4}.</li>
  * </ul>
  * Plain HTML, CSS and JavaScript from the jar: nothing is fetched from the internet.
  *
@@ -180,11 +180,15 @@ public final class UiServer implements AutoCloseable {
             }
             return;
         }
-        if (parts.length == 3 && parts[0].equals("events") && parts[2].equals("snapshot.jpg")) {
+        if (parts.length == 3 && parts[0].equals("events")
+                && (parts[2].equals("snapshot.jpg") || parts[2].equals("thumbnail.jpg"))) {
             EventStore.Snapshot snapshot = events.snapshot(decode(parts[1]));
+            boolean thumbnail = parts[2].equals("thumbnail.jpg");
             if (snapshot == null) {
                 text(ex, 404, "no snapshot of event '" + decode(parts[1]) + "'; /events lists the events (a best"
                         + " frame is kept while its event is recent and within events.best_frames_mb)\n");
+            } else if (thumbnail) {
+                Responses.revalidated(ex, snapshot.tag() + "-thumbnail", "image/jpeg", snapshot::thumbnail);
             } else {
                 Responses.revalidated(ex, snapshot.tag(), "image/jpeg", snapshot::render);
             }
@@ -334,6 +338,7 @@ public final class UiServer implements AutoCloseable {
             m.put("zones", e.zones());
             m.put("ended", e.ended());
             m.put("snapshot", "/events/" + e.id() + "/snapshot.jpg");
+            m.put("thumbnail", "/events/" + e.id() + "/thumbnail.jpg");
             if (clips.apply(e.id()) != null) {
                 m.put("clip", "/events/" + e.id() + "/clip.mp4");
             }

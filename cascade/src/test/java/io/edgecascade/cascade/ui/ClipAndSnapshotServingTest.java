@@ -35,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The page's clips and snapshots: a clip is streamed from disk (the request's memory does not grow with the clip),
- * with byte ranges for the browser's player; a snapshot is drawn from the kept best frame and sent again only when it
- * changed.
+ * with byte ranges for the browser's player; a snapshot (and the list's thumbnail) is drawn from the kept best frame
+ * and sent again only when it changed.
  */
 class ClipAndSnapshotServingTest {
 
@@ -173,6 +173,20 @@ class ClipAndSnapshotServingTest {
             int red = shown.ptr(200, 100).get(2) & 0xff;
             assertTrue(green > red + 50, "the box is drawn: green " + green + ", red " + red);
         }
+        HttpResponse<byte[]> thumb = http.send(HttpRequest.newBuilder(uri("/events/cam-1/thumbnail.jpg")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, thumb.statusCode());
+        try (Mat small = io.edgecascade.cascade.bestframe.JpegCodec.decode(thumb.body())) {
+            assertEquals(160, small.cols(), "decoded at a quarter: 120 rows, enough for the list's 60 px");
+            assertEquals(120, small.rows());
+            int green = small.ptr(50, 25).get(1) & 0xff; // the box's left edge, a quarter of x = 100
+            int red = small.ptr(50, 25).get(2) & 0xff;
+            assertTrue(green > red + 50, "the box is drawn on the thumbnail: green " + green + ", red " + red);
+        }
+        assertTrue(!etag.equals(thumb.headers().firstValue("ETag").orElse(etag)), "its own tag");
+        String list = http.send(HttpRequest.newBuilder(uri("/events")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertTrue(list.contains("\"thumbnail\":\"/events/cam-1/thumbnail.jpg\""), list);
         HttpResponse<byte[]> again = http.send(HttpRequest.newBuilder(uri("/events/cam-1/snapshot.jpg"))
                 .header("If-None-Match", etag).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(304, again.statusCode(), "unchanged: not drawn again");
