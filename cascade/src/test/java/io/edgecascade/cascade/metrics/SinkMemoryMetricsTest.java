@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.edgecascade.cascade.testing.Promtool;
 import io.edgecascade.cascade.testing.Scrape;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +14,6 @@ import org.junit.jupiter.api.Test;
 /** The best frames' and live clips' memory, read when scraped; every camera's series exists from the start. */
 class SinkMemoryMetricsTest {
 
-    private static Scrape scrape(PrometheusRegistry r) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrometheusTextFormatWriter.create().write(out, r.scrape());
-        return new Scrape(out.toString(StandardCharsets.UTF_8));
-    }
-
     @Test
     void bytesAndWhatTheBoundsGaveUpPerCamera() throws Exception {
         PrometheusRegistry registry = new PrometheusRegistry();
@@ -31,7 +22,7 @@ class SinkMemoryMetricsTest {
         Map<String, Long> cut = new HashMap<>(Map.of("yard", 2L));
         SinkMemoryMetrics.bestFrames(registry, List.of("lobby", "yard"), frameBytes::get, () -> dropped);
         SinkMemoryMetrics.clips(registry, List.of("lobby", "yard"), () -> 99, () -> cut, Map::of);
-        Scrape s = scrape(registry);
+        Scrape s = Scrape.of(registry);
         assertEquals(1234.0, s.value("edge_cascade_best_frames_bytes"));
         assertEquals(0.0, s.value("edge_cascade_best_frames_dropped_total{camera=\"lobby\"}"));
         assertEquals(0.0, s.value("edge_cascade_best_frames_dropped_total{camera=\"yard\"}"));
@@ -40,7 +31,7 @@ class SinkMemoryMetricsTest {
         assertEquals(0.0, s.value("edge_cascade_clips_dropped_total{camera=\"lobby\"}"));
         dropped.put("lobby", 3L);
         frameBytes.set(10);
-        s = scrape(registry);
+        s = Scrape.of(registry);
         assertEquals(3.0, s.value("edge_cascade_best_frames_dropped_total{camera=\"lobby\"}"));
         assertEquals(10.0, s.value("edge_cascade_best_frames_bytes"));
         Promtool.checkMetrics(s.text());

@@ -31,6 +31,19 @@ class LiveClipWriterTest {
         return new PacketRing.PendingClip("cam", id, p, null);
     }
 
+    /** A disk that takes each clip only once {@code release} opens, then notes it as written. */
+    private static java.util.function.Consumer<PacketRing.PendingClip> stuckDisk(CountDownLatch release,
+            List<String> written) {
+        return c -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            written.add(c.eventId());
+        };
+    }
+
     @Test
     void closeWritesWhatIsQueued() {
         List<String> written = new CopyOnWriteArrayList<>();
@@ -49,14 +62,7 @@ class LiveClipWriterTest {
     void aStuckDiskDoesNotHoldCloseBeyondItsLimit() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         List<String> written = new CopyOnWriteArrayList<>();
-        LiveClipWriter writer = new LiveClipWriter(c -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            written.add(c.eventId());
-        }, memory, 1L << 30);
+        LiveClipWriter writer = new LiveClipWriter(stuckDisk(release, written), memory, 1L << 30);
         writer.start();
         writer.submit(clip("stuck"));
         writer.submit(clip("abandoned"));
@@ -75,14 +81,7 @@ class LiveClipWriterTest {
     void theQueueIsBoundedInBytesAndEveryClipReleasesItsMemory() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         List<String> written = new CopyOnWriteArrayList<>();
-        LiveClipWriter writer = new LiveClipWriter(c -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            written.add(c.eventId());
-        }, memory, 25_000);
+        LiveClipWriter writer = new LiveClipWriter(stuckDisk(release, written), memory, 25_000);
         writer.start();
         writer.submit(clip("a", 10)); // being written (stuck)
         writer.submit(clip("b", 10));

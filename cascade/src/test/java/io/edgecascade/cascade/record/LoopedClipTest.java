@@ -78,6 +78,13 @@ class LoopedClipTest {
         return clips.clip(id);
     }
 
+    /** The clip of an event seen from {@code firstMs} to {@code lastMs}: which frame of the file each frame shows. */
+    private static List<Integer> clipFrames(String event, long firstMs, long lastMs) throws Exception {
+        Path clip = end(clips(dir.resolve(event)), event, firstMs, lastMs);
+        assertTrue(Files.isRegularFile(clip), "no clip written");
+        return frames(clip);
+    }
+
     /** Which frame of the file each frame of a clip shows (the one of the nearest grey level). */
     private static List<Integer> frames(Path clip) throws Exception {
         List<Integer> out = new ArrayList<>();
@@ -115,11 +122,8 @@ class LoopedClipTest {
 
     @Test
     void aClipOfTheThirdPassShowsTheRightPartOfTheFile() throws Exception {
-        EventClips clips = clips(dir.resolve("third"));
         // seen 3.0 .. 5.0 s into the third pass: the clip runs from the key frame at 3 s to the one after 5 s
-        Path clip = end(clips, "third", 23_000, 25_000);
-        assertTrue(Files.isRegularFile(clip), "no clip written");
-        List<Integer> f = frames(clip);
+        List<Integer> f = clipFrames("third", 23_000, 25_000);
         assertEquals(30, f.get(0), "starts with file frame 30 (3.0 s): " + f);
         assertEquals(59, f.get(f.size() - 1), "ends before the key frame after 5.0 s: " + f);
         assertEquals(30, f.size(), f.toString());
@@ -127,11 +131,8 @@ class LoopedClipTest {
 
     @Test
     void aClipAcrossTheEndOfAPassGoesOnFromTheFilesStart() throws Exception {
-        EventClips clips = clips(dir.resolve("across"));
         // seen from 8.5 s of the first pass to 1.0 s of the second
-        Path clip = end(clips, "across", 8_500, 11_000);
-        assertTrue(Files.isRegularFile(clip), "no clip written");
-        List<Integer> f = frames(clip);
+        List<Integer> f = clipFrames("across", 8_500, 11_000);
         assertEquals(80, f.get(0), "starts at the key frame at 8.0 s: " + f);
         int wrap = f.indexOf(0);
         assertEquals(20, wrap, "the file's last 20 frames, then its start: " + f);

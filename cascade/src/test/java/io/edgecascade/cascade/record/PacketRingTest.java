@@ -205,12 +205,18 @@ class PacketRingTest {
         assertEquals(0, memory.bytes());
     }
 
+    /** A ring holding its first second (10 packets of 100 bytes), its captures within {@code budget} bytes. */
+    private PacketRing secondOfPacketsWithin(long budget) {
+        memory = new ClipMemory(budget);
+        PacketRing ring = ring(3000, 1 << 20, 1 << 20);
+        feed(ring, StreamParams.of("h264", 1, 1000), 0, 10, 100);
+        return ring;
+    }
+
     @Test
     void eventsOfOneSceneShareTheirPacketsInTheBudget() {
-        memory = new ClipMemory(3000);
-        PacketRing ring = ring(3000, 1 << 20, 1 << 20);
-        StreamParams s = StreamParams.of("h264", 1, 1000);
-        feed(ring, s, 0, 10, 100);
+        PacketRing ring = secondOfPacketsWithin(3000);
+        StreamParams s = ring.packets().get(0).params();
         for (int i = 0; i < 5; i++) {
             ring.capture("e" + i, T0); // five people walk in together
         }
@@ -226,10 +232,7 @@ class PacketRingTest {
 
     @Test
     void aCaptureThatCannotStartIsDroppedAndCounted() {
-        memory = new ClipMemory(500);
-        PacketRing ring = ring(3000, 1 << 20, 1 << 20);
-        StreamParams s = StreamParams.of("h264", 1, 1000);
-        feed(ring, s, 0, 10, 100);
+        PacketRing ring = secondOfPacketsWithin(500);
         ring.capture("e1", T0); // its pre-roll alone is 1000 bytes
         assertEquals(0, ring.capturing());
         assertEquals(0, memory.bytes());
