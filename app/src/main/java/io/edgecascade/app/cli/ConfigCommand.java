@@ -100,6 +100,17 @@ final class ConfigCommand implements Runnable {
                 out.println("web page: " + (config.ui().tls() ? "https://" : "http://") + config.ui() + "/"
                         + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")"));
             }
+            if (config.cloud() != null || config.ui().enabled()) {
+                var b = config.bestFrames();
+                out.println("best frames: JPEG, up to " + b.maxTracks() + " live tracks per camera"
+                        + " (events.max_tracks), " + (b.maxBytes() >> 20) + " MB for all cameras"
+                        + " (events.best_frames_mb)");
+            }
+            if (config.record().events()) {
+                var r = config.record();
+                out.println("record: event clips in " + r.dir() + "; live cameras' clips in memory within "
+                        + (r.maxMemoryBytes() >> 20) + " MB (record.max_memory_mb)");
+            }
             if (config.metrics().enabled() && (config.metrics().access().tokenRequired()
                     || !config.metrics().access().allowedHosts().isEmpty())) {
                 out.println("metrics: http://" + config.metrics() + "/metrics ("
