@@ -1,9 +1,8 @@
 package io.edgecascade.app.cli;
 
+import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.config.ConfigException;
 import io.edgecascade.app.config.ConfigLoader;
-import io.edgecascade.engines.EngineRegistry;
-import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.cascade.motion.Zone;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
@@ -11,14 +10,15 @@ import io.edgecascade.cascade.source.FfmpegFrameSource;
 import io.edgecascade.cascade.source.FrameSource;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.source.SourceUri;
+import io.edgecascade.engines.EngineRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code edge-cascade config validate FILE}. */
 @Command(name = "config", description = "Work with config files.", mixinStandardHelpOptions = true,
@@ -224,11 +224,13 @@ final class ConfigCommand implements Runnable {
             if (p.errorBudget() != CascadeOptions.DEFAULT_ERROR_BUDGET
                     || !p.shutdownTimeout().equals(CascadeOptions.DEFAULT_SHUTDOWN_TIMEOUT)
                     || !p.stageTimeout().equals(CascadeOptions.DEFAULT_STAGE_TIMEOUT)
-                    || p.sinkQueue() != CascadeOptions.DEFAULT_SINK_QUEUE) {
+                    || p.sinkQueue() != CascadeOptions.DEFAULT_SINK_QUEUE
+                    || p.sinkMemoryBytes() != CascadeOptions.DEFAULT_SINK_MEMORY_BYTES) {
                 out.println("pipeline: error_budget " + p.errorBudget() + " failures in a row restart a stage's"
                         + " resource; shutdown_timeout_s " + p.shutdownTimeout().toSeconds() + " for the whole stop;"
                         + " stage_timeout_s " + p.stageTimeout().toSeconds() + " in one call stops the run;"
-                        + " sink_queue " + p.sinkQueue() + " frames per sink");
+                        + " sink_queue " + p.sinkQueue() + " frames per sink; sink_memory_mb "
+                        + (p.sinkMemoryBytes() >> 20) + " MB of pixels on their way to the sinks");
             }
             if (p.shutdownTimeout().toSeconds() > SERVICE_STOP_SECONDS - STOP_MARGIN_SECONDS) {
                 out.println("warning: pipeline.shutdown_timeout_s " + p.shutdownTimeout().toSeconds() + " leaves less"

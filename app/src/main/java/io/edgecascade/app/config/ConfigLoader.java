@@ -4,27 +4,27 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.RegionMode;
-import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.events.EventForwarding;
-import io.edgecascade.cascade.motion.Polygon;
-import io.edgecascade.cascade.motion.Zone;
-import io.edgecascade.cascade.tracking.TrackingSettings;
 import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.http.AccessRules;
-import io.edgecascade.cascade.spool.SpoolDirectory;
 import io.edgecascade.cascade.metrics.MetricsSettings;
 import io.edgecascade.cascade.motion.MotionSettings;
+import io.edgecascade.cascade.motion.Polygon;
+import io.edgecascade.cascade.motion.Zone;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
 import io.edgecascade.cascade.pipeline.DetectorSettings;
 import io.edgecascade.cascade.pipeline.SamplingSettings;
-import io.edgecascade.cascade.source.StreamOptions;
+import io.edgecascade.cascade.record.RecordSettings;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.source.SourceUri;
-import io.edgecascade.cascade.record.RecordSettings;
+import io.edgecascade.cascade.source.StreamOptions;
+import io.edgecascade.cascade.spool.SpoolDirectory;
+import io.edgecascade.cascade.tracking.TrackingSettings;
 import io.edgecascade.cascade.ui.UiSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -154,7 +154,8 @@ public final class ConfigLoader {
                         CascadeOptions.DEFAULT_SHUTDOWN_TIMEOUT.toSeconds(), 1, 3600)),
                 (int) pipeline.integer("sink_queue", CascadeOptions.DEFAULT_SINK_QUEUE, 1, 256),
                 Duration.ofSeconds(pipeline.integer("stage_timeout_s",
-                        CascadeOptions.DEFAULT_STAGE_TIMEOUT.toSeconds(), 1, 86400)));
+                        CascadeOptions.DEFAULT_STAGE_TIMEOUT.toSeconds(), 1, 86400)),
+                pipeline.integer("sink_memory_mb", CascadeOptions.DEFAULT_SINK_MEMORY_BYTES >> 20, 1, 65_536) << 20);
         int detectorWorkers = readWorkers(pipeline);
         pipeline.finish();
 

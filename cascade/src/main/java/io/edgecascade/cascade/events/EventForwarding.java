@@ -72,6 +72,15 @@ public final class EventForwarding implements FrameSink {
         this.frames = frames;
     }
 
+    /**
+     * {@code positives}: every positive frame is encoded and sent; {@code events}: only a frame that becomes some
+     * track's best frame is encoded (into the shared store).
+     */
+    @Override
+    public boolean needsPixels(PositiveFrame p) {
+        return mode == Mode.POSITIVES ? p.positive() : !p.tracks().bestOf().isEmpty();
+    }
+
     @Override
     public void accept(PositiveFrame p) throws Exception {
         if (mode == Mode.POSITIVES) {

@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventClips implements FrameSink {
 
+    /** Clips are cut from the camera's own packets, never from decoded pixels. */
+    @Override
+    public boolean needsPixels(PositiveFrame p) {
+        return false;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(EventClips.class);
 
     /**

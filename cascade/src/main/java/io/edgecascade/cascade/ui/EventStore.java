@@ -30,6 +30,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class EventStore implements FrameSink {
 
+    /** Pixels only for a frame that becomes some track's best frame (encoded into the shared store). */
+    @Override
+    public boolean needsPixels(PositiveFrame p) {
+        return !p.tracks().bestOf().isEmpty();
+    }
+
     static final int MAX_EVENTS = 200;
 
     /** A camera's latest positive frame's detections, with their track ids. */
