@@ -75,7 +75,7 @@ final class ConfigCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             describeDetector(config, out);
-            describePipeline(config, out);
+            describePipeline(config, out, warnings);
             for (CameraSettings c : config.cameras()) {
                 describe(c, out);
             }
@@ -219,7 +219,7 @@ final class ConfigCommand implements Runnable {
          * The failure model's and the stop's settings when the config sets them away from the defaults, and a warning
          * when the stop's deadline does not fit inside the packaged service's stop timeout.
          */
-        private static void describePipeline(AppConfig config, PrintWriter out) {
+        private static void describePipeline(AppConfig config, PrintWriter out, List<String> warnings) {
             CascadeOptions p = config.pipeline();
             if (p.errorBudget() != CascadeOptions.DEFAULT_ERROR_BUDGET
                     || !p.shutdownTimeout().equals(CascadeOptions.DEFAULT_SHUTDOWN_TIMEOUT)
@@ -233,7 +233,7 @@ final class ConfigCommand implements Runnable {
                         + (p.sinkMemoryBytes() >> 20) + " MB of pixels on their way to the sinks");
             }
             if (p.shutdownTimeout().toSeconds() > SERVICE_STOP_SECONDS - STOP_MARGIN_SECONDS) {
-                out.println("warning: pipeline.shutdown_timeout_s " + p.shutdownTimeout().toSeconds() + " leaves less"
+                warnings.add("pipeline.shutdown_timeout_s " + p.shutdownTimeout().toSeconds() + " leaves less"
                         + " than " + STOP_MARGIN_SECONDS + " s of the packaged service's TimeoutStopSec ("
                         + SERVICE_STOP_SECONDS + " s): raise it (systemctl edit edge-cascade) and Docker's"
                         + " --stop-timeout (compose stop_grace_period) above the shutdown timeout, or the agent is"
