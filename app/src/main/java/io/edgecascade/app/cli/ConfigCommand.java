@@ -225,12 +225,14 @@ final class ConfigCommand implements Runnable {
                     || !p.shutdownTimeout().equals(CascadeOptions.DEFAULT_SHUTDOWN_TIMEOUT)
                     || !p.stageTimeout().equals(CascadeOptions.DEFAULT_STAGE_TIMEOUT)
                     || p.sinkQueue() != CascadeOptions.DEFAULT_SINK_QUEUE
-                    || p.sinkMemoryBytes() != CascadeOptions.DEFAULT_SINK_MEMORY_BYTES) {
+                    || p.sinkMemoryBytes() != CascadeOptions.DEFAULT_SINK_MEMORY_BYTES
+                    || p.detectorMemoryBytes() != CascadeOptions.DEFAULT_DETECTOR_MEMORY_BYTES) {
                 out.println("pipeline: error_budget " + p.errorBudget() + " failures in a row restart a stage's"
                         + " resource; shutdown_timeout_s " + p.shutdownTimeout().toSeconds() + " for the whole stop;"
                         + " stage_timeout_s " + p.stageTimeout().toSeconds() + " in one call stops the run;"
                         + " sink_queue " + p.sinkQueue() + " frames per sink; sink_memory_mb "
-                        + (p.sinkMemoryBytes() >> 20) + " MB of pixels on their way to the sinks");
+                        + (p.sinkMemoryBytes() >> 20) + " MB of pixels on their way to the sinks; detector_queue_mb "
+                        + (p.detectorMemoryBytes() >> 20) + " MB of pixels waiting for the detectors");
             }
             if (p.shutdownTimeout().toSeconds() > SERVICE_STOP_SECONDS - STOP_MARGIN_SECONDS) {
                 warnings.add("pipeline.shutdown_timeout_s " + p.shutdownTimeout().toSeconds() + " leaves less"

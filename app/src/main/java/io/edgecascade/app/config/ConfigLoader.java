@@ -155,7 +155,9 @@ public final class ConfigLoader {
                 (int) pipeline.integer("sink_queue", CascadeOptions.DEFAULT_SINK_QUEUE, 1, 256),
                 Duration.ofSeconds(pipeline.integer("stage_timeout_s",
                         CascadeOptions.DEFAULT_STAGE_TIMEOUT.toSeconds(), 1, 86400)),
-                pipeline.integer("sink_memory_mb", CascadeOptions.DEFAULT_SINK_MEMORY_BYTES >> 20, 1, 65_536) << 20);
+                pipeline.integer("sink_memory_mb", CascadeOptions.DEFAULT_SINK_MEMORY_BYTES >> 20, 1, 65_536) << 20,
+                pipeline.integer("detector_queue_mb", CascadeOptions.DEFAULT_DETECTOR_MEMORY_BYTES >> 20, 1, 65_536)
+                        << 20);
         int detectorWorkers = readWorkers(pipeline);
         pipeline.finish();
 

@@ -134,8 +134,10 @@ public final class Cascade implements AutoCloseable {
         this.observer = PipelineObserver.of(all);
         // One slot per camera, served round-robin: a camera that moves all day cannot starve a quiet one. The
         // configured size is shared out, at least one frame per camera.
+        // Also bounded in bytes: eight waiting frames are 8 MB at 432p but 128 MB at 3072x1728.
         this.detectorQueue = StageQueue.perKey("detector",
-                Math.max(1, options.detectorQueue() / this.cameras.size()), g -> g.camera().id());
+                Math.max(1, options.detectorQueue() / this.cameras.size()), g -> g.camera().id(),
+                g -> g.frame().pixelBytes(), Math.max(1, options.detectorMemoryBytes() / this.cameras.size()));
         this.outputQueue = new StageQueue<>("output", options.outputQueue(), SharedFrame::camera);
         for (CameraSettings c : this.cameras) {
             current.put(c.id(), c);

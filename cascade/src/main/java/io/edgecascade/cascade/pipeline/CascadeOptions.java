@@ -17,9 +17,13 @@ import java.time.Duration;
  *                         ({@code pipeline.stage_timeout_s})
  * @param sinkMemoryBytes  bytes of pixels detected frames may hold on their way to the sinks
  *                         ({@code pipeline.sink_memory_mb}); frames no sink reads the pixels of hold none
+ * @param detectorMemoryBytes bytes of pixels gated frames may hold while they wait for a detector worker
+ *                         ({@code pipeline.detector_queue_mb}), shared out over the cameras; each camera's slot
+ *                         always takes one frame, however large
  */
 public record CascadeOptions(int detectorQueue, int outputQueue, Duration progressInterval, int errorBudget,
-        Duration shutdownTimeout, int sinkQueue, Duration stageTimeout, long sinkMemoryBytes) {
+        Duration shutdownTimeout, int sinkQueue, Duration stageTimeout, long sinkMemoryBytes,
+        long detectorMemoryBytes) {
 
     public static final int DEFAULT_ERROR_BUDGET = 10;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
@@ -30,6 +34,11 @@ public record CascadeOptions(int detectorQueue, int outputQueue, Duration progre
      * work while the detector goes on, without queued full frames piling up.
      */
     public static final long DEFAULT_SINK_MEMORY_BYTES = 32L << 20;
+    /**
+     * Four frames of a 3072x1728 mosaic, ten at 1080p, sixty at 432p: enough waiting frames to keep two detector workers
+     * busy, without eight full frames of a 4K-class camera (128 MB) held while the detectors fall behind.
+     */
+    public static final long DEFAULT_DETECTOR_MEMORY_BYTES = 64L << 20;
 
     public static final CascadeOptions DEFAULTS = new CascadeOptions(8, 8, Duration.ofSeconds(10));
 
@@ -37,8 +46,8 @@ public record CascadeOptions(int detectorQueue, int outputQueue, Duration progre
         if (detectorQueue < 1 || outputQueue < 1 || sinkQueue < 1) {
             throw new IllegalArgumentException("queue sizes must be at least 1");
         }
-        if (sinkMemoryBytes < 1) {
-            throw new IllegalArgumentException("the sinks' pixel memory must be at least 1 byte");
+        if (sinkMemoryBytes < 1 || detectorMemoryBytes < 1) {
+            throw new IllegalArgumentException("the queues' pixel memory must be at least 1 byte");
         }
         if (errorBudget < 1) {
             throw new IllegalArgumentException("error budget must be at least 1");
@@ -49,39 +58,46 @@ public record CascadeOptions(int detectorQueue, int outputQueue, Duration progre
         }
     }
 
-    /** Queue sizes and progress interval; the default budget, timeouts, sink queue and sink memory. */
+    /** Queue sizes and progress interval; the default budget, timeouts, sink queue and sink and detector memory. */
     public CascadeOptions(int detectorQueue, int outputQueue, Duration progressInterval) {
         this(detectorQueue, outputQueue, progressInterval, DEFAULT_ERROR_BUDGET, DEFAULT_SHUTDOWN_TIMEOUT,
-                DEFAULT_SINK_QUEUE, DEFAULT_STAGE_TIMEOUT, DEFAULT_SINK_MEMORY_BYTES);
+                DEFAULT_SINK_QUEUE, DEFAULT_STAGE_TIMEOUT, DEFAULT_SINK_MEMORY_BYTES,
+                DEFAULT_DETECTOR_MEMORY_BYTES);
     }
 
     /** These options with another error budget. */
     public CascadeOptions withErrorBudget(int budget) {
         return new CascadeOptions(detectorQueue, outputQueue, progressInterval, budget, shutdownTimeout, sinkQueue,
-                stageTimeout, sinkMemoryBytes);
+                stageTimeout, sinkMemoryBytes, detectorMemoryBytes);
     }
 
     /** These options with another shutdown deadline. */
     public CascadeOptions withShutdownTimeout(Duration timeout) {
         return new CascadeOptions(detectorQueue, outputQueue, progressInterval, errorBudget, timeout, sinkQueue,
-                stageTimeout, sinkMemoryBytes);
+                stageTimeout, sinkMemoryBytes, detectorMemoryBytes);
     }
 
     /** These options with another stage timeout. */
     public CascadeOptions withStageTimeout(Duration timeout) {
         return new CascadeOptions(detectorQueue, outputQueue, progressInterval, errorBudget, shutdownTimeout,
-                sinkQueue, timeout, sinkMemoryBytes);
+                sinkQueue, timeout, sinkMemoryBytes, detectorMemoryBytes);
     }
 
     /** These options with another sink queue size. */
     public CascadeOptions withSinkQueue(int size) {
         return new CascadeOptions(detectorQueue, outputQueue, progressInterval, errorBudget, shutdownTimeout, size,
-                stageTimeout, sinkMemoryBytes);
+                stageTimeout, sinkMemoryBytes, detectorMemoryBytes);
     }
 
     /** These options with another bound on the pixels frames hold on their way to the sinks. */
     public CascadeOptions withSinkMemory(long bytes) {
         return new CascadeOptions(detectorQueue, outputQueue, progressInterval, errorBudget, shutdownTimeout, sinkQueue,
-                stageTimeout, bytes);
+                stageTimeout, bytes, detectorMemoryBytes);
+    }
+
+    /** These options with another bound on the pixels gated frames hold while they wait for a detector. */
+    public CascadeOptions withDetectorMemory(long bytes) {
+        return new CascadeOptions(detectorQueue, outputQueue, progressInterval, errorBudget, shutdownTimeout, sinkQueue,
+                stageTimeout, sinkMemoryBytes, bytes);
     }
 }

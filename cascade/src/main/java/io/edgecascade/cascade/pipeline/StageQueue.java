@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * The bounded buffer between two stages. Producers {@link #put} (wait for room: no frame is lost) or
@@ -35,6 +36,10 @@ public final class StageQueue<T> {
     private final Map<String, Integer> depthByKey = new HashMap<>();
     /** Fair mode: the slot of each key, in the order keys first appeared; null in FIFO mode. */
     private final java.util.LinkedHashMap<String, ArrayDeque<T>> slots;
+    /** Fair mode: what an item weighs (a frame's pixel bytes) and the most one slot holds; null: count only. */
+    private final ToLongFunction<? super T> weigher;
+    private final long maxBytesPerKey;
+    private final Map<String, Long> bytesByKey = new HashMap<>();
     private final List<String> keys = new ArrayList<>();
     private int next;
     private int size;
@@ -46,10 +51,11 @@ public final class StageQueue<T> {
 
     /** @param keyOf the key each item is counted under in {@link #depthByKey()}, or null to count none */
     public StageQueue(String name, int capacity, Function<? super T, String> keyOf) {
-        this(name, capacity, keyOf, false);
+        this(name, capacity, keyOf, false, null, Long.MAX_VALUE);
     }
 
-    private StageQueue(String name, int capacity, Function<? super T, String> keyOf, boolean fair) {
+    private StageQueue(String name, int capacity, Function<? super T, String> keyOf, boolean fair,
+            ToLongFunction<? super T> weigher, long maxBytesPerKey) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1");
         }
@@ -58,13 +64,30 @@ public final class StageQueue<T> {
         this.items = new ArrayDeque<>(fair ? 1 : capacity);
         this.keyOf = keyOf;
         this.slots = fair ? new java.util.LinkedHashMap<>() : null;
+        this.weigher = weigher;
+        this.maxBytesPerKey = maxBytesPerKey;
     }
 
     /**
      * A fair queue: up to {@code perKey} items per key ({@code keyOf}), served round-robin over the keys.
      */
     public static <T> StageQueue<T> perKey(String name, int perKey, Function<? super T, String> keyOf) {
-        return new StageQueue<>(name, perKey, java.util.Objects.requireNonNull(keyOf, "keyOf"), true);
+        return new StageQueue<>(name, perKey, java.util.Objects.requireNonNull(keyOf, "keyOf"), true, null,
+                Long.MAX_VALUE);
+    }
+
+    /**
+     * A fair queue whose slots are also bounded in bytes: a slot is full at {@code perKey} items or when the next item
+     * would take it past {@code maxBytesPerKey} ({@code weigher}: a frame's pixel bytes); an empty slot always takes
+     * one item, however heavy, so that a camera larger than its share still moves.
+     */
+    public static <T> StageQueue<T> perKey(String name, int perKey, Function<? super T, String> keyOf,
+            ToLongFunction<? super T> weigher, long maxBytesPerKey) {
+        if (maxBytesPerKey < 1) {
+            throw new IllegalArgumentException("maxBytesPerKey must be at least 1");
+        }
+        return new StageQueue<>(name, perKey, java.util.Objects.requireNonNull(keyOf, "keyOf"), true,
+                java.util.Objects.requireNonNull(weigher, "weigher"), maxBytesPerKey);
     }
 
     /** Fair mode: the slot of the item's key. */
@@ -76,7 +99,15 @@ public final class StageQueue<T> {
     }
 
     private boolean full(T item) {
-        return slots == null ? items.size() >= capacity : slot(item).size() >= capacity;
+        if (slots == null) {
+            return items.size() >= capacity;
+        }
+        ArrayDeque<T> slot = slot(item);
+        if (slot.size() >= capacity) {
+            return true;
+        }
+        return weigher != null && !slot.isEmpty()
+                && bytesByKey.getOrDefault(keyOf.apply(item), 0L) + weigher.applyAsLong(item) > maxBytesPerKey;
     }
 
     private void add(T item) {
@@ -256,6 +287,9 @@ public final class StageQueue<T> {
     private void count(T item, int delta) {
         if (keyOf != null) {
             depthByKey.merge(keyOf.apply(item), delta, (a, b) -> a + b == 0 ? null : a + b);
+        }
+        if (weigher != null) {
+            bytesByKey.merge(keyOf.apply(item), delta * weigher.applyAsLong(item), (a, b) -> a + b == 0 ? null : a + b);
         }
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -121,5 +120,24 @@ class StageQueueTest {
         assertNull(q.take(), "consumers see the end at once");
         assertEquals(0, q.depth());
         assertEquals(List.of(5), q.offerLatest(5), "after the end, offerLatest hands the item back");
+    }
+
+    @Test
+    void aSlotBoundInBytesIsFullAtItsShareOfBytesButAlwaysTakesOneItem() throws Exception {
+        // items weigh their value; key "a" for even values, "b" for odd; 4 items or 100 bytes per key
+        StageQueue<Integer> q = StageQueue.perKey("q", 4, i -> i % 2 == 0 ? "a" : "b", i -> i, 100);
+        assertTrue(q.offer(40));
+        assertTrue(q.offer(50));
+        assertFalse(q.offer(12), "40 + 50 + 12 bytes would pass the slot's 100");
+        assertTrue(q.offer(11), "another key's slot has its own bytes");
+        assertEquals(40, q.take());
+        assertTrue(q.offer(10), "room again once 40 bytes left the slot");
+        StageQueue<Integer> heavy = StageQueue.perKey("heavy", 4, i -> "a", i -> i, 100);
+        assertTrue(heavy.offer(500), "an empty slot takes one item larger than its bytes");
+        assertFalse(heavy.offer(2), "and then nothing more until it leaves");
+        assertEquals(500, heavy.take());
+        assertTrue(heavy.offer(2));
+        List<Integer> left = heavy.abort();
+        assertEquals(List.of(2), left);
     }
 }
