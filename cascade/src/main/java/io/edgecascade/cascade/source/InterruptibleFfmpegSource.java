@@ -34,11 +34,15 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOInterruptCB;
@@ -54,6 +58,8 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One connection to a live camera through FFmpeg's own API, so that no call can block its thread for good: an
@@ -124,11 +130,29 @@ public final class InterruptibleFfmpegSource implements FrameSource {
     private long sequence;
     private long decodeErrors;
     private boolean draining;
+    private final HardwareDecoders.Factory hardwareDecoders;
+    /** The hardware decoder in use; null: software. */
+    private HardwareDecoders.Decoder hardware;
+    private AVCodecParameters codecParameters;
+    /** The decoded frame in system memory: {@code decoded} itself, or its copy from the hardware decoder. */
+    private AVFrame picture;
+    private int hardwareErrorsInARow;
+    /** Fallback lines already logged, so that a camera that reconnects says it once. */
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+    private static final Logger LOG = LoggerFactory.getLogger(InterruptibleFfmpegSource.class);
+    /** Decode errors in a row after which a hardware decoder is given up (a corrupt packet makes one). */
+    static final int HARDWARE_ERRORS_TO_FALL_BACK = 3;
 
     public InterruptibleFfmpegSource(SourceUri uri, StreamOptions options, PacketListener packets) {
+        this(uri, options, packets, HardwareDecoders.FFMPEG);
+    }
+
+    InterruptibleFfmpegSource(SourceUri uri, StreamOptions options, PacketListener packets,
+            HardwareDecoders.Factory hardwareDecoders) {
         this.uri = uri;
         this.options = options;
         this.packets = packets;
+        this.hardwareDecoders = hardwareDecoders;
         this.stallNanos = TimeUnit.MILLISECONDS.toNanos(options.stallMillis());
     }
 
@@ -182,14 +206,10 @@ public final class InterruptibleFfmpegSource implements FrameSource {
         if (decoder == null) {
             throw new SourceException(uri + ": no decoder for its video codec; re-configure the camera to H.264");
         }
-        codec = avcodec_alloc_context3(decoder);
-        avcodec_parameters_to_context(codec, stream.codecpar());
-        // One decode thread per camera: the capture threads already spread the cameras over the cores, and
-        // FFmpeg's own pool would add (cores) threads and their frame buffers per camera.
-        codec.thread_count(1);
-        ret = avcodec_open2(codec, decoder, (AVDictionary) null);
-        if (ret < 0) {
-            throw failure("cannot open the decoder of " + uri, ret, "");
+        codecParameters = stream.codecpar();
+        openHardware();
+        if (codec == null) {
+            openSoftware(decoder);
         }
         timeBase = stream.time_base();
         AVRational rate = stream.avg_frame_rate().num() > 0 ? stream.avg_frame_rate() : stream.r_frame_rate();
@@ -197,6 +217,81 @@ public final class InterruptibleFfmpegSource implements FrameSource {
         packet = av_packet_alloc();
         decoded = av_frame_alloc();
         progressNanos = System.nanoTime();
+    }
+
+    /** Tries the hardware decoders the camera's {@code hwaccel} names; on failure, one line and software. */
+    private void openHardware() {
+        HardwareDecoders.Choice choice = HardwareDecoders.choose(options.hwaccel(), options.hwaccelDevice());
+        List<String> failures = new ArrayList<>();
+        for (HwAccel a : choice.tried()) {
+            HardwareDecoders.Decoder d = hardwareDecoders.create(a, options.hwaccelDevice());
+            try {
+                codec = d.open(codecParameters);
+                hardware = d;
+                LOG.info("{}: decoding with {}", uri, d.describe());
+                return;
+            } catch (SourceException | RuntimeException e) {
+                d.close();
+                failures.add(d.describe() + ": " + SourceUri.redact(String.valueOf(e.getMessage())));
+            }
+        }
+        if (!failures.isEmpty()) {
+            warnOnce(uri + ": hardware decoding failed at open (" + String.join("; ", failures)
+                    + "); decoding in software");
+        }
+    }
+
+    private void openSoftware(AVCodec decoder) throws SourceException {
+        codec = avcodec_alloc_context3(decoder);
+        avcodec_parameters_to_context(codec, codecParameters);
+        // One decode thread per camera: the capture threads already spread the cameras over the cores, and
+        // FFmpeg's own pool would add (cores) threads and their frame buffers per camera.
+        codec.thread_count(1);
+        int ret = avcodec_open2(codec, decoder, (AVDictionary) null);
+        if (ret < 0) {
+            throw failure("cannot open the decoder of " + uri, ret, "");
+        }
+    }
+
+    /**
+     * The hardware decoder failed mid-stream: decode in software from the next packet on (the frames up to the next
+     * key frame may be damaged, as after any lost packet). The camera never stops for it.
+     */
+    private void fallBackToSoftware(String why) throws SourceException {
+        String was = hardware.describe();
+        avcodec_free_context(codec);
+        codec = null;
+        hardware.close();
+        hardware = null;
+        hardwareErrorsInARow = 0;
+        warnOnce(uri + ": hardware decoding (" + was + ") failed mid-stream (" + SourceUri.redact(why)
+                + "); decoding in software");
+        AVCodec decoder = avcodec_find_decoder(codecParameters.codec_id());
+        if (decoder == null) {
+            throw new SourceException(uri + ": no software decoder for its video codec; re-configure the camera to"
+                    + " H.264");
+        }
+        openSoftware(decoder);
+    }
+
+    private static void warnOnce(String line) {
+        if (WARNED.add(line)) {
+            LOG.warn(line);
+        } else {
+            LOG.debug(line);
+        }
+    }
+
+    /** {@code software} or the hardware decoder in use, e.g. {@code cuda}. */
+    public String decoder() {
+        return hardware == null ? "software" : hardware.describe();
+    }
+
+    /** A hardware decode error: counts it, and gives the hardware decoder up after a few in a row. */
+    private void hardwareError(int ret) throws SourceException {
+        if (++hardwareErrorsInARow >= HARDWARE_ERRORS_TO_FALL_BACK) {
+            fallBackToSoftware(HARDWARE_ERRORS_TO_FALL_BACK + " decode errors in a row, the last: " + errorText(ret));
+        }
     }
 
     @Override
@@ -208,13 +303,29 @@ public final class InterruptibleFfmpegSource implements FrameSource {
             int r = avcodec_receive_frame(codec, decoded);
             if (r == 0) {
                 progressNanos = System.nanoTime();
-                return convert();
+                if (hardware == null) {
+                    picture = decoded;
+                    return convert();
+                }
+                try {
+                    picture = hardware.toSystemMemory(decoded);
+                    hardwareErrorsInARow = 0;
+                    return convert();
+                } catch (SourceException e) {
+                    decodeErrors++;
+                    fallBackToSoftware(e.getMessage());
+                    continue;
+                }
             }
             if (r == AVERROR_EOF()) {
                 return null;
             }
             if (r != EAGAIN) {
                 decodeErrors++;
+                if (hardware != null) {
+                    hardwareError(r);
+                    continue;
+                }
             }
             if (draining) {
                 return null;
@@ -239,8 +350,12 @@ public final class InterruptibleFfmpegSource implements FrameSource {
                 if (packets != null) {
                     packets.packet(packet, format.streams(streamIndex));
                 }
-                if (avcodec_send_packet(codec, packet) < 0) {
+                int sent = avcodec_send_packet(codec, packet);
+                if (sent < 0) {
                     decodeErrors++;
+                    if (hardware != null) {
+                        hardwareError(sent);
+                    }
                 }
             } finally {
                 av_packet_unref(packet);
@@ -295,6 +410,7 @@ public final class InterruptibleFfmpegSource implements FrameSource {
      * conversion); BGR is made only when someone asks ({@link Frame#image()}): the frames the gate lets through.
      */
     private Frame convert() {
+        AVFrame decoded = picture;
         int w = decoded.width();
         int h = decoded.height();
         int fmt = decoded.format();
@@ -338,10 +454,10 @@ public final class InterruptibleFfmpegSource implements FrameSource {
 
     /** BGR of frame {@code seq}, converted once; only valid until the next grab. */
     private Mat bgrOf(long seq) {
-        if (seq != sequence - 1 || decoded == null) {
+        if (seq != sequence - 1 || picture == null) {
             throw new IllegalStateException("frame " + seq + " was already replaced by the next one");
         }
-        Mat m = bgr.convert(bgrOfFrame == seq ? null : decoded);
+        Mat m = bgr.convert(bgrOfFrame == seq ? null : picture);
         bgrOfFrame = seq;
         return m;
     }
@@ -418,6 +534,7 @@ public final class InterruptibleFfmpegSource implements FrameSource {
         return uri.toString();
     }
 
+
     @Override
     public void close() {
         if (decoded != null) {
@@ -432,6 +549,11 @@ public final class InterruptibleFfmpegSource implements FrameSource {
             avcodec_free_context(codec);
             codec = null;
         }
+        if (hardware != null) {
+            hardware.close();
+            hardware = null;
+        }
+        picture = null;
         if (format != null) {
             avformat_close_input(format);
             format = null;
