@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A real RTSP server for the tests and benchmarks: GStreamer's RTSP server serving an H.264 mp4 as it is
+"""A real RTSP server for the tests and benchmarks: GStreamer's RTSP server serving an H.264 mp4 (or MPEG-TS) as it is
 (no re-encoding: demux, parse, packetize), paced in real time, one pipeline per client so every connection starts
 the video from the beginning.
 
@@ -39,7 +39,10 @@ def main():
     state = {"stalled": False}
     lock = threading.Lock()
 
-    launch = ("( filesrc location=\"%s\" ! qtdemux ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )" % a.video)
+    # an .ts file (MPEG-TS) may change resolution mid-stream (a camera reconfigured); an mp4 holds one
+    demux = "tsdemux" if a.video.endswith(".ts") else "qtdemux"
+    launch = ("( filesrc location=\"%s\" ! %s ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )"
+              % (a.video, demux))
 
     def block(pad):
         # a blocking probe holds the streaming thread: no data, no end of stream, the session stays up

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Reloads the config file of a running agent (on SIGHUP): validates it as {@code run} does; when it is valid,
  * applies the values that change without a restart (each camera's {@code motion.threshold}, {@code motion.min_area}
  * and {@code detector.confidence}) with one log line per change, and says in one line when other changes need a
- * restart; when it is not valid, says so in one line and keeps running as before.
+ * restart; when it is not valid, says so in one line and keeps running as before. SIGHUP and
+ * {@code --watch-config} ({@link ConfigWatcher}) run the same reload, one at a time.
  */
 public final class ConfigReload implements Runnable {
 
@@ -35,7 +36,7 @@ public final class ConfigReload implements Runnable {
     }
 
     @Override
-    public void run() {
+    public synchronized void run() {
         AppConfig next;
         try {
             next = loader.load(file);

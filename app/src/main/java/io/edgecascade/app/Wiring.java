@@ -7,8 +7,10 @@ import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.events.EventLog;
+import io.edgecascade.cascade.events.Uplink;
 import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.forward.ForwardListener;
 import io.edgecascade.cascade.forward.ForwardStats;
@@ -16,6 +18,7 @@ import io.edgecascade.cascade.forward.Forwarder;
 import io.edgecascade.cascade.metrics.ForwardMetrics;
 import io.edgecascade.cascade.metrics.ForwardResult;
 import io.edgecascade.cascade.pipeline.Cascade;
+import io.edgecascade.cascade.pipeline.DetectorFactory;
 import io.edgecascade.cascade.pipeline.RunSummary;
 import io.edgecascade.cascade.pipeline.SourceFactory;
 import io.edgecascade.cascade.quantize.PrecisionChoice;
@@ -56,10 +59,17 @@ public final class Wiring {
     }
 
     /**
+     * The detector workers' first engine sessions, and the factory a worker reopens its session with (the same
+     * engine, model file and threads).
+     */
+    public record Workers(List<ObjectDetector> detectors, DetectorFactory reopen) {
+    }
+
+    /**
      * One detector per worker, as {@code pipeline.detector_workers} says: a fixed count of {@code threads}-thread
      * sessions, or with {@code auto} the layout measured (or cached) for this model, engine and CPU.
      */
-    public static List<ObjectDetector> detectors(AppConfig config, EngineRegistry engines) {
+    public static Workers detectors(AppConfig config, EngineRegistry engines) {
         Path model = modelForPrecision(config, engines);
         List<ObjectDetector> out = new ArrayList<>();
         try {
@@ -80,7 +90,9 @@ public final class Wiring {
             while (out.size() < layout.workers()) {
                 out.add(detector(config, engines, engine, model, layout.threads()));
             }
-            return out;
+            List<String> labels = labels(config);
+            int threads = layout.threads();
+            return new Workers(out, () -> openDetector(config, engines, engine, model, threads, labels));
         } catch (UserError e) {
             out.forEach(ObjectDetector::close);
             throw e;
@@ -165,27 +177,35 @@ public final class Wiring {
 
     private static ObjectDetector detector(AppConfig config, EngineRegistry engines, String engineName, Path model,
             int threads) {
-        List<String> labels;
+        List<String> labels = labels(config);
         try {
-            labels = Labels.read(config.model().labels());
+            ObjectDetector detector = openDetector(config, engines, engineName, model, threads, labels);
+            LOG.info("detector: {} model {} on {}", config.model().type(), model, detector.engine());
+            return detector;
+        } catch (EngineException e) {
+            throw new UserError(e.getMessage(), UserError.FAILED, e);
+        }
+    }
+
+    private static List<String> labels(AppConfig config) {
+        try {
+            return Labels.read(config.model().labels());
         } catch (IOException e) {
             throw new UserError(e.getMessage(), UserError.FAILED, e);
         }
-        InferenceEngine engine;
+    }
+
+    /** One engine session of {@code threads} threads with the model's decoder around it. */
+    private static ObjectDetector openDetector(AppConfig config, EngineRegistry engines, String engineName, Path model,
+            int threads, List<String> labels) throws EngineException {
+        AppConfig.EngineSettings es = config.engineSettings();
+        InferenceEngine engine = engines.open(engineName, new EngineOptions(model, threads, es.device(), es.fp16(),
+                es.int8(), es.cacheDir()));
         try {
-            AppConfig.EngineSettings es = config.engineSettings();
-            engine = engines.open(engineName, new EngineOptions(model, threads, es.device(), es.fp16(), es.int8(),
-                    es.cacheDir()));
-        } catch (EngineException e) {
-            throw new UserError(e.getMessage(), UserError.FAILED, e);
-        }
-        try {
-            ObjectDetector detector = ModelTypes.detector(config.model().type(), engine, labels);
-            LOG.info("detector: {} model {} on {}", config.model().type(), model, engine.info());
-            return detector;
-        } catch (EngineException e) {
+            return ModelTypes.detector(config.model().type(), engine, labels);
+        } catch (EngineException | RuntimeException e) {
             engine.close();
-            throw new UserError(e.getMessage(), UserError.FAILED, e);
+            throw e;
         }
     }
 
@@ -208,7 +228,7 @@ public final class Wiring {
         } catch (IOException e) {
             throw new UserError(e.getMessage(), UserError.FAILED, e);
         }
-        List<ObjectDetector> detectors;
+        Workers detectors;
         try {
             detectors = detectors(config, engines);
         } catch (UserError e) {
@@ -218,8 +238,8 @@ public final class Wiring {
         List<FrameSink> sinks = new ArrayList<>();
         sinks.add(events);
         sinks.addAll(extraSinks);
-        return new Cascade(config.cameras(), SourceFactory.ffmpeg(packets), detectors, sinks, config.pipeline(),
-                observers);
+        return new Cascade(config.cameras(), SourceFactory.ffmpeg(packets), detectors.detectors(), detectors.reopen(),
+                sinks, config.pipeline(), observers);
     }
 
     /** Reports the forwarder's outcomes to the metrics endpoint. */
@@ -288,12 +308,22 @@ public final class Wiring {
     }
 
     /**
+     * The cameras' best frames, kept once for the web page and the forwarder within {@code events.max_tracks} and
+     * {@code events.best_frames_mb}, encoded at the quality the cloud gets ({@code cloud.jpeg_quality}).
+     */
+    public static BestFrames bestFrames(AppConfig config) {
+        int quality = config.cloud() != null ? config.cloud().jpegQuality()
+                : CloudSettings.defaults(AppConfig.EMBEDDED, "yolox").jpegQuality();
+        return new BestFrames(config.bestFrames(), quality);
+    }
+
+    /**
      * Starts the forwarder the {@code cloud:} section asks for (and with {@code url: embedded} the reference
      * cloud server it sends to), or returns null when there is no {@code cloud:}. Give its {@code uplink()} to
      * {@link #cascade} as an extra sink: the cascade closes it, which closes the forwarder and drains the spool.
      */
     public static Forwarding forwarding(AppConfig config, List<ForwardListener> listeners,
-            List<PipelineObserver> observers) {
+            List<PipelineObserver> observers, BestFrames bestFrames) {
         CloudSettings cloud = config.cloud();
         if (cloud == null) {
             return null;
@@ -315,7 +345,7 @@ public final class Wiring {
         try {
             Forwarder f = Forwarder.start(cloud, config.spool(), ForwardListener.of(all),
                     PipelineObserver.of(observers), embedded);
-            return new Forwarding(f, stats, new EventForwarding(f, config.forward()));
+            return new Forwarding(f, stats, new EventForwarding(Uplink.to(f), config.forward(), bestFrames));
         } catch (IOException e) {
             if (embedded != null) {
                 embedded.close();

@@ -82,6 +82,7 @@ class ForwardingAcceptanceTest {
                   frames: true
                 pipeline:
                   progress_interval_s: 0
+                  shutdown_timeout_s: %d
                 metrics:
                   listen: 0
                 cloud:
@@ -104,7 +105,7 @@ class ForwardingAcceptanceTest {
                     source: %s
                     realtime: %s
                 """.formatted(assets.resolve("models/yolox_nano.onnx"), assets.resolve("models/coco_classes.txt"),
-                dir.resolve("events.jsonl"), url, model, input, drainSeconds, dir.resolve("results.jsonl"), dir.resolve("spool"),
+                dir.resolve("events.jsonl"), drainSeconds + 30, url, model, input, drainSeconds, dir.resolve("results.jsonl"), dir.resolve("spool"),
                 spoolBytes, clip, realtime);
         Path f = dir.resolve(name + ".yaml");
         Files.writeString(f, yaml);

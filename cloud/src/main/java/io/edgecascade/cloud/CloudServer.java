@@ -5,6 +5,7 @@ import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import java.io.BufferedWriter;
@@ -41,13 +42,26 @@ public final class CloudServer implements AutoCloseable {
      * @param tlsCert server certificate (PEM) to serve TLS, or null for plaintext
      * @param tlsKey  its private key (PKCS#8 PEM), or null
      * @param tlsCa   CA (PEM) that client certificates must chain to (mutual TLS), or null
+     * @param authority answer only calls sent to this {@code :authority} (Host), as an ingress that routes on
+     *                the host name does (others: NOT_FOUND), or null to answer every call
      */
     public record Settings(String host, int port, Map<String, Path> models, Path record, int threads, Path tlsCert,
-            Path tlsKey, Path tlsCa) {
+            Path tlsKey, Path tlsCa, String authority) {
 
         /** Plaintext. */
         public Settings(String host, int port, Map<String, Path> models, Path record, int threads) {
-            this(host, port, models, record, threads, null, null, null);
+            this(host, port, models, record, threads, null, null, null, null);
+        }
+
+        /** Every authority answered. */
+        public Settings(String host, int port, Map<String, Path> models, Path record, int threads, Path tlsCert,
+                Path tlsKey, Path tlsCa) {
+            this(host, port, models, record, threads, tlsCert, tlsKey, tlsCa, null);
+        }
+
+        /** A copy that answers only calls sent to {@code a}. */
+        public Settings withAuthority(String a) {
+            return new Settings(host, port, models, record, threads, tlsCert, tlsKey, tlsCa, a);
         }
 
         public Settings {
@@ -148,7 +162,8 @@ public final class CloudServer implements AutoCloseable {
                     .withOption(ChannelOption.SO_REUSEADDR, true)
                     .directExecutor()
                     .maxInboundMessageSize(64 << 20)
-                    .addService(service)
+                    .addService(settings.authority() == null ? service.bindService()
+                            : ServerInterceptors.intercept(service, new AuthorityRoute(settings.authority())))
                     .build();
             try {
                 server.start();
@@ -161,8 +176,8 @@ public final class CloudServer implements AutoCloseable {
                 throw new IOException("cannot listen on " + settings.host() + ":" + settings.port() + " ("
                         + rootMessage(e) + "); choose a free port with --listen", e);
             }
-            LOG.info("cloud server: KServe v2 gRPC on {}:{}, models {}", settings.host(), server.getPort(),
-                    models.keySet());
+            LOG.info("cloud server: KServe v2 gRPC on {}:{}, models {}{}", settings.host(), server.getPort(),
+                    models.keySet(), settings.authority() == null ? "" : ", for authority " + settings.authority());
             return new CloudServer(server, workers, models, record, service);
         } catch (IOException | RuntimeException e) {
             models.values().forEach(ServedModel::close);

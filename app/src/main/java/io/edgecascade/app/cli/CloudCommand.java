@@ -46,6 +46,11 @@ final class CloudCommand implements Callable<Integer> {
             description = "Require client certificates signed by this CA (mutual TLS).")
     Path tlsCa;
 
+    @Option(names = "--authority", paramLabel = "HOST",
+            description = "Answer only calls sent to this :authority (Host), as a KServe ingress that routes on the"
+                    + " host name does; others get NOT_FOUND. Checks an agent's cloud.authority without a cluster.")
+    String authority;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -89,7 +94,7 @@ final class CloudCommand implements Callable<Integer> {
         CloudServer server;
         try {
             server = CloudServer.start(new CloudServer.Settings(listen.substring(0, colon), port, served, record,
-                    threads, tlsCert, tlsKey, tlsCa));
+                    threads, tlsCert, tlsKey, tlsCa).withAuthority(authority));
         } catch (IOException e) {
             throw new UserError(e.getMessage(), UserError.FAILED, e);
         }

@@ -18,7 +18,8 @@ import picocli.CommandLine.ScopeType;
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the command failed (bad model, video, server...; the message says which)",
-                "2:bad command line or config"})
+                "2:bad command line or config",
+                "3:the run stopped on a fatal failure of a pipeline stage (the message says which and the fix)"})
 public final class Main implements Runnable {
 
     private static volatile boolean verbose;

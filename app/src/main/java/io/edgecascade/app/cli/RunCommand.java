@@ -1,11 +1,13 @@
 package io.edgecascade.app.cli;
 
 import io.edgecascade.app.ConfigReload;
+import io.edgecascade.app.ConfigWatcher;
 import io.edgecascade.app.MetricsEndpoint;
 import io.edgecascade.app.UiEndpoint;
 import io.edgecascade.app.Wiring;
 import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.config.ConfigException;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.pipeline.CameraSettings;
@@ -32,7 +34,9 @@ import picocli.CommandLine.Option;
                 "Ends when all file sources end; with live cameras it runs until SIGINT/SIGTERM, then finishes the"
                         + " frames in flight and exits 0.",
                 "SIGHUP reloads the config file: each camera's motion.threshold, motion.min_area and"
-                        + " detector.confidence change at once; an invalid file is reported and the run goes on."})
+                        + " detector.confidence change at once; an invalid file is reported and the run goes on.",
+                "--watch-config reloads it the same way whenever the file changes (an edit, a rename over it, a"
+                        + " Kubernetes ConfigMap update)."})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -47,16 +51,22 @@ final class RunCommand implements Callable<Integer> {
             + " video (a file) with its detections, track ids and mask outlines drawn.")
     Path annotate;
 
+    @Option(names = "--watch-config", description = "Reload the config file (as SIGHUP does) whenever it changes:"
+            + " an edit in place, a file renamed over it, a Kubernetes ConfigMap volume update. On in the container"
+            + " images.")
+    boolean watchConfig;
+
     @Override
     public Integer call() {
         AppConfig cfg = load(config);
         AnnotatedVideo annotated = annotate == null ? null : annotatedVideo(cfg.cameras().get(0));
         RunSummary result;
         Cascade cascade;
+        BestFrames bestFrames = Wiring.bestFrames(cfg);
         try (MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metrics(), cfg.cameras(), VersionProvider.version());
-                UiEndpoint ui = UiEndpoint.create(cfg.ui(), cfg.cameras(), config)) {
+                UiEndpoint ui = UiEndpoint.create(cfg.ui(), cfg.cameras(), config, bestFrames)) {
             Wiring.Forwarding forwarding = Wiring.forwarding(cfg,
-                    List.of(Wiring.metricsListener(metrics.forwardMetrics())), metrics.observers());
+                    List.of(Wiring.metricsListener(metrics.forwardMetrics())), metrics.observers(), bestFrames);
             EventClips clips = eventClips(cfg);
             List<FrameSink> sinks = new ArrayList<>(ui.sinks());
             if (clips != null) {
@@ -81,15 +91,36 @@ final class RunCommand implements Callable<Integer> {
                 throw e;
             }
             metrics.attach(cascade);
+            List<String> cameraIds = cfg.cameras().stream().map(CameraSettings::id).toList();
+            boolean keepsBestFrames = cfg.ui().enabled() || forwarding != null;
+            if (keepsBestFrames) {
+                metrics.watch(bestFrames, cameraIds);
+            }
+            if (clips != null) {
+                metrics.watch(clips.memory(), cameraIds);
+            }
             try {
                 ui.attach(cascade, clips == null ? id -> null : clips::existingClip);
             } catch (RuntimeException e) {
                 cascade.close();
                 throw e;
             }
-            result = CascadeRun.run(cascade, new ConfigReload(config, ConfigCommand.loader(), cascade, cfg));
+            ConfigReload reload = new ConfigReload(config, ConfigCommand.loader(), cascade, cfg);
+            try (ConfigWatcher watcher = watchConfig ? watch(config, reload, cascade) : null) {
+                result = CascadeRun.run(cascade, reload);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserError("interrupted", UserError.FAILED, e);
+            }
             if (forwarding != null) {
                 result = forwarding.addTo(result, cascade.stats().cameraIds());
+            }
+            if (keepsBestFrames) {
+                result = result.withCameraCounts("best_frames_dropped", bestFrames.dropped());
+            }
+            if (clips != null) {
+                result = result.withCameraCounts("clips_cut", clips.memory().cut())
+                        .withCameraCounts("clips_dropped", clips.memory().dropped());
             }
         }
         report(result, summary);
@@ -97,7 +128,7 @@ final class RunCommand implements Callable<Integer> {
             writeAnnotated(annotated, cfg.cameras().get(0), annotate);
         }
         if (cascade.failure() != null) {
-            throw new UserError(cascade.failure().getMessage(), UserError.FAILED, cascade.failure());
+            throw UserError.stopped(cascade.failure());
         }
         List<String> failed = cascade.failedCameras();
         if (!failed.isEmpty()) {
@@ -105,6 +136,16 @@ final class RunCommand implements Callable<Integer> {
                     + " stopped with an error: " + result.errors().get(failed.get(0)));
         }
         return 0;
+    }
+
+    /** Starts watching the config file; when it cannot, closes the cascade that was never started. */
+    private static ConfigWatcher watch(Path config, ConfigReload reload, Cascade cascade) {
+        try {
+            return ConfigWatcher.start(config, reload);
+        } catch (IOException | RuntimeException e) {
+            cascade.close();
+            throw new UserError(e.getMessage(), UserError.FAILED, e);
+        }
     }
 
     private static EventClips eventClips(AppConfig cfg) {
@@ -183,6 +224,11 @@ final class RunCommand implements Callable<Integer> {
                             + " %d failed requests", id, f.forwarded(), f.spooled(), f.spoolEvicted(),
                     f.forwardErrors())));
         }
+        result.sinkCounts().forEach((key, perCamera) -> perCamera.forEach((id, n) -> {
+            if (n > 0) { // a bound was hit: best frames or clips given up (each counted, see the metrics)
+                LOG.warn("camera {}: {} {}", id, n, key.replace('_', ' '));
+            }
+        }));
         LOG.info(String.format(java.util.Locale.ROOT, "run took %.2f s", result.wallSeconds()));
         if (summaryFile != null) {
             try {

@@ -4,26 +4,27 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.RegionMode;
 import io.edgecascade.cascade.events.EventForwarding;
-import io.edgecascade.cascade.motion.Polygon;
-import io.edgecascade.cascade.motion.Zone;
-import io.edgecascade.cascade.tracking.TrackingSettings;
 import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.http.AccessRules;
-import io.edgecascade.cascade.spool.SpoolDirectory;
 import io.edgecascade.cascade.metrics.MetricsSettings;
 import io.edgecascade.cascade.motion.MotionSettings;
+import io.edgecascade.cascade.motion.Polygon;
+import io.edgecascade.cascade.motion.Zone;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
 import io.edgecascade.cascade.pipeline.DetectorSettings;
 import io.edgecascade.cascade.pipeline.SamplingSettings;
-import io.edgecascade.cascade.source.StreamOptions;
+import io.edgecascade.cascade.record.RecordSettings;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.source.SourceUri;
-import io.edgecascade.cascade.record.RecordSettings;
+import io.edgecascade.cascade.source.StreamOptions;
+import io.edgecascade.cascade.spool.SpoolDirectory;
+import io.edgecascade.cascade.tracking.TrackingSettings;
 import io.edgecascade.cascade.ui.UiSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -139,14 +140,22 @@ public final class ConfigLoader {
         boolean frameLines = events.bool("frames", false);
         long updateIntervalMs = Math.round(1000 * events.number("update_interval_s",
                 TrackingSettings.DEFAULTS.updateIntervalMs() / 1000.0, 0, 86_400, false));
+        BestFrames.Settings bestFrames = readBestFrames(events);
         events.finish();
 
         Section pipeline = root.section("pipeline");
         CascadeOptions options = new CascadeOptions(
                 (int) pipeline.integer("detector_queue", CascadeOptions.DEFAULTS.detectorQueue(), 1, 1024),
-                (int) pipeline.integer("output_queue", CascadeOptions.DEFAULTS.outputQueue(), 1, 65536),
+                (int) pipeline.integer("output_queue", CascadeOptions.DEFAULTS.outputQueue(), 1, 1024),
                 Duration.ofSeconds(pipeline.integer("progress_interval_s",
-                        CascadeOptions.DEFAULTS.progressInterval().toSeconds(), 0, 86400)));
+                        CascadeOptions.DEFAULTS.progressInterval().toSeconds(), 0, 86400)),
+                (int) pipeline.integer("error_budget", CascadeOptions.DEFAULT_ERROR_BUDGET, 1, 10_000),
+                Duration.ofSeconds(pipeline.integer("shutdown_timeout_s",
+                        CascadeOptions.DEFAULT_SHUTDOWN_TIMEOUT.toSeconds(), 1, 3600)),
+                (int) pipeline.integer("sink_queue", CascadeOptions.DEFAULT_SINK_QUEUE, 1, 256),
+                Duration.ofSeconds(pipeline.integer("stage_timeout_s",
+                        CascadeOptions.DEFAULT_STAGE_TIMEOUT.toSeconds(), 1, 86400)),
+                pipeline.integer("sink_memory_mb", CascadeOptions.DEFAULT_SINK_MEMORY_BYTES >> 20, 1, 65_536) << 20);
         int detectorWorkers = readWorkers(pipeline);
         pipeline.finish();
 
@@ -227,7 +236,16 @@ public final class ConfigLoader {
         }
         return new AppConfig(new AppConfig.ModelConfig(Path.of(modelPath), type, Path.of(labelsPath), precision,
                 calibration, calibrationFrames), engine, threads, Path.of(eventsPath), options, cameras,
-                engineSettings, metrics, cloud, spool, forward[0], frameLines, ui, record, detectorWorkers);
+                engineSettings, metrics, cloud, spool, forward[0], frameLines, ui, record, detectorWorkers,
+                bestFrames);
+    }
+
+    /** {@code events.max_tracks} and {@code events.best_frames_mb}: the bounds of the kept best frames. */
+    static BestFrames.Settings readBestFrames(Section events) {
+        BestFrames.Settings d = BestFrames.Settings.DEFAULTS;
+        int maxTracks = (int) events.integer("max_tracks", d.maxTracks(), 1, 10_000);
+        long mb = events.integer("best_frames_mb", d.maxBytes() >> 20, 1, 65_536);
+        return new BestFrames.Settings(maxTracks, mb << 20);
     }
 
     /** {@code pipeline.detector_workers}: {@code auto} (measured at start-up) or 1..64 workers. */
@@ -321,6 +339,7 @@ public final class ConfigLoader {
                         + " grpcs://host:port or embedded");
             }
         }
+        String authority = readAuthority(c, url);
         String model = c.string("model", d.model());
         if (model == null || model.isBlank()) {
             c.problem("model", "is empty; set it to the model's name on the server");
@@ -371,7 +390,36 @@ public final class ConfigLoader {
                 results == null || results.isBlank() ? null : Path.of(results),
                 ca == null ? null : Path.of(ca), cert == null ? null : Path.of(cert), key == null ? null : Path.of(key))
                 .withMode(CloudSettings.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)))
-                .withKeepalive(Duration.ofSeconds(keepalive)).withMaxAttempts(maxAttempts);
+                .withKeepalive(Duration.ofSeconds(keepalive)).withMaxAttempts(maxAttempts)
+                .withAuthority(authority);
+    }
+
+    /** A DNS label; {@link #AUTHORITY} is labels joined by dots, or a bracketed IPv6 address, then a port. */
+    private static final String LABEL = "[A-Za-z0-9](?:[-A-Za-z0-9]*[A-Za-z0-9])?";
+    private static final java.util.regex.Pattern AUTHORITY = java.util.regex.Pattern.compile(
+            "(?:\\[[0-9A-Fa-f:.]+]|" + LABEL + "(?:\\." + LABEL + ")*)(?::([0-9]{1,5}))?");
+
+    /**
+     * {@code cloud.authority}: the {@code Host}/{@code :authority} a KServe ingress routes on
+     * ({@code NAME.NAMESPACE.example.com}), a host name or address with an optional port, nothing else.
+     */
+    private static String readAuthority(Section c, String url) {
+        String authority = c.string("authority", null);
+        if (authority == null || authority.isBlank()) {
+            return null;
+        }
+        authority = authority.trim();
+        if (AppConfig.EMBEDDED.equals(url)) {
+            c.problem("authority", "applies to a remote server only; remove it, or set url to the server's address");
+            return null;
+        }
+        java.util.regex.Matcher m = AUTHORITY.matcher(authority);
+        if (!m.matches() || m.group(1) != null && Integer.parseInt(m.group(1)) > 65535) {
+            c.problem("authority", "'" + authority + "' is not a host name with an optional port; use the name the"
+                    + " ingress routes on, e.g. yolox.models.example.com (no scheme, path or user)");
+            return null;
+        }
+        return authority;
     }
 
     private static MetricsSettings readMetrics(Section s) {
@@ -401,8 +449,9 @@ public final class ConfigLoader {
         String dir = s.string("dir", d.dir().toString());
         int retain = (int) s.integer("retain_days", d.retainDays(), 0, 36_500);
         long maxBytes = s.integer("max_bytes", d.maxBytes(), 1 << 20, Long.MAX_VALUE / 4);
+        long memoryMb = s.integer("max_memory_mb", d.maxMemoryBytes() >> 20, 1, 65_536);
         return new RecordSettings(events, pre, post, Path.of(dir == null || dir.isBlank() ? "recordings" : dir),
-                retain, maxBytes);
+                retain, maxBytes, memoryMb << 20);
     }
 
     /** {@code ui:}; off unless {@code listen} is set. */

@@ -64,6 +64,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void cloudAuthorityIsAHostWithAnOptionalPortForARemoteServer() throws Exception {
+        assertEquals(null, LOADER.parse(BASE + "cloud: {url: 127.0.0.1:9000}\n", "test.yaml").cloud().authority());
+        for (String ok : List.of("yolox.models.example.com", "yolox-predictor.models.svc.cluster.local:80",
+                "[::1]:8443", "localhost")) {
+            assertEquals(ok, LOADER.parse(BASE + "cloud: {url: 10.0.0.5:80, authority: '" + ok + "'}\n",
+                    "test.yaml").cloud().authority(), ok);
+        }
+        for (String bad : List.of("http://yolox.example.com", "yolox.example.com/v2", "user@yolox.example.com",
+                "yolox..example.com", "yolox.example.com:99999", "-yolox.example.com", "two words")) {
+            List<String> p = problems(BASE + "cloud: {url: 10.0.0.5:80, authority: '" + bad + "'}\n");
+            assertEquals(1, p.size(), bad + ": " + p);
+            assertTrue(p.get(0).startsWith("cloud.authority: '" + bad + "' is not a host name"), p.toString());
+        }
+        List<String> embedded = problems(BASE + "cloud: {url: embedded, authority: yolox.example.com}\n");
+        assertTrue(embedded.get(0).startsWith("cloud.authority: applies to a remote server only"), embedded.toString());
+    }
+
+    @Test
     void readsTheDocumentedExampleAndMergesDefaultsIntoCameras() throws Exception {
         AppConfig c = LOADER.parse(BASE + """
                   - id: gate

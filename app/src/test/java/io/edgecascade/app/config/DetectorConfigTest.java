@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
 /** {@code pipeline.detector_workers}, {@code model.precision} and {@code model.calibration}. */
 class DetectorConfigTest {
 
-    private static final ConfigLoader LOADER = new ConfigLoader(
+    static final ConfigLoader LOADER = new ConfigLoader(
             Map.of("EDGE_CASCADE_ASSETS", TestAssets.root().toString()), List.of("auto", "onnxruntime-cpu"));
 
-    private static String config(String model, String pipeline) {
+    /** A config with the sample model and video, and the given {@code model:} lines and {@code pipeline:} keys. */
+    static String config(String model, String pipeline) {
         return """
                 model:
                   path: ${EDGE_CASCADE_ASSETS}/models/yolox_nano.onnx

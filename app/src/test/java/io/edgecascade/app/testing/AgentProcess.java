@@ -34,17 +34,19 @@ public final class AgentProcess implements AutoCloseable {
         pump.start();
     }
 
-    /** Starts {@code run --config config --summary summary} on this test's class path. */
-    public static AgentProcess run(Path config, Path summary) throws IOException {
-        return run(config, summary, java.util.Map.of());
+    /** Starts {@code run --config config --summary summary [options]} on this test's class path. */
+    public static AgentProcess run(Path config, Path summary, String... options) throws IOException {
+        return run(config, summary, java.util.Map.of(), options);
     }
 
-    /** Like {@link #run(Path, Path)}, with {@code env} added to its environment (e.g. its tokens). */
-    public static AgentProcess run(Path config, Path summary, java.util.Map<String, String> env) throws IOException {
+    /** Like {@link #run(Path, Path, String...)}, with {@code env} added to its environment (e.g. its tokens). */
+    public static AgentProcess run(Path config, Path summary, java.util.Map<String, String> env, String... options)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "io.edgecascade.app.cli.Main", "run", "--config", config.toString(), "--summary", summary.toString())
-                .redirectErrorStream(true);
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "io.edgecascade.app.cli.Main", "run", "--config", config.toString(), "--summary", summary.toString()));
+        command.addAll(List.of(options));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
         return new AgentProcess(builder.start());
     }

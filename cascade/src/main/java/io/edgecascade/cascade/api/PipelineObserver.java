@@ -31,7 +31,29 @@ public interface PipelineObserver {
     default void stalled(String camera) {
     }
 
-    /** Fans out to several observers. */
+    /**
+     * A stage failed on one frame of {@code camera} (a decoder error, an engine error on one input, a sink that threw
+     * on the frame): the frame was dropped at that stage and the stage went on. {@code stage} is a fixed name:
+     * {@code decode}, {@code capture}, {@code detector}, {@code tracking}, {@code sink_<name>}.
+     */
+    default void error(String camera, String stage) {
+    }
+
+    /**
+     * A stage restarted its resource after {@code pipeline.error_budget} failures in a row: a detector worker reopened
+     * its engine session, a camera reconnected, a sink was reopened.
+     */
+    default void restarted(String stage) {
+    }
+
+    /**
+     * A frame of {@code camera} was not handed to sink {@code sink} because the sink's queue was full (a live camera's
+     * frame that carried no event line); the other sinks got it.
+     */
+    default void sinkDropped(String camera, String sink) {
+    }
+
+    /** Fans out to several observers (plain loops for the per-frame calls: no allocation on the hot path). */
     static PipelineObserver of(java.util.List<PipelineObserver> observers) {
         java.util.List<PipelineObserver> all = java.util.List.copyOf(observers);
         return new PipelineObserver() {
@@ -51,31 +73,38 @@ public interface PipelineObserver {
 
             @Override
             public void cameraState(String camera, boolean up) {
-                for (PipelineObserver o : all) {
-                    o.cameraState(camera, up);
-                }
+                all.forEach(o -> o.cameraState(camera, up));
             }
 
             @Override
             public void cameraHealth(String camera, io.edgecascade.cascade.api.CameraState state,
                     String lastError) {
-                for (PipelineObserver o : all) {
-                    o.cameraHealth(camera, state, lastError);
-                }
+                all.forEach(o -> o.cameraHealth(camera, state, lastError));
             }
 
             @Override
             public void reconnected(String camera) {
-                for (PipelineObserver o : all) {
-                    o.reconnected(camera);
-                }
+                all.forEach(o -> o.reconnected(camera));
             }
 
             @Override
             public void stalled(String camera) {
-                for (PipelineObserver o : all) {
-                    o.stalled(camera);
-                }
+                all.forEach(o -> o.stalled(camera));
+            }
+
+            @Override
+            public void error(String camera, String stage) {
+                all.forEach(o -> o.error(camera, stage));
+            }
+
+            @Override
+            public void restarted(String stage) {
+                all.forEach(o -> o.restarted(stage));
+            }
+
+            @Override
+            public void sinkDropped(String camera, String sink) {
+                all.forEach(o -> o.sinkDropped(camera, sink));
             }
         };
     }

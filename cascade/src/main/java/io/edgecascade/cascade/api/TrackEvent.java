@@ -21,14 +21,28 @@ import java.util.Objects;
  * @param startPtsMs  when the object was first seen
  * @param lastSeenPtsMs when the object was last seen
  * @param bestFrame   index of the frame with the best score
+ * @param reason      why an {@code end} ended the event; null for start and update lines
  */
 public record TrackEvent(String eventId, Type type, String camera, long frame, long ptsMs, Instant time, String label,
         long trackId, float score, float[] box, List<String> zones, long startPtsMs, long lastSeenPtsMs,
-        long bestFrame) {
+        long bestFrame, EndReason reason) {
 
     /** What happened. */
     public enum Type {
         START, UPDATE, END;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * Why an event ended: {@code lost} (not seen for {@code tracking.max_age_s}), {@code camera_offline} (its live
+     * camera delivered no frame for that long), {@code stream_end} (its file ended), {@code shutdown} (the run was
+     * stopped).
+     */
+    public enum EndReason {
+        LOST, CAMERA_OFFLINE, STREAM_END, SHUTDOWN;
 
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -40,6 +54,17 @@ public record TrackEvent(String eventId, Type type, String camera, long frame, l
         Objects.requireNonNull(type, "type");
         box = box.clone();
         zones = List.copyOf(zones);
+        if ((type == Type.END) != (reason != null)) {
+            throw new IllegalArgumentException("an end line has a reason, other lines none: " + type + " " + reason);
+        }
+    }
+
+    /** A start or update line (no end reason). */
+    public TrackEvent(String eventId, Type type, String camera, long frame, long ptsMs, Instant time, String label,
+            long trackId, float score, float[] box, List<String> zones, long startPtsMs, long lastSeenPtsMs,
+            long bestFrame) {
+        this(eventId, type, camera, frame, ptsMs, time, label, trackId, score, box, zones, startPtsMs, lastSeenPtsMs,
+                bestFrame, type == Type.END ? EndReason.LOST : null);
     }
 
     /** How long the object has been followed, first to last sighting. */

@@ -18,13 +18,20 @@ import java.time.format.DateTimeFormatter;
 /**
  * Appends one JSON line per event line (the start, updates and end of each tracked object) to
  * {@code events.path}: {@code {"camera","frame","pts_ms","time","event_id","type","label","track_id","score","box",
- * "zones","start_pts_ms", ...}}; an {@code end} line adds {@code duration_s} and {@code best_frame}. {@code frame},
+ * "zones","start_pts_ms", ...}}; an {@code end} line adds {@code duration_s}, {@code best_frame} and {@code reason}
+ * ({@code lost}, {@code camera_offline}, {@code stream_end}, {@code shutdown}). {@code frame},
  * {@code pts_ms} and {@code time} describe the frame the line is about. With {@code events.frames: true} every
  * positive frame also gets a line {@code {"camera","frame","pts_ms","time","type":"frame","motion","detections":[
  * {"label","class_id","score","box","track_id"}]}}. Each frame's lines are flushed as they are written, so a crash
  * loses at most the line being written.
  */
 public final class EventLog implements FrameSink {
+
+    /** Lines of metadata only: the pixels can go before the frame queues for this sink. */
+    @Override
+    public boolean needsPixels(PositiveFrame p) {
+        return false;
+    }
 
     // The generator must not close the file it writes to: one generator per line, one file per run.
     private static final JsonFactory JSON = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
@@ -106,6 +113,7 @@ public final class EventLog implements FrameSink {
         if (e.type() == TrackEvent.Type.END) {
             g.writeNumberField("duration_s", round(e.durationMs() / 1000.0, 1000));
             g.writeNumberField("best_frame", e.bestFrame());
+            g.writeStringField("reason", e.reason().label());
         }
         g.writeEndObject();
     }

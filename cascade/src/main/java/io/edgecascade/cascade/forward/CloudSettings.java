@@ -29,10 +29,12 @@ import java.util.Objects;
  *                     pings); at least {@link #MIN_KEEPALIVE} otherwise
  * @param maxAttempts  failed attempts after which a record goes to the dead-letter folder (0: no limit; a status that
  *                     can never succeed sends it there at once)
+ * @param authority    the HTTP/2 {@code :authority} (Host) to send instead of the url's {@code host:port}, for a
+ *                     KServe/Knative/Istio ingress that routes on it (also the name TLS checks), or null
  */
 public record CloudSettings(String url, String model, String version, InputMode input, int jpegQuality, int inflight,
         Duration deadline, int retries, Duration backoff, Duration maxBackoff, Duration drain, Path resultsPath,
-        Path tlsCa, Path tlsCert, Path tlsKey, Mode mode, Duration keepalive, int maxAttempts) {
+        Path tlsCa, Path tlsCert, Path tlsKey, Mode mode, Duration keepalive, int maxAttempts, String authority) {
 
     /**
      * Default ping interval: C-core gRPC servers (Triton, OVMS, Python grpcio) allow a ping at most every 5 minutes
@@ -58,6 +60,14 @@ public record CloudSettings(String url, String model, String version, InputMode 
         }
     }
 
+    /** No authority override (the url's {@code host:port} is sent). */
+    public CloudSettings(String url, String model, String version, InputMode input, int jpegQuality, int inflight,
+            Duration deadline, int retries, Duration backoff, Duration maxBackoff, Duration drain, Path resultsPath,
+            Path tlsCa, Path tlsCert, Path tlsKey, Mode mode, Duration keepalive, int maxAttempts) {
+        this(url, model, version, input, jpegQuality, inflight, deadline, retries, backoff, maxBackoff, drain,
+                resultsPath, tlsCa, tlsCert, tlsKey, mode, keepalive, maxAttempts, null);
+    }
+
     /** Unary mode, the default keepalive and attempts (the settings before {@code cloud.mode} existed). */
     public CloudSettings(String url, String model, String version, InputMode input, int jpegQuality, int inflight,
             Duration deadline, int retries, Duration backoff, Duration maxBackoff, Duration drain, Path resultsPath,
@@ -69,25 +79,31 @@ public record CloudSettings(String url, String model, String version, InputMode 
     /** A copy sending over {@code m}. */
     public CloudSettings withMode(Mode m) {
         return new CloudSettings(url, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
-                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, m, keepalive, maxAttempts);
+                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, m, keepalive, maxAttempts, authority);
     }
 
     /** A copy pinging every {@code interval} ({@link Duration#ZERO}: never). */
     public CloudSettings withKeepalive(Duration interval) {
         return new CloudSettings(url, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
-                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, mode, interval, maxAttempts);
+                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, mode, interval, maxAttempts, authority);
     }
 
     /** A copy giving a record up after {@code n} failed attempts (0: never for that reason). */
     public CloudSettings withMaxAttempts(int n) {
         return new CloudSettings(url, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
-                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, mode, keepalive, n);
+                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, mode, keepalive, n, authority);
     }
 
     /** A copy waiting up to {@code d} at the end of a run for the spool to empty. */
     public CloudSettings withDrain(Duration d) {
         return new CloudSettings(url, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
-                maxBackoff, d, resultsPath, tlsCa, tlsCert, tlsKey, mode, keepalive, maxAttempts);
+                maxBackoff, d, resultsPath, tlsCa, tlsCert, tlsKey, mode, keepalive, maxAttempts, authority);
+    }
+
+    /** A copy that sends {@code a} as the {@code :authority} (null: the url's {@code host:port}). */
+    public CloudSettings withAuthority(String a) {
+        return new CloudSettings(url, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
+                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, mode, keepalive, maxAttempts, a);
     }
 
     /** How a frame travels. */
@@ -133,7 +149,7 @@ public record CloudSettings(String url, String model, String version, InputMode 
     /** A copy sending to another address (an embedded server's real port). */
     public CloudSettings withUrl(String newUrl) {
         return new CloudSettings(newUrl, model, version, input, jpegQuality, inflight, deadline, retries, backoff,
-                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, mode, keepalive, maxAttempts);
+                maxBackoff, drain, resultsPath, tlsCa, tlsCert, tlsKey, mode, keepalive, maxAttempts, authority);
     }
 
     /** True when the channel uses TLS. */

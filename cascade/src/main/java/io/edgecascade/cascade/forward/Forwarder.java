@@ -14,6 +14,7 @@ import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -114,6 +115,10 @@ public final class Forwarder implements FrameSink {
                         .keepAliveTimeout(10, TimeUnit.SECONDS)
                         .keepAliveWithoutCalls(false);
             }
+            if (cloud.authority() != null) {
+                // a KServe ingress routes on the Host/:authority, not on the address it is reached at
+                builder.overrideAuthority(cloud.authority());
+            }
             channel = builder.build();
             Forwarder f = new Forwarder(cloud, spool, listener, observer, channel, results, deadLetters, owned);
             listener.spoolBytes(spool.pendingBytes());
@@ -121,10 +126,11 @@ public final class Forwarder implements FrameSink {
             listener.cloudUp(false); // until the model has been checked
             f.spoolThread.start();
             f.senderThread.start();
-            LOG.info("forwarding positives to model '{}' at {} ({} input, {}, up to {} in flight{}), spool {}, dead"
-                    + " letters {}", cloud.model(), cloud.url(), cloud.input().label(), cloud.mode().label(),
-                    cloud.inflight(), cloud.mode() == CloudSettings.Mode.STREAM ? " per camera" : "",
-                    spoolSettings.dir(), spoolSettings.deadLetterDir());
+            LOG.info("forwarding positives to model '{}' at {}{} ({} input, {}, up to {} in flight{}), spool {}, dead"
+                    + " letters {}", cloud.model(), cloud.url(), cloud.authority() == null ? "" : " as "
+                    + cloud.authority(), cloud.input().label(), cloud.mode().label(), cloud.inflight(),
+                    cloud.mode() == CloudSettings.Mode.STREAM ? " per camera" : "", spoolSettings.dir(),
+                    spoolSettings.deadLetterDir());
             return f;
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
@@ -167,6 +173,12 @@ public final class Forwarder implements FrameSink {
     /** What a failure callback does when the circuit opens: the model is learnt again on the next send. */
     void forgetModel() {
         sender.forgetModel();
+    }
+
+    /** Every positive frame is encoded and sent. */
+    @Override
+    public boolean needsPixels(PositiveFrame p) {
+        return p.positive();
     }
 
     @Override

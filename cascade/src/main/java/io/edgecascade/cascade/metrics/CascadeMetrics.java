@@ -32,6 +32,8 @@ import java.util.function.Supplier;
  * <p>Series (all prefixed {@code edge_cascade_}): {@code frames_total{camera,outcome}},
  * {@code stage_duration_seconds{camera,stage}} (histogram), {@code camera_up{camera}},
  * {@code camera_fps{camera}} (over a sliding window), {@code queue_depth{camera,queue}},
+ * {@code errors_total{camera,stage}} (failures on one frame: decode, capture, detector, tracking, sink_<name>),
+ * {@code stage_restarts_total{stage}}, {@code sink_dropped_total{camera,sink}},
  * {@code forward_total{camera,result}}, {@code spool_bytes}, {@code cloud_up}, {@code engine_info}, {@code
  * build_info}, and the client library's JVM and process metrics. Labels hold camera ids from the config and
  * fixed names only, never a source URL, so credentials in an RTSP URL cannot leak into a label.
@@ -74,6 +76,9 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
                 stages.put(s, stageDuration.labelValues(id, s.label()));
             }
             cameraUp.labelValues(id).set(0);
+            for (String stage : List.of("decode", "capture", "detector", "tracking")) {
+                errors.initLabelValues(id, stage);
+            }
             reconnects.labelValues(id);
             stalls.labelValues(id);
         }
@@ -89,10 +94,14 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
     private final Counter stalls;
     private final Gauge cameraState;
     private final Counter forwards;
+    private final Counter errors;
+    private final Counter restarts;
+    private final Counter sinkDropped;
     private final Info engineInfo;
     private final Map<String, CameraState> cameras = new ConcurrentHashMap<>();
     private final List<String> cameraOrder = new ArrayList<>();
     private volatile Supplier<Map<String, Map<String, Integer>>> queueDepths = Map::of;
+    private volatile java.util.function.LongSupplier sinkPixelBytes;
     private volatile EngineInfo engine;
     private volatile boolean forwarderReporting;
     private volatile boolean cloudUp;
@@ -152,6 +161,28 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
                 .callback(cb -> queueDepths.get().forEach((camera, queues) -> queues.forEach(
                         (queue, depth) -> cb.call(depth, camera, queue))))
                 .register(registry);
+        GaugeWithCallback.builder().name(PREFIX + "sink_pixels_bytes").unit(Unit.BYTES)
+                .help("Bytes of pixels held by detected frames on their way to the sinks (only frames a sink reads"
+                        + " the pixels of hold any; bounded by pipeline.sink_memory_mb)")
+                .callback(cb -> {
+                    var bytes = sinkPixelBytes;
+                    if (bytes != null) {
+                        cb.call(bytes.getAsLong());
+                    }
+                }).register(registry);
+        errors = Counter.builder().name(PREFIX + "errors_total")
+                .help("Failures of a stage on one frame of a camera (the frame was dropped there and the stage went"
+                        + " on): decode, capture (OpenCV, packet listener), detector (engine error on the input),"
+                        + " tracking, sink_<name> (the sink threw on the frame)")
+                .labelNames("camera", "stage").register(registry);
+        restarts = Counter.builder().name(PREFIX + "stage_restarts_total")
+                .help("Times a stage restarted its resource after pipeline.error_budget failures in a row: detector"
+                        + " (a new engine session), capture (the camera reconnected), sink_<name> (the sink reopened)")
+                .labelNames("stage").register(registry);
+        sinkDropped = Counter.builder().name(PREFIX + "sink_dropped_total")
+                .help("Frames of a live camera a sink did not get because its queue was full (frames without event"
+                        + " lines only; the other sinks got them), and frames still queued at the shutdown deadline")
+                .labelNames("camera", "sink").register(registry);
         forwards = Counter.builder().name(PREFIX + "forward_total")
                 .help("Positive frames the forwarder handled, by result: acked (cloud answered), spooled (cloud"
                         + " unreachable, kept on disk), error (rejected or not spoolable), evicted (spooled frame"
@@ -200,6 +231,11 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
     /** Where {@code queue_depth} reads from at each scrape (camera -> queue -> frames waiting). */
     public void queueDepths(Supplier<Map<String, Map<String, Integer>>> depths) {
         this.queueDepths = depths;
+    }
+
+    /** Where {@code sink_pixels_bytes} reads from at each scrape. */
+    public void sinkPixelBytes(java.util.function.LongSupplier bytes) {
+        this.sinkPixelBytes = bytes;
     }
 
     private CameraState camera(String id) {
@@ -273,6 +309,23 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
     public void stalled(String camera) {
         camera(camera);
         stalls.labelValues(camera).inc();
+    }
+
+    @Override
+    public void error(String camera, String stage) {
+        camera(camera);
+        errors.labelValues(camera, stage).inc();
+    }
+
+    @Override
+    public void restarted(String stage) {
+        restarts.labelValues(stage).inc();
+    }
+
+    @Override
+    public void sinkDropped(String camera, String sink) {
+        camera(camera);
+        sinkDropped.labelValues(camera, sink).inc();
     }
 
     @Override

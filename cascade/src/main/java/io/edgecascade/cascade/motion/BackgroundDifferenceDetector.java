@@ -55,9 +55,17 @@ public final class BackgroundDifferenceDetector implements MotionDetector {
     private int frameWidth;
     private int frameHeight;
     private boolean initialised;
+    private final MotionMask.Misfit misfit;
+    private boolean sized;
 
     public BackgroundDifferenceDetector(MotionSettings settings) {
+        this(settings, MotionMask.Misfit.STRICT);
+    }
+
+    /** @param misfit what to do with a mask polygon that does not fit the frames (at the first size, or a new one) */
+    public BackgroundDifferenceDetector(MotionSettings settings, MotionMask.Misfit misfit) {
         this.settings = settings;
+        this.misfit = misfit;
     }
 
     @Override
@@ -86,8 +94,10 @@ public final class BackgroundDifferenceDetector implements MotionDetector {
                 if (allowed != null) {
                     allowed.close();
                 }
-                allowed = MotionMask.render(settings.mask(), frameWidth, frameHeight, w, h);
+                allowed = null;
+                allowed = MotionMask.render(settings.mask(), frameWidth, frameHeight, w, h, misfit, !sized);
             }
+            sized = true;
         }
         // Linear sampling costs what the small output costs (0.2 ms from 1080p, against 2 ms for area
         // averaging); the blur below removes the aliasing it leaves.

@@ -55,6 +55,14 @@ public final class MotionGate implements AutoCloseable {
         return new MotionGate(settings, new BackgroundDifferenceDetector(settings), hold);
     }
 
+    /**
+     * A gate with the standard detector, held as {@code hold} says; a mask polygon that does not fit the frames (at
+     * first, or after the camera changed resolution) goes to {@code misfit}.
+     */
+    public static MotionGate create(MotionSettings settings, GateHold hold, MotionMask.Misfit misfit) {
+        return new MotionGate(settings, new BackgroundDifferenceDetector(settings, misfit), hold);
+    }
+
     public Decision decide(Mat bgr, long ptsMillis) {
         return decide(bgr, false, ptsMillis);
     }

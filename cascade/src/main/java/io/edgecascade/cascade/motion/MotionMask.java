@@ -16,9 +16,26 @@ public final class MotionMask {
 
     /** A pixel polygon of {@code motion.mask} does not fit the camera's frames: a config error, not a crash. */
     public static final class OutsideFrame extends IllegalArgumentException {
-        OutsideFrame(String message) {
+        private static final long serialVersionUID = 1L;
+
+        public OutsideFrame(String message) {
             super(message);
         }
+    }
+
+    /**
+     * What to do with a pixel polygon that does not fit the frames: throw {@link OutsideFrame} (a config error) or
+     * leave the polygon out with a warning (a camera whose resolution changed).
+     */
+    @FunctionalInterface
+    public interface Misfit {
+        /** Throws {@link OutsideFrame}, or returns to leave the polygon out. */
+        void outside(String problem, boolean firstSize);
+
+        /** Every polygon must fit: a misfit is a config error. */
+        Misfit STRICT = (problem, firstSize) -> {
+            throw new OutsideFrame(problem);
+        };
     }
 
     private MotionMask() {
@@ -30,7 +47,25 @@ public final class MotionMask {
      * @throws OutsideFrame naming the polygon when a pixel polygon lies outside the frame
      */
     public static Mat render(List<Polygon> polygons, int frameWidth, int frameHeight, int width, int height) {
-        byte[] pixels = allowedPixels(polygons, frameWidth, frameHeight, width, height);
+        return render(polygons, frameWidth, frameHeight, width, height, Misfit.STRICT, true);
+    }
+
+    /**
+     * Like {@link #render(List, int, int, int, int)}, handing each pixel polygon outside the frame to {@code misfit},
+     * which throws or lets the mask be made without it; {@code firstSize}: the camera's first frame size.
+     */
+    public static Mat render(List<Polygon> polygons, int frameWidth, int frameHeight, int width, int height,
+            Misfit misfit, boolean firstSize) {
+        List<Polygon> fitting = new ArrayList<>();
+        for (int i = 0; i < polygons.size(); i++) {
+            String problem = polygons.get(i).problemFor(frameWidth, frameHeight);
+            if (problem == null) {
+                fitting.add(polygons.get(i));
+            } else {
+                misfit.outside("motion.mask polygon " + (i + 1) + ": " + problem, firstSize);
+            }
+        }
+        byte[] pixels = allowedPixels(fitting, frameWidth, frameHeight, width, height);
         Mat m = new Mat(height, width, CV_8UC1);
         try (BytePointer data = m.data()) {
             data.put(pixels);

@@ -1,80 +1,119 @@
 package io.edgecascade.cascade.pipeline;
 
+import io.edgecascade.cascade.api.Deadline;
 import io.edgecascade.cascade.api.FrameSink;
-import io.edgecascade.cascade.api.FrameTracks;
+import io.edgecascade.cascade.api.Outcome;
 import io.edgecascade.cascade.api.PipelineObserver;
-import io.edgecascade.cascade.api.PositiveFrame;
+import io.edgecascade.cascade.api.TrackEvent;
 import io.edgecascade.cascade.api.VideoFrame;
 import io.edgecascade.cascade.detect.ObjectDetector;
 import io.edgecascade.cascade.tracking.ObjectEvents;
-import io.edgecascade.engines.EngineException;
 import io.edgecascade.engines.EngineInfo;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import org.bytedeco.opencv.opencv_core.Mat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole cascade: one capture thread per camera (decode + motion gate), detector workers shared by all
- * cameras, and one output thread feeding the sinks, connected by bounded {@link StageQueue}s:
+ * The whole cascade: one capture thread per camera (decode + motion gate), detector workers shared by all cameras,
+ * an output thread and one thread per sink, connected by bounded {@link StageQueue}s and run by one
+ * {@link Supervisor}:
  *
  * <pre>
- *   camera A: supervised source -> sampling -> gate -> [slot A] --\
- *   camera B: supervised source -> sampling -> gate -> [slot B] ---+-- round-robin --> detector worker(s)
- *                                                                          --> [output queue] --> sinks
+ *   camera A: source -> sampling -> gate -> [slot A] --\                       /-> [queue] sink-event_log
+ *   camera B: source -> sampling -> gate -> [slot B] ---+-> detector-0..n --> order --> tracking --> [output] --+
+ *                                                                                                            \-> [queue] sink-...
  * </pre>
  *
- * <p>Each camera has its own slot in the detector queue: a live camera keeps only its newest gated frame there
- * (the older one is dropped and counted), a file read at full speed waits for room; workers take the cameras in
- * turn.
+ * <p>Each camera has its own slot in the detector queue: a live camera keeps only its newest gated frame there (the
+ * older one is dropped and counted), a file read at full speed waits for room; workers take the cameras in turn and
+ * finish frames in any order, and each camera's {@link CameraOrder} puts them back in capture order before tracking.
  *
- * <p>Lifecycle: {@link #start()}, then {@link #awaitCompletion()} (returns when every camera has ended and
- * everything queued was processed) or {@link #requestStop()} for live sources; {@link #close()} frees the
- * detectors and sinks. The cascade owns every thread it starts and every object passed to it.
+ * <p>Failures follow one model, the same in every stage (see docs/ARCHITECTURE.md): a failure on one frame drops the
+ * frame and is counted; {@code error_budget} in a row restart the stage's resource (engine session, camera, sink); a
+ * resource that cannot be reopened, an {@link Error}, or a stage stuck in one call is fatal: the run stops and drains,
+ * and {@link #failure()} says what failed and the fix.
+ *
+ * <p>Lifecycle: {@link #start()}, then {@link #awaitCompletion()} (returns when every camera has ended and everything
+ * queued went through the sinks) or {@link #requestStop()} for live cameras; {@link #close()}. A stop (a signal, a
+ * fatal failure, or the last camera ending by itself) runs under one deadline, {@code pipeline.shutdown_timeout_s}:
+ * sources stop, the queues drain, the sinks close in parallel; what is still running when it passes (plus
+ * {@link #GRACE}) is left behind with one error line, so nothing waits forever. The cascade owns every thread it
+ * starts and every detector and sink passed to it.
  */
 public final class Cascade implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Cascade.class);
+    /** After the stop's deadline: time for the stages to notice and end before they are left behind. */
+    static final Duration GRACE = Duration.ofSeconds(1);
+    /** A live camera must be silent at least this long before its open events end as {@code camera_offline}. */
+    static final long MIN_OFFLINE_MILLIS = 1000;
 
     private final List<CameraSettings> cameras;
     private final SourceFactory sources;
     private final List<ObjectDetector> detectors;
+    private final DetectorFactory reopen;
     private final List<FrameSink> sinks;
     private final CascadeOptions options;
     private final CascadeStats stats;
     private final PipelineObserver observer;
+    private final EngineInfo engine;
     private final StageQueue<GatedFrame> detectorQueue;
-    private final StageQueue<PositiveFrame> outputQueue;
+    private final StageQueue<SharedFrame> outputQueue;
     private final Map<String, ObjectEvents> tracking = new LinkedHashMap<>();
+    private final Map<String, CameraOrder> orders = new LinkedHashMap<>();
+    private final TrackingStep step;
+    /** Bytes of pixels frames hold between the tracking step and the last sink done with them. */
+    private final PixelBudget pixels;
+    private final StopSignal stop;
+    private final Supervisor supervisor;
     /** Read by {@link #requestStop()} on a signal thread while {@link #start()} may still be filling it. */
-    private final List<CameraPipeline> pipelines = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private volatile boolean stopRequested;
-    private final List<Thread> threads = new ArrayList<>();
+    private final List<CameraPipeline> pipelines = new CopyOnWriteArrayList<>();
+    private final List<SinkRunner> sinkRunners = new ArrayList<>();
     /** Each camera's settings now, tunable values included ({@link #retune}). */
-    private final Map<String, CameraSettings> current = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, CameraPipeline> pipelineById = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, CameraSettings> current = new ConcurrentHashMap<>();
+    private final Map<String, CameraPipeline> pipelineById = new ConcurrentHashMap<>();
     private volatile CaptureTap tap = CaptureTap.NONE;
-    private final AtomicReference<EngineException> failure = new AtomicReference<>();
-    private ScheduledExecutorService progress;
-    private OutputStage output;
+    private volatile boolean stopRequested;
+    private volatile List<String> leftBehind = List.of();
     private long startNanos;
     private long endNanos;
     private boolean started;
     private boolean closed;
 
     /**
-     * @param detectors one per detector worker; each must be used by one thread only
+     * A cascade whose detectors cannot be reopened: a worker whose session fails {@code error_budget} times in a row
+     * stops the run.
+     *
+     * @param detectors one per detector worker; each is used by one thread only
      * @param observers extra observers (metrics) besides the built-in statistics
      */
     public Cascade(List<CameraSettings> cameras, SourceFactory sources, List<ObjectDetector> detectors,
             List<FrameSink> sinks, CascadeOptions options, List<PipelineObserver> observers) {
+        this(cameras, sources, detectors, DetectorFactory.NONE, sinks, options, observers);
+    }
+
+    /**
+     * @param detectors the first engine session of each detector worker (opened before the run, where a model or
+     *                  engine problem is a start-up error); each is used by one thread only
+     * @param reopen    opens a new session for a worker that restarts its own after {@code error_budget} failures in
+     *                  a row
+     * @param observers extra observers (metrics) besides the built-in statistics
+     */
+    public Cascade(List<CameraSettings> cameras, SourceFactory sources, List<ObjectDetector> detectors,
+            DetectorFactory reopen, List<FrameSink> sinks, CascadeOptions options, List<PipelineObserver> observers) {
         if (cameras.isEmpty()) {
             throw new IllegalArgumentException("no cameras");
         }
@@ -84,8 +123,10 @@ public final class Cascade implements AutoCloseable {
         this.cameras = List.copyOf(cameras);
         this.sources = sources;
         this.detectors = List.copyOf(detectors);
+        this.reopen = reopen;
         this.sinks = List.copyOf(sinks);
         this.options = options;
+        this.engine = this.detectors.get(0).engine();
         this.stats = new CascadeStats(this.cameras.stream().map(CameraSettings::id).toList());
         List<PipelineObserver> all = new ArrayList<>();
         all.add(stats);
@@ -95,11 +136,16 @@ public final class Cascade implements AutoCloseable {
         // configured size is shared out, at least one frame per camera.
         this.detectorQueue = StageQueue.perKey("detector",
                 Math.max(1, options.detectorQueue() / this.cameras.size()), g -> g.camera().id());
-        this.outputQueue = new StageQueue<>("output", options.outputQueue(), p -> p.frame().camera());
+        this.outputQueue = new StageQueue<>("output", options.outputQueue(), SharedFrame::camera);
         for (CameraSettings c : this.cameras) {
             current.put(c.id(), c);
             tracking.put(c.id(), new ObjectEvents(c.id(), c.tracking(), c.zones()));
+            orders.put(c.id(), new CameraOrder(c.id()));
         }
+        this.pixels = new PixelBudget(options.sinkMemoryBytes());
+        this.step = new TrackingStep(tracking, outputQueue, observer, this::anySinkNeedsPixels, pixels);
+        this.stop = new StopSignal(options.shutdownTimeout());
+        this.supervisor = new Supervisor(options.stageTimeout(), f -> requestStop());
     }
 
     /** Starts every thread. */
@@ -110,71 +156,146 @@ public final class Cascade implements AutoCloseable {
         started = true;
         startNanos = System.nanoTime();
 
-        output = new OutputStage(outputQueue, sinks);
-        threads.add(newThread("output", output));
+        Set<String> names = new HashSet<>();
+        for (FrameSink s : sinks) {
+            String name = uniqueName(s.name(), names);
+            SinkRunner r = new SinkRunner(s, name, options.sinkQueue(), options.errorBudget(), observer, supervisor,
+                    stop::deadline);
+            sinkRunners.add(r);
+            supervisor.add(r.stage(), r);
+        }
+        supervisor.add("output", new OutputStage(outputQueue, sinkRunners));
 
         AtomicInteger workersLeft = new AtomicInteger(detectors.size());
         for (int i = 0; i < detectors.size(); i++) {
-            DetectorStage stage = new DetectorStage(detectors.get(i), detectorQueue, outputQueue, observer,
-                    this::detectorFailed, () -> {
+            supervisor.add("detector-" + i, new DetectorStage("detector-" + i, detectors.get(i), reopen,
+                    detectorQueue, orders, tracking, step, observer, supervisor, stop, options.errorBudget(), () -> {
                         if (workersLeft.decrementAndGet() == 0) {
-                            endOpenEvents();
-                            outputQueue.end();
+                            workersEnded();
                         }
-                    }, tracking);
-            threads.add(newThread("detector-" + i, stage));
+                    }));
         }
 
         AtomicInteger camerasLeft = new AtomicInteger(cameras.size());
         for (CameraSettings c : cameras) {
-            CameraPipeline p = new CameraPipeline(current.get(c.id()), sources, detectorQueue, observer, stats, () -> {
-                if (camerasLeft.decrementAndGet() == 0) {
-                    detectorQueue.end();
-                }
-            }, tracking.get(c.id()));
+            CameraPipeline p = new CameraPipeline(current.get(c.id()), sources, detectorQueue, orders.get(c.id()),
+                    observer, stats, tracking.get(c.id()), options.errorBudget(), () -> {
+                        cameraEnded(c.id());
+                        if (camerasLeft.decrementAndGet() == 0) {
+                            beginStop(); // the last camera ended by itself (or on the stop): the rest drains
+                            detectorQueue.end();
+                        }
+                    });
             p.tap(tap);
             pipelines.add(p);
             pipelineById.put(c.id(), p);
             if (stopRequested) {
                 p.requestStop(); // a stop asked for while the pipelines were being made applies to them too
             }
-            threads.add(newThread("capture-" + c.id(), p));
+            supervisor.add("capture-" + c.id(), p);
         }
         if (!options.progressInterval().isZero()) {
-            progress = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "progress-log"));
-            long ms = options.progressInterval().toMillis();
-            progress.scheduleAtFixedRate(new ProgressLog(stats), ms, ms, TimeUnit.MILLISECONDS);
+            supervisor.every(options.progressInterval(), new ProgressLog(stats));
         }
-        threads.forEach(Thread::start);
+        supervisor.every(Duration.ofMillis(250), this::endEventsOfOfflineCameras);
+        supervisor.start();
+        if (stop.stopping()) {
+            scheduleDeadline();
+        }
     }
 
-    private static Thread newThread(String name, Runnable r) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(false);
-        return t;
+    /** {@code base}, or {@code base_2}, {@code base_3}... when two sinks share a name. */
+    /**
+     * Whether some sink reads this frame's pixels ({@link FrameSink#needsPixels}); a sink that cannot say (it throws)
+     * gets them.
+     */
+    private boolean anySinkNeedsPixels(io.edgecascade.cascade.api.PositiveFrame p) {
+        for (FrameSink s : sinks) {
+            try {
+                if (s.needsPixels(p)) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The most bytes of pixels frames held at once on their way to the sinks (tests). */
+    long sinkPixelPeak() {
+        return pixels.peak();
+    }
+
+    /** Bytes of pixels held by frames on their way to the sinks now (the {@code sink_pixels_bytes} gauge). */
+    public long sinkPixelBytes() {
+        return pixels.used();
+    }
+
+    private static String uniqueName(String base, Set<String> taken) {
+        String safe = base == null || !base.matches("[a-z0-9_]{1,40}") ? "sink" : base;
+        String name = safe;
+        for (int i = 2; !taken.add(name); i++) {
+            name = safe + "_" + i;
+        }
+        return name;
     }
 
     /**
-     * Every frame has been detected: ends each camera's open events, on a pixel-less frame per camera that
-     * carries the end lines to the sinks (the event log writes them, the forwarder sends the events' best frames).
+     * A camera's capture ended: its open events end once its frames in flight are done ({@code stream_end}, or
+     * {@code shutdown} when the run was stopped).
      */
-    private void endOpenEvents() {
-        for (ObjectEvents events : tracking.values()) {
-            FrameTracks ends = events.finish();
-            if (ends.isQuiet()) {
+    private void cameraEnded(String camera) {
+        TrackEvent.EndReason reason = stopRequested ? TrackEvent.EndReason.SHUTDOWN
+                : TrackEvent.EndReason.STREAM_END;
+        CameraOrder order = orders.get(camera);
+        order.complete(order.next(), () -> step.end(camera, reason));
+    }
+
+    /**
+     * Every detector worker ended: what is left in the detector queue (a stop past its deadline) is freed, each camera's
+     * order is flushed, events still open end, and the output queue ends.
+     */
+    private void workersEnded() {
+        for (GatedFrame g : detectorQueue.abort()) {
+            g.frame().close();
+            orders.get(g.camera().id()).skip(g.ticket());
+            if (!g.offline()) {
+                observer.frame(g.camera().id(), Outcome.DROPPED);
+            }
+        }
+        TrackEvent.EndReason reason = stopRequested ? TrackEvent.EndReason.SHUTDOWN : TrackEvent.EndReason.STREAM_END;
+        for (Map.Entry<String, CameraOrder> e : orders.entrySet()) {
+            e.getValue().flush();
+            step.end(e.getKey(), reason); // nothing left to end, unless a worker died with the camera's last frames
+        }
+        outputQueue.end();
+    }
+
+    /**
+     * Tracks age on the clock too: a live camera that has delivered no frame for its {@code tracking.max_age_s} (at
+     * least {@value #MIN_OFFLINE_MILLIS} ms) ends its open events ({@code camera_offline}), in their place in the
+     * camera's order, through the detector queue (this thread never waits on a queue).
+     */
+    private void endEventsOfOfflineCameras() {
+        if (stop.stopping()) {
+            return;
+        }
+        for (CameraPipeline p : pipelines) {
+            CameraSettings c = p.settings();
+            long limit = TimeUnit.MILLISECONDS.toNanos(Math.max(MIN_OFFLINE_MILLIS, c.tracking().maxAgeMs()));
+            if (!p.live() || p.silentNanos() < limit || !tracking.get(c.id()).tracking()) {
                 continue;
             }
-            var last = ends.events().isEmpty() ? null : ends.events().get(0);
-            VideoFrame marker = new VideoFrame(events.camera(), last == null ? -1 : last.frame(),
-                    last == null ? 0 : last.ptsMs(), last == null ? java.time.Instant.now() : last.time(),
-                    new org.bytedeco.opencv.opencv_core.Mat());
-            try {
-                outputQueue.put(new PositiveFrame(marker, null, List.of(), ends));
-            } catch (InterruptedException e) {
-                marker.close();
-                Thread.currentThread().interrupt();
-                LOG.error("camera {}: interrupted before its open events were ended", events.camera());
-                return;
+            CameraOrder order = orders.get(c.id());
+            GatedFrame marker = new GatedFrame(c, new VideoFrame(c.id(), -1, 0, Instant.now(), new Mat()), null,
+                    order.next(), true, true);
+            for (GatedFrame out : detectorQueue.offerLatest(marker)) {
+                out.frame().close();
+                order.skip(out.ticket());
+                if (!out.offline()) {
+                    observer.frame(c.id(), Outcome.DROPPED);
+                }
             }
         }
     }
@@ -220,53 +341,119 @@ public final class Cascade implements AutoCloseable {
         return m;
     }
 
-    private void detectorFailed(EngineException e) {
-        if (failure.compareAndSet(null, e)) {
-            LOG.error("detector failed, stopping every camera: {}", e.getMessage());
-            requestStop();
-        }
-    }
-
-    /** Asks every camera to stop after its current frame; queued frames are still processed. */
+    /**
+     * Asks every camera to stop after its current frame: the stop begins, under its one deadline. Queued frames are
+     * still processed and the sinks closed, as far as the deadline allows.
+     */
     public void requestStop() {
         stopRequested = true;
+        beginStop();
         for (CameraPipeline p : pipelines) {
             p.requestStop();
         }
     }
 
-    /** Waits until every camera has ended and every queued frame has gone through the sinks. */
+    private void beginStop() {
+        if (stop.begin()) {
+            synchronized (this) {
+                if (started) {
+                    scheduleDeadline();
+                }
+            }
+        }
+    }
+
+    private void scheduleDeadline() {
+        supervisor.after(stop.deadline().remaining(), this::deadlinePassed);
+    }
+
+    /**
+     * The stop's deadline passed: whatever still waits in a queue is freed and counted rather than finished, so every
+     * stage can end and every sink's close (which got the same deadline) is reached.
+     */
+    private void deadlinePassed() {
+        List<GatedFrame> undetected = detectorQueue.abort();
+        int unsent = outputQueue.depth();
+        if (!undetected.isEmpty() || unsent > 0) {
+            LOG.error("the shutdown deadline ({} s) passed: {} frame(s) not detected and {} not handed to the sinks"
+                    + " are dropped", options.shutdownTimeout().toSeconds(), undetected.size(), unsent);
+        }
+        for (GatedFrame g : undetected) {
+            g.frame().close();
+            orders.get(g.camera().id()).skip(g.ticket());
+            if (!g.offline()) {
+                observer.frame(g.camera().id(), Outcome.DROPPED);
+            }
+        }
+        for (SharedFrame f : outputQueue.abort()) {
+            f.release();
+        }
+        for (SinkRunner r : sinkRunners) {
+            r.abandonQueued();
+        }
+    }
+
+    /**
+     * Waits until every camera has ended and every queued frame has gone through the sinks and they closed. Once a
+     * stop has begun it waits at most until its deadline plus {@link #GRACE}; stages still running then are left
+     * behind, with one error line ({@link #leftBehind()}).
+     */
     public void awaitCompletion() throws InterruptedException {
-        for (Thread t : threads) {
-            t.join();
+        awaitUntil(null);
+    }
+
+    /** Like {@link #awaitCompletion()} but gives up after {@code millis}; true when everything ended. */
+    public boolean awaitCompletion(long millis) throws InterruptedException {
+        return awaitUntil(Deadline.after(Duration.ofMillis(millis)));
+    }
+
+    private boolean awaitUntil(Deadline limit) throws InterruptedException {
+        synchronized (this) {
+            if (!started) {
+                return true;
+            }
+        }
+        while (true) {
+            Deadline stopDeadline = stop.deadline();
+            Deadline wait = stopDeadline == null ? Deadline.after(Duration.ofMillis(200))
+                    : Deadline.after(stopDeadline.remaining().plus(GRACE));
+            if (limit != null) {
+                wait = wait.atMost(limit.remaining());
+            }
+            if (supervisor.await(wait)) {
+                break;
+            }
+            if (limit != null && limit.expired()) {
+                return false;
+            }
+            if (stopDeadline != null) { // past the stop's deadline and its grace: leave the stragglers behind
+                List<String> running = supervisor.stillRunning();
+                boolean known = !leftBehind.isEmpty();
+                leftBehind = running;
+                if (known) {
+                    break; // said once already
+                }
+                LOG.error("the stop passed its deadline (pipeline.shutdown_timeout_s {}) with {} still running; they"
+                        + " are left behind", options.shutdownTimeout().toSeconds(), String.join(", ", running));
+                break;
+            }
         }
         synchronized (this) {
             if (endNanos == 0) {
                 endNanos = System.nanoTime();
             }
         }
+        return leftBehind.isEmpty();
     }
 
-    /** Like {@link #awaitCompletion()} but gives up after {@code millis}; true when everything ended. */
-    public boolean awaitCompletion(long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        for (Thread t : threads) {
-            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            if (left <= 0) {
-                return false;
-            }
-            t.join(left);
-            if (t.isAlive()) {
-                return false;
-            }
-        }
-        awaitCompletion();
-        return true;
+    /** Stage threads still running when the stop's deadline (and its grace) passed; empty after a clean stop. */
+    public List<String> leftBehind() {
+        return leftBehind;
     }
 
-    /** The detector failure that stopped the run, or null. */
-    public EngineException failure() {
-        return failure.get();
+    /** The fatal failure that stopped the run (what failed and the fix), or null. */
+    public StageFailure failure() {
+        return supervisor.failure();
     }
 
     public CascadeStats stats() {
@@ -275,7 +462,8 @@ public final class Cascade implements AutoCloseable {
 
     /**
      * Items of each camera waiting in each queue now: camera id -> queue name -> count, every camera and queue
-     * present (for the per-camera queue-depth metric).
+     * present (for the per-camera queue-depth metric): {@code detector}, {@code output} and each sink's
+     * ({@code sink-<name>}).
      */
     public Map<String, Map<String, Integer>> queueDepthsByCamera() {
         Map<String, Integer> detector = detectorQueue.depthByKey();
@@ -292,7 +480,7 @@ public final class Cascade implements AutoCloseable {
 
     /** The engine the (first) detector runs on, for the engine-info metric. */
     public EngineInfo engine() {
-        return detectors.get(0).engine();
+        return engine;
     }
 
     /** The run's summary; call after {@link #awaitCompletion()}. */
@@ -304,9 +492,8 @@ public final class Cascade implements AutoCloseable {
                 errors.put(id, stats.error(id));
             }
         }
-        ObjectDetector d = detectors.get(0);
-        return new RunSummary((end - startNanos) / 1e9, d.engine().model(), d.engine().name(), stats.snapshot(),
-                errors).withEvents(eventsStarted());
+        return new RunSummary((end - startNanos) / 1e9, engine.model(), engine.name(), stats.snapshot(), errors)
+                .withEvents(eventsStarted()).withFatal(failure());
     }
 
     /** Cameras that ended with an error. */
@@ -314,42 +501,57 @@ public final class Cascade implements AutoCloseable {
         return stats.cameraIds().stream().filter(id -> stats.error(id) != null).toList();
     }
 
-    /** Stops (if running), waits for the threads, closes detectors and sinks. */
+    /**
+     * Stops (if running) and waits for the stop (at most its deadline and {@link #GRACE}). The stages close their own
+     * detectors and sinks as they end; a cascade that never started closes them here.
+     */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         requestStop();
         try {
-            if (started) {
-                awaitCompletion();
-            }
+            awaitCompletion();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (progress != null) {
-            progress.shutdownNow();
+        supervisor.close();
+        boolean neverStarted;
+        synchronized (this) {
+            neverStarted = !started;
         }
-        // Each close runs whatever the others do: a detector that fails to free its engine must not keep the
-        // forwarder from draining or the spool lock from being released.
-        for (ObjectDetector d : detectors) {
-            closeQuietly(d);
-        }
-        for (FrameSink s : sinks) {
-            closeQuietly(s);
+        if (neverStarted) {
+            for (ObjectDetector d : detectors) {
+                closeQuietly(d, null);
+            }
+            for (FrameSink s : sinks) {
+                closeQuietly(s, stop.deadline());
+            }
         }
     }
 
-    private static void closeQuietly(AutoCloseable c) {
+    private static void closeQuietly(AutoCloseable c, Deadline deadline) {
         try {
-            c.close();
+            if (c instanceof FrameSink s && deadline != null) {
+                s.close(deadline);
+            } else {
+                c.close();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             LOG.error("closing {} was interrupted", c);
         } catch (Exception | LinkageError e) {
             LOG.error("closing {} failed: {}", c, e.toString());
         }
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "cascade of %d camera(s), %d detector worker(s), %d sink(s)",
+                cameras.size(), detectors.size(), sinks.size());
     }
 }

@@ -1,63 +1,50 @@
 package io.edgecascade.cascade.pipeline;
 
-import io.edgecascade.cascade.api.FrameSink;
-import io.edgecascade.cascade.api.PositiveFrame;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Hands every positive frame to the sinks (event log, forwarder) on its own thread, so slow I/O never holds
- * up the detector, then frees the frame. A failing sink is logged (first failure, then every 100th) and the
- * other sinks still get the frame.
+ * The output thread: takes each frame the detector workers passed on (in each camera's capture order) and hands it to
+ * every sink's own thread ({@link SinkRunner}), sharing the pixels between them. When its queue ends it ends the sinks'
+ * queues; the sink threads then close their sinks in parallel.
  */
-final class OutputStage implements Runnable {
+final class OutputStage implements Supervisor.StageBody {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OutputStage.class);
+    private final StageQueue<SharedFrame> in;
+    private final List<SinkRunner> sinks;
 
-    private final StageQueue<PositiveFrame> in;
-    private final List<FrameSink> sinks;
-    private final Map<FrameSink, Long> failures = new HashMap<>();
-
-    OutputStage(StageQueue<PositiveFrame> in, List<FrameSink> sinks) {
+    OutputStage(StageQueue<SharedFrame> in, List<SinkRunner> sinks) {
         this.in = in;
         this.sinks = List.copyOf(sinks);
     }
 
     @Override
-    public void run() {
-        try {
-            PositiveFrame p;
-            while ((p = in.take()) != null) {
-                try {
-                    for (FrameSink sink : sinks) {
-                        deliver(sink, p);
-                    }
-                } finally {
-                    p.frame().close();
+    public void run() throws InterruptedException {
+        SharedFrame f;
+        while ((f = in.take()) != null) {
+            f.holders().addAndGet(sinks.size());
+            int handed = 0;
+            try {
+                for (SinkRunner s : sinks) {
+                    s.offer(f); // from here the sink's thread (or offer itself) releases its hold
+                    handed++;
                 }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void deliver(FrameSink sink, PositiveFrame p) {
-        try {
-            sink.accept(p);
-        } catch (Exception e) {
-            long n = failures.merge(sink, 1L, Long::sum);
-            if (n == 1 || n % 100 == 0) {
-                LOG.error("{} failed on camera {} frame {} ({} failures so far): {}", sink, p.frame().camera(),
-                        p.frame().sequence(), n, e.getMessage());
+            } finally {
+                for (int i = handed; i < sinks.size(); i++) {
+                    f.release(); // interrupted before these sinks got it
+                }
+                f.release(); // the output stage's own hold
             }
         }
     }
 
-    /** Failures per sink so far (read after the stage has ended). */
-    long failures() {
-        return failures.values().stream().mapToLong(Long::longValue).sum();
+    /** The input ended (or an Error ended the loop): frees what still waits and ends the sinks' queues. */
+    @Override
+    public void end() {
+        for (SharedFrame left : in.abort()) {
+            left.release();
+        }
+        for (SinkRunner s : sinks) {
+            s.endQueue();
+        }
     }
 }

@@ -15,6 +15,10 @@ import java.util.function.Function;
  * {@link #end()}, every consumer's {@link #take()} returns null once the queue is drained. A queue made with a
  * key function (the camera of a frame) also counts what waits per key, for the per-camera queue-depth metric.
  *
+ * <p>The end wakes both sides: a producer waiting for room when the queue ends (its consumer died, the run is
+ * stopping) gets {@code false} from {@link #put} and keeps its item (to free it), instead of waiting for good.
+ * {@link #abort()} ends the queue and hands back what waits in it, for a consumer that will never come.
+ *
  * <p>A {@linkplain #perKey fair} queue keeps one small slot per key instead of one FIFO: {@link #put} waits for
  * room in its key's slot, {@link #offerLatest} replaces what waits in it (latest-frame semantics for live cameras),
  * and {@link #take} serves the keys round-robin, so a key that always has items cannot starve one that rarely has.
@@ -88,7 +92,8 @@ public final class StageQueue<T> {
 
     /**
      * Fair mode: adds without waiting, first taking out what waits in the item's slot (older frames of a live
-     * camera are worth less than its newest); returns what was taken out (the caller counts and closes it).
+     * camera are worth less than its newest); returns what was taken out (the caller counts and closes it). Once the
+     * queue has ended, returns the item itself: it was not queued.
      */
     public List<T> offerLatest(T item) {
         if (slots == null) {
@@ -96,7 +101,9 @@ public final class StageQueue<T> {
         }
         lock.lock();
         try {
-            checkOpen();
+            if (ended) {
+                return List.of(item);
+            }
             ArrayDeque<T> slot = slot(item);
             List<T> displaced = new ArrayList<>(slot);
             slot.clear();
@@ -119,26 +126,19 @@ public final class StageQueue<T> {
         return capacity;
     }
 
-    /** Adds, waiting while the queue is full. */
-    public void put(T item) throws InterruptedException {
+    /**
+     * Adds, waiting while the queue is full.
+     *
+     * @return true when queued; false when the queue has ended (before or while waiting): the caller still owns the
+     *         item
+     */
+    public boolean put(T item) throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            checkOpen();
-            while (full(item)) {
+            while (!ended && full(item)) {
                 notFull.await();
             }
-            add(item);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Adds without waiting; false when the queue is full. */
-    public boolean offer(T item) {
-        lock.lock();
-        try {
-            checkOpen();
-            if (full(item)) {
+            if (ended) {
                 return false;
             }
             add(item);
@@ -148,18 +148,70 @@ public final class StageQueue<T> {
         }
     }
 
-    private void checkOpen() {
-        if (ended) {
-            throw new IllegalStateException("queue " + name + " has ended");
+    /** Adds without waiting; false when the queue is full or has ended (the caller still owns the item). */
+    public boolean offer(T item) {
+        lock.lock();
+        try {
+            if (ended || full(item)) {
+                return false;
+            }
+            add(item);
+            return true;
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Marks the end of the stream: no more puts; consumers finish what is queued, then get null. */
+    /**
+     * Marks the end of the stream: no more puts (a producer waiting for room is woken and refused); consumers
+     * finish what is queued, then get null.
+     */
     public void end() {
         lock.lock();
         try {
             ended = true;
             notEmpty.signalAll();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Ends the queue and takes out everything in it: for a consumer that died or a stop past its deadline. Producers
+     * and consumers are woken; consumers get null at once. Returns what was queued (the caller frees it).
+     */
+    public List<T> abort() {
+        lock.lock();
+        try {
+            ended = true;
+            List<T> left = new ArrayList<>();
+            if (slots == null) {
+                left.addAll(items);
+                items.clear();
+            } else {
+                for (ArrayDeque<T> slot : slots.values()) {
+                    left.addAll(slot);
+                    slot.clear();
+                }
+            }
+            for (T item : left) {
+                count(item, -1);
+            }
+            size = 0;
+            notEmpty.signalAll();
+            notFull.signalAll();
+            return left;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True once {@link #end()} or {@link #abort()} was called. */
+    public boolean ended() {
+        lock.lock();
+        try {
+            return ended;
         } finally {
             lock.unlock();
         }

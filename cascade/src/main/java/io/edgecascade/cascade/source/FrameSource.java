@@ -35,6 +35,17 @@ public interface FrameSource extends AutoCloseable {
     default void abort() {
     }
 
+    /**
+     * Closes the input and opens it again at the next {@link #grab()}: a live camera's reconnect (with its backoff)
+     * after frames failed {@code pipeline.error_budget} times in a row. A source that cannot be opened again (a plain
+     * file) throws, and its camera ends with that error.
+     *
+     * @param reason why, for the log and the camera's {@code last_error}
+     */
+    default void restart(String reason) throws SourceException {
+        throw new SourceException(describe() + ": " + reason + "; the source cannot be reopened");
+    }
+
     @Override
     void close();
 

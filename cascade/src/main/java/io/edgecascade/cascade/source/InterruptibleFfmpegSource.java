@@ -111,6 +111,7 @@ public final class InterruptibleFfmpegSource implements FrameSource {
     private final BytePointer opaque = new BytePointer(1);
     private volatile boolean aborted;
     private volatile long progressNanos;
+    private long openedNanos;
     private volatile boolean stalled;
     private final long stallNanos;
 
@@ -175,6 +176,7 @@ public final class InterruptibleFfmpegSource implements FrameSource {
     @Override
     public void open() throws SourceException {
         progressNanos = System.nanoTime();
+        openedNanos = progressNanos;
         BY_OPAQUE.put(opaque.address(), this);
         AVFormatContext ctx = avformat_alloc_context();
         AVIOInterruptCB cb = ctx.interrupt_callback();
@@ -434,7 +436,11 @@ public final class InterruptibleFfmpegSource implements FrameSource {
         long ts = decoded.best_effort_timestamp();
         long ms;
         if (ts == AV_NOPTS_VALUE) {
-            ms = frameRate > 0 ? Math.round(sequence * 1000 / frameRate) : 0;
+            // No timestamp (a raw H.264 or MJPEG camera): a live stream's frames are timed by when they arrive,
+            // since its declared rate is often not what it sends (a camera dropping frames in low light); a file's
+            // by its frame rate
+            ms = uri.live() ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedNanos)
+                    : frameRate > 0 ? Math.round(sequence * 1000 / frameRate) : 0;
         } else {
             if (firstPts == Long.MIN_VALUE) {
                 firstPts = ts;

@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * at its end instead.
  *
  * <p>Frames keep one timeline across connections: sequence numbers continue, and a live connection's timestamps
- * are anchored to the wall-clock time since {@link #open()} at its first frame, so {@code pts_ms} never goes back.
+ * are anchored to the wall-clock time since {@link #open()} at its first frame, so {@code pts_ms} never goes back. A
+ * live connection whose timestamps drift from the clock by more than {@link #MAX_DRIFT_MILLIS} (made up by the
+ * demuxer at a rate the camera does not send, as MJPEG's are) is timed by the clock from then on, with one line.
  * Each state change ({@link CameraState}) is one INFO line; while an outage lasts, only the first
  * {@link #LOGGED_FAILURES} failures are logged in full, then one line a minute. {@link #abort()} (any thread) ends
  * a blocked connect, read or backoff within about 0.1 s and makes {@link #grab()} return null.
@@ -32,6 +34,10 @@ public final class SupervisedSource implements FrameSource {
     static final long HEALTHY_NANOS = TimeUnit.MINUTES.toNanos(1);
     static final int LOGGED_FAILURES = 3;
     private static final long QUIET_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /** A live connection's stream time may drift this far from the clock (jitter, a slow network) before it is not trusted. */
+    static final long MAX_DRIFT_MILLIS = 2000;
+    /** The drift is measured from where it stands this long after a connection's first frame (past a start-up burst). */
+    static final long DRIFT_BASELINE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final String camera;
     private final SourceUri uri;
@@ -52,6 +58,12 @@ public final class SupervisedSource implements FrameSource {
     private long lastQuietLogNanos;
     private boolean everFailed;
     private boolean firstFrameOfConnection;
+    /** This connection's first frame: its stream time and when it came; and whether its times are the clock's. */
+    private long connectionFirstPts;
+    private long connectionFirstNanos;
+    private long driftBaseline;
+    private boolean baselineSet;
+    private boolean clockTimed;
     private long ptsOffset;
     private long lastPts = -1;
     private long sequence;
@@ -178,10 +190,15 @@ public final class SupervisedSource implements FrameSource {
         framesThisPass++;
         long pts;
         if (uri.live()) {
+            long now = System.nanoTime();
             if (firstFrameOfConnection) {
                 firstFrameOfConnection = false;
-                long wall = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openNanos);
+                long wall = TimeUnit.NANOSECONDS.toMillis(now - openNanos);
                 ptsOffset = Math.max(wall, lastPts + 1) - f.ptsMillis();
+                connectionFirstPts = f.ptsMillis();
+                connectionFirstNanos = now;
+                baselineSet = false;
+                clockTimed = false;
                 if (everFailed) {
                     health.reconnected();
                 }
@@ -196,6 +213,23 @@ public final class SupervisedSource implements FrameSource {
                 }
                 outageFailures = 0;
                 outageStartNanos = 0;
+            } else if (!clockTimed) {
+                long drift = (f.ptsMillis() - connectionFirstPts) - TimeUnit.NANOSECONDS.toMillis(now
+                        - connectionFirstNanos);
+                if (!baselineSet && now - connectionFirstNanos >= DRIFT_BASELINE_NANOS) {
+                    baselineSet = true; // a burst of buffered frames at the start runs ahead once, and stays so
+                    driftBaseline = drift;
+                } else if (baselineSet && Math.abs(drift - driftBaseline) > MAX_DRIFT_MILLIS) {
+                    clockTimed = true;
+                    LOG.warn("camera {}: its timestamps drifted {} s from the clock in {} s (a made-up frame rate);"
+                            + " its frames are timed by the clock from now on", camera,
+                            String.format(Locale.ROOT, "%+.1f", (drift - driftBaseline) / 1000.0),
+                            String.format(Locale.ROOT, "%.1f", (now - connectionFirstNanos) / 1e9));
+                }
+            }
+            if (clockTimed) {
+                lastPts = Math.max(TimeUnit.NANOSECONDS.toMillis(now - openNanos), lastPts + 1);
+                return f.renumbered(sequence++, lastPts);
             }
         } else if (state != CameraState.STREAMING) {
             setStateQuietly(CameraState.STREAMING);
@@ -274,6 +308,23 @@ public final class SupervisedSource implements FrameSource {
         if (s != null) {
             closedDecodeErrors += s.decodeErrors();
             s.close();
+        }
+    }
+
+    /**
+     * Closes the connection; the next {@link #grab()} connects again: after the backoff for a live camera (this
+     * counts as a failure of the connection), from the start of the file for a looped one (its timeline goes on).
+     */
+    @Override
+    public void restart(String reason) {
+        closeCurrent();
+        if (stopped) {
+            return;
+        }
+        if (uri.live()) {
+            failed(reason);
+        } else {
+            ptsOffset = lastPts + frameInterval();
         }
     }
 

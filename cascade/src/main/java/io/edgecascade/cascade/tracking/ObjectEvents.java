@@ -17,12 +17,13 @@ import java.util.Set;
 /**
  * Turns one camera's detections into events: a {@link Tracker} follows the objects, and each confirmed track
  * becomes an event with a {@code start} (when confirmed, {@code min_hits}), {@code update}s (when its best score
- * or its zones change, else at most every {@code update_interval}) and an {@code end} (not seen for
- * {@code max_age}, or the camera ended).
+ * or its zones change, else at most every {@code update_interval}) and an {@code end} with its reason (not seen for
+ * {@code max_age}: {@code lost}; the camera offline, its file ended or the run stopped: {@link #finish}).
  *
- * <p>Called by the detector workers with each detected frame of the camera (positive or not, so tracks age)
- * and read by the camera's capture thread (as its {@link GateHold}) to keep looking while objects are tracked,
- * even when they stop moving, and to take a second look at once at an object seen for the first time.
+ * <p>Called with each detected frame of the camera in capture order (positive or not, so tracks age) and read by
+ * the camera's capture thread (as its {@link GateHold}) to keep looking while objects are tracked, even when they
+ * stop moving, and to take a second look at once at an object seen for the first time. When the frame size changes
+ * (a camera reconfigured), pixel zones that no longer fit are left out with one warning; fractional zones scale.
  * Thread-safe.
  */
 public final class ObjectEvents implements GateHold {
@@ -52,13 +53,17 @@ public final class ObjectEvents implements GateHold {
     private volatile boolean confirming;
     private volatile List<float[]> boxes = List.of();
     private FrameRef lastFrame;
-    private boolean zonesChecked;
+    /** The zones that fit the frames now; rechecked when the frame size changes. */
+    private List<Zone> fitting;
+    private int checkedWidth = -1;
+    private int checkedHeight = -1;
     private long started;
 
     public ObjectEvents(String camera, TrackingSettings settings, List<Zone> zones) {
         this.camera = camera;
         this.settings = settings;
         this.zones = List.copyOf(zones);
+        this.fitting = this.zones;
         this.tracker = new Tracker(settings);
     }
 
@@ -67,14 +72,8 @@ public final class ObjectEvents implements GateHold {
      * event lines the frame produced.
      */
     public synchronized FrameTracks onFrame(VideoFrame frame, List<Detection> detections) {
-        if (!zonesChecked) {
-            zonesChecked = true;
-            for (Zone z : zones) {
-                String problem = z.polygon().problemFor(frame.width(), frame.height());
-                if (problem != null) {
-                    LOG.warn("camera {}: zone {}: {}; no object will be in it", camera, z.name(), problem);
-                }
-            }
+        if (frame.width() != checkedWidth || frame.height() != checkedHeight) {
+            checkZones(frame.width(), frame.height());
         }
         FrameRef ref = new FrameRef(frame.sequence(), frame.ptsMillis(), frame.captured());
         if (lastFrame == null || ref.ptsMs() >= lastFrame.ptsMs()) {
@@ -114,45 +113,80 @@ public final class ObjectEvents implements GateHold {
             }
         }
         for (Track t : u.removed()) {
-            end(t, ref, events, discarded);
+            end(t, ref, events, discarded, TrackEvent.EndReason.LOST);
         }
         publish();
         return new FrameTracks(ids, events, bestOf, discarded);
     }
 
-    /** Ends every track (the camera's stream ended); the lines describe the last frame seen. */
-    public synchronized FrameTracks finish() {
+    /**
+     * The zones that fit a {@code width x height} frame: a pixel zone outside it is left out with one warning (the
+     * first frames, or a camera that came back at another resolution); fractional zones always fit.
+     */
+    private void checkZones(int width, int height) {
+        boolean first = checkedWidth < 0;
+        checkedWidth = width;
+        checkedHeight = height;
+        List<Zone> ok = new ArrayList<>();
+        for (Zone z : zones) {
+            String problem = z.polygon().problemFor(width, height);
+            if (problem == null) {
+                ok.add(z);
+            } else {
+                LOG.warn("camera {}: zone {}: {}{}; no object will be in it while the frames are this size", camera,
+                        z.name(), problem, first ? "" : " (the camera's resolution changed)");
+            }
+        }
+        fitting = List.copyOf(ok);
+    }
+
+    /**
+     * Ends every track (its file ended, the run stopped, or its live camera has been offline for
+     * {@code max_age_s}); the lines describe the last frame seen and carry {@code reason}.
+     */
+    public synchronized FrameTracks finish(TrackEvent.EndReason reason) {
         List<TrackEvent> events = new ArrayList<>();
         List<Long> discarded = new ArrayList<>();
         for (Track t : tracker.removeAll()) {
-            end(t, lastFrame == null ? new FrameRef(-1, 0, Instant.now()) : lastFrame, events, discarded);
+            end(t, lastFrame == null ? new FrameRef(-1, 0, Instant.now()) : lastFrame, events, discarded, reason);
         }
         publish();
         return new FrameTracks(List.of(), events, List.of(), discarded);
     }
 
-    private void end(Track t, FrameRef ref, List<TrackEvent> events, List<Long> discarded) {
+    /** True while any object is tracked (tentative or confirmed). */
+    public synchronized boolean tracking() {
+        return !tracker.tracks().isEmpty();
+    }
+
+    private void end(Track t, FrameRef ref, List<TrackEvent> events, List<Long> discarded,
+            TrackEvent.EndReason reason) {
         State s = states.remove(t.id());
         if (s == null || s.eventId == null) {
             discarded.add(t.id());
             return;
         }
-        events.add(event(TrackEvent.Type.END, t, s, ref, List.copyOf(s.zonesEntered)));
+        events.add(event(TrackEvent.Type.END, t, s, ref, List.copyOf(s.zonesEntered), reason));
     }
 
     private TrackEvent event(TrackEvent.Type type, Track t, State s, FrameRef ref, List<String> zoneList) {
+        return event(type, t, s, ref, zoneList, null);
+    }
+
+    private TrackEvent event(TrackEvent.Type type, Track t, State s, FrameRef ref, List<String> zoneList,
+            TrackEvent.EndReason reason) {
         Detection d = t.lastDetection();
         return new TrackEvent(s.eventId, type, camera, ref.sequence(), ref.ptsMs(), ref.time(), t.label(), t.id(),
                 s.bestScore, new float[] {d.x1(), d.y1(), d.x2(), d.y2()}, zoneList, t.firstSeenMs(),
-                t.lastSeenMs(), s.bestFrame);
+                t.lastSeenMs(), s.bestFrame, reason);
     }
 
     private Set<String> zonesOf(Detection d, int width, int height) {
-        if (zones.isEmpty()) {
+        if (fitting.isEmpty()) {
             return Set.of();
         }
         Set<String> in = new LinkedHashSet<>();
-        for (Zone z : zones) {
+        for (Zone z : fitting) {
             if (z.holds(d.x1(), d.y1(), d.x2(), d.y2(), width, height)) {
                 in.add(z.name());
             }

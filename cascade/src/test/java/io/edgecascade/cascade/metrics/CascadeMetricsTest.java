@@ -8,11 +8,8 @@ import io.edgecascade.cascade.api.Stage;
 import io.edgecascade.cascade.testing.Promtool;
 import io.edgecascade.cascade.testing.Scrape;
 import io.edgecascade.engines.EngineInfo;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +28,7 @@ class CascadeMetricsTest {
     }
 
     private static Scrape scrape(CascadeMetrics m) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrometheusTextFormatWriter.create().write(out, m.registry().scrape());
-        return new Scrape(out.toString(StandardCharsets.UTF_8));
+        return Scrape.of(m.registry());
     }
 
     @Test
@@ -52,6 +47,27 @@ class CascadeMetricsTest {
             assertEquals(0.0, s.value("edge_cascade_camera_fps{camera=\"" + camera + "\"}"));
         }
         assertEquals(1.0, s.value("edge_cascade_build_info{version=\"1.2.3\"}"));
+    }
+
+    /** Issue 17: per-frame failures by camera and stage, restarts by stage, frames a full sink queue skipped. */
+    @Test
+    void theFailureModelHasItsSeries() throws IOException {
+        CascadeMetrics m = metrics(false, "lobby");
+        Scrape before = scrape(m);
+        for (String stage : List.of("decode", "capture", "detector", "tracking")) {
+            assertEquals(0.0, before.value("edge_cascade_errors_total{camera=\"lobby\",stage=\"" + stage + "\"}"),
+                    stage + " exists at 0 before the first failure");
+        }
+        m.error("lobby", "detector");
+        m.error("lobby", "detector");
+        m.error("lobby", "sink_event_log");
+        m.restarted("detector");
+        m.sinkDropped("lobby", "event_store");
+        Scrape s = scrape(m);
+        assertEquals(2.0, s.value("edge_cascade_errors_total{camera=\"lobby\",stage=\"detector\"}"));
+        assertEquals(1.0, s.value("edge_cascade_errors_total{camera=\"lobby\",stage=\"sink_event_log\"}"));
+        assertEquals(1.0, s.value("edge_cascade_stage_restarts_total{stage=\"detector\"}"));
+        assertEquals(1.0, s.value("edge_cascade_sink_dropped_total{camera=\"lobby\",sink=\"event_store\"}"));
     }
 
     @Test

@@ -68,6 +68,58 @@ class StageQueueTest {
         assertEquals(100, seen.size());
         assertEquals(4950, seen.stream().mapToInt(Integer::intValue).sum());
         assertNull(q.take());
-        assertThrows(IllegalStateException.class, () -> q.put(1));
+        assertFalse(q.put(1), "a put after the end is refused, not queued");
+        assertFalse(q.offer(1));
+    }
+
+    /**
+     * Issue 17 item 1: a producer waiting for room when the queue ends (its consumer died) is woken and told the
+     * item was not queued, instead of waiting for good.
+     */
+    @Test
+    void endWakesAProducerWaitingForRoom() throws Exception {
+        StageQueue<Integer> q = new StageQueue<>("q", 1);
+        assertTrue(q.put(1));
+        java.util.concurrent.atomic.AtomicReference<Boolean> queued = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread producer = new Thread(() -> {
+            try {
+                queued.set(q.put(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        producer.start();
+        producer.join(200);
+        assertTrue(producer.isAlive(), "put waits while the queue is full");
+        q.end();
+        producer.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(producer.isAlive(), "the producer is still blocked in put after end()");
+        assertEquals(Boolean.FALSE, queued.get(), "put says the item was not queued: the caller frees it");
+        assertEquals(1, q.take(), "what was queued before the end is still delivered");
+        assertNull(q.take());
+    }
+
+    @Test
+    void abortHandsBackWhatWaitsAndEndsConsumersAndProducersAtOnce() throws Exception {
+        StageQueue<Integer> q = StageQueue.perKey("q", 1, i -> "k" + (i % 2));
+        assertTrue(q.put(1));
+        assertTrue(q.put(2));
+        Thread producer = new Thread(() -> {
+            try {
+                q.put(3); // waits: slot k1 is full
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        producer.start();
+        producer.join(200);
+        assertTrue(producer.isAlive());
+        List<Integer> left = q.abort();
+        assertEquals(List.of(1, 2), left.stream().sorted().toList(), "the queued items go back to the caller");
+        producer.join(TimeUnit.SECONDS.toMillis(10));
+        assertFalse(producer.isAlive(), "abort wakes the producer");
+        assertNull(q.take(), "consumers see the end at once");
+        assertEquals(0, q.depth());
+        assertEquals(List.of(5), q.offerLatest(5), "after the end, offerLatest hands the item back");
     }
 }

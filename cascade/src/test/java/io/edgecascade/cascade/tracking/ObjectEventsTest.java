@@ -81,6 +81,7 @@ class ObjectEventsTest {
         assertEquals(List.of(TrackEvent.Type.END), types(end), "2.1 s unseen: over");
         TrackEvent e = end.events().get(0);
         assertEquals(start.eventId(), e.eventId());
+        assertEquals(TrackEvent.EndReason.LOST, e.reason(), "not seen for max_age");
         assertEquals(0.8f, e.score(), 1e-6);
         assertEquals(11, e.bestFrame());
         assertEquals(3900, e.durationMs(), "first to last sighting");
@@ -100,15 +101,40 @@ class ObjectEventsTest {
         assertEquals(0, events.started());
     }
 
+    private VideoFrame frame(long seq, int width, int height) {
+        VideoFrame f = new VideoFrame("cam", seq, seq * 100, Instant.ofEpochMilli(1_000_000 + seq * 100),
+                new Mat(height, width, opencv_core.CV_8UC3));
+        frames.add(f);
+        return f;
+    }
+
+    /** A camera that comes back at half its resolution: a pixel zone that no longer fits is left out, fractions scale. */
+    @Test
+    void aResolutionChangeLeavesOutPixelZonesThatNoLongerFitAndScalesFractionalOnes() {
+        ObjectEvents events = new ObjectEvents("cam", new TrackingSettings(1, 0.5, 2000, 0.1, 0), List.of(
+                new Zone("left", Polygon.of(0, 0, 400, 0, 400, 400, 0, 400)),
+                new Zone("right", Polygon.of(0.5, 0, 1, 0, 1, 1, 0.5, 1))));
+        FrameTracks big = events.onFrame(frame(0, 800, 400), List.of(new Detection("person", 0, 0.9f, 600, 100, 650,
+                300)));
+        assertEquals(List.of("right"), big.events().get(0).zones());
+        // the same place at half the size: the left polygon (pixels of the 800x400 picture) would now hold the whole
+        // frame, and reaches below it: it is left out instead of putting everyone in it
+        FrameTracks small = events.onFrame(frame(1, 400, 200), List.of(new Detection("person", 0, 0.9f, 300, 50, 325,
+                150)));
+        assertEquals(List.of("right"), small.events().get(0).zones(), "the fractional zone scaled, the pixel one"
+                + " is left out");
+    }
+
     @Test
     void finishEndsOpenEventsOnTheLastFrameSeen() {
         ObjectEvents events = new ObjectEvents("cam", SETTINGS, List.of());
         events.onFrame(frame(0), List.of(person(100, 0.6f)));
         events.onFrame(frame(5), List.of(person(105, 0.6f)));
         events.onFrame(frame(9), List.of());
-        FrameTracks end = events.finish();
+        FrameTracks end = events.finish(TrackEvent.EndReason.STREAM_END);
         assertEquals(List.of(TrackEvent.Type.END), types(end));
         assertEquals(9, end.events().get(0).frame());
-        assertTrue(events.finish().isQuiet(), "nothing left to end");
+        assertEquals(TrackEvent.EndReason.STREAM_END, end.events().get(0).reason());
+        assertTrue(events.finish(TrackEvent.EndReason.SHUTDOWN).isQuiet(), "nothing left to end");
     }
 }
