@@ -18,6 +18,8 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_hwdevice_ctx_create;
 import static org.bytedeco.ffmpeg.global.avutil.av_hwdevice_find_type_by_name;
+import static org.bytedeco.ffmpeg.global.avutil.av_hwdevice_get_type_name;
+import static org.bytedeco.ffmpeg.global.avutil.av_hwdevice_iterate_types;
 import static org.bytedeco.ffmpeg.global.avutil.av_hwframe_transfer_data;
 
 import java.io.IOException;
@@ -132,8 +134,8 @@ public final class HardwareDecoders {
             }
             return videoNodes().isEmpty() ? "no V4L2 device (/dev/video*)" : null;
         }
-        if (av_hwdevice_find_type_by_name(accel.id()) == AV_HWDEVICE_TYPE_NONE) {
-            return "not in this FFmpeg build";
+        if (!builtDeviceTypes().contains(accel.id())) {
+            return "not in this FFmpeg build (it has " + String.join(", ", builtDeviceTypes()) + ")";
         }
         if (device != null && device.startsWith("/")) {
             return Files.exists(Path.of(device)) ? null : device + " does not exist";
@@ -143,6 +145,19 @@ public final class HardwareDecoders {
             case VAAPI, QSV -> renderNodes().isEmpty() ? "no render node (/dev/dri/renderD*)" : null;
             default -> null;
         };
+    }
+
+    /**
+     * The hardware device types this FFmpeg was built with. {@code av_hwdevice_find_type_by_name} knows every type
+     * FFmpeg has a name for, built or not; JavaCV's build has CUDA, DRM and Vulkan, not VA-API or Quick Sync.
+     */
+    static List<String> builtDeviceTypes() {
+        List<String> out = new ArrayList<>();
+        int t = AV_HWDEVICE_TYPE_NONE;
+        while ((t = av_hwdevice_iterate_types(t)) != AV_HWDEVICE_TYPE_NONE) {
+            out.add(av_hwdevice_get_type_name(t).getString());
+        }
+        return out;
     }
 
     static List<Path> renderNodes() {
@@ -181,7 +196,8 @@ public final class HardwareDecoders {
         @Override
         public AVCodecContext open(AVCodecParameters par) throws SourceException {
             String why = unavailable(accel, device);
-            if (why != null && why.equals("not in this FFmpeg build")) {
+            // an explicit choice is tried where the probe found no driver; a build or a path it lacks cannot open
+            if (why != null && (why.startsWith("not in this FFmpeg build") || why.endsWith("does not exist"))) {
                 throw new SourceException(why);
             }
             int type = av_hwdevice_find_type_by_name(accel.id());

@@ -265,6 +265,7 @@ public final class InterruptibleFfmpegSource implements FrameSource {
         codec = null;
         hardware.close();
         hardware = null;
+        picture = null; // it may have been the device's frame, freed with it
         hardwareErrorsInARow = 0;
         warnOnce(uri + ": hardware decoding (" + was + ") failed mid-stream (" + SourceUri.redact(why)
                 + "); decoding in software");
