@@ -21,6 +21,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_hwdevice_find_type_by_name;
 import static org.bytedeco.ffmpeg.global.avutil.av_hwdevice_get_type_name;
 import static org.bytedeco.ffmpeg.global.avutil.av_hwdevice_iterate_types;
 import static org.bytedeco.ffmpeg.global.avutil.av_hwframe_transfer_data;
+import static org.bytedeco.ffmpeg.global.avutil.av_version_info;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -119,8 +120,7 @@ public final class HardwareDecoders {
             }
         }
         if (tried.isEmpty()) {
-            return new Choice(List.of(), "software (auto: no hardware decoder here; " + String.join("; ", skipped)
-                    + ")");
+            return new Choice(List.of(), "software (auto: no hardware decoder here; 'edge-cascade probe' says why)");
         }
         return new Choice(tried, "auto: " + String.join(", then ", tried.stream().map(HwAccel::id).toList())
                 + ", software if " + (tried.size() == 1 ? "it fails" : "they fail"));
@@ -158,6 +158,11 @@ public final class HardwareDecoders {
             out.add(av_hwdevice_get_type_name(t).getString());
         }
         return out;
+    }
+
+    /** The version of the FFmpeg libraries in use (JavaCV's build). */
+    public static String ffmpegVersion() {
+        return av_version_info().getString();
     }
 
     static List<Path> renderNodes() {
