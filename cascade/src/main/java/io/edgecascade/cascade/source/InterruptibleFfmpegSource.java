@@ -62,13 +62,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection to a live camera through FFmpeg's own API, so that no call can block its thread for good: an
- * interrupt callback (polled by FFmpeg while it waits on the network) ends a connect or read when
- * {@link #abort()} was called from another thread, or when no frame was decoded for {@code stall} (then the call
- * fails with a {@link StalledException}). Protocol timeouts ({@link StreamOptions#ffmpegOptions}) back it up.
+ * One FFmpeg input, a live camera or a video file, through FFmpeg's own API: the one decode path of the cascade.
+ * The gate gets the decoder's luma plane in place and BGR is made only for the frames it passes; the decoder is a
+ * hardware one where the camera's {@code hwaccel} finds one ({@link HardwareDecoders}), FFmpeg's software decoder
+ * otherwise or after it failed.
+ *
+ * <p>No call can block its thread for good: an interrupt callback (polled by FFmpeg while it waits on the network)
+ * ends a connect or read when {@link #abort()} was called from another thread, or when no frame was decoded for
+ * {@code stall} (then the call fails with a {@link StalledException}). Protocol timeouts
+ * ({@link StreamOptions#ffmpegOptions}) back it up.
  *
  * <p>Ends at the end of the stream ({@link #grab()} returns null); reconnecting is {@link SupervisedSource}'s job.
- * Encoded video packets can be watched with a {@link PacketListener} (recording clips).
+ * A file's lost frames are counted from the holes in its timestamps, and a file that ends well before its declared
+ * duration ends with an error ({@link FileTimeline}). Encoded video packets can be watched with a
+ * {@link PacketListener} (recording clips).
  */
 public final class InterruptibleFfmpegSource implements FrameSource {
 
@@ -131,6 +138,8 @@ public final class InterruptibleFfmpegSource implements FrameSource {
     private long sequence;
     private long decodeErrors;
     private boolean draining;
+    /** Files only: the holes in the timestamps and the declared duration. */
+    private FileTimeline timeline;
     private final HardwareDecoders.Factory hardwareDecoders;
     /** The hardware decoder in use; null: software. */
     private HardwareDecoders.Decoder hardware;
@@ -175,6 +184,9 @@ public final class InterruptibleFfmpegSource implements FrameSource {
 
     @Override
     public void open() throws SourceException {
+        if (!uri.live()) {
+            FileTimeline.checkReadable(uri);
+        }
         progressNanos = System.nanoTime();
         openedNanos = progressNanos;
         BY_OPAQUE.put(opaque.address(), this);
@@ -191,17 +203,20 @@ public final class InterruptibleFfmpegSource implements FrameSource {
         av_dict_free(dict);
         if (ret < 0) {
             // FFmpeg freed the context on failure
-            throw failure("cannot open stream " + uri, ret,
-                    "; check the URL, credentials and that the camera is reachable");
+            throw uri.live() ? failure("cannot open stream " + uri, ret,
+                    "; check the URL, credentials and that the camera is reachable")
+                    : failure("cannot open video " + uri, ret, FileTimeline.openFix(uri));
         }
         format = ctx;
         ret = avformat_find_stream_info(format, (PointerPointer<?>) null);
         if (ret < 0) {
-            throw failure("cannot read stream " + uri, ret, "; check that it is a video stream");
+            throw uri.live() ? failure("cannot read stream " + uri, ret, "; check that it is a video stream")
+                    : failure("cannot open video " + uri, ret, FileTimeline.openFix(uri));
         }
         streamIndex = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
         if (streamIndex < 0) {
-            throw new SourceException(uri + " has no video stream; point source: at a camera's video URL");
+            throw new SourceException(uri + " has no video stream; point source: at "
+                    + (uri.live() ? "a camera's video URL" : "a video file or camera"));
         }
         AVStream stream = format.streams(streamIndex);
         AVCodec decoder = avcodec_find_decoder(stream.codecpar().codec_id());
@@ -216,6 +231,10 @@ public final class InterruptibleFfmpegSource implements FrameSource {
         timeBase = stream.time_base();
         AVRational rate = stream.avg_frame_rate().num() > 0 ? stream.avg_frame_rate() : stream.r_frame_rate();
         frameRate = rate.den() > 0 ? rate.num() / (double) rate.den() : 0;
+        if (!uri.live()) {
+            timeline = new FileTimeline(uri, frameRate, format.duration() == AV_NOPTS_VALUE ? 0
+                    : format.duration() / 1000);
+        }
         packet = av_packet_alloc();
         decoded = av_frame_alloc();
         progressNanos = System.nanoTime();
@@ -246,9 +265,10 @@ public final class InterruptibleFfmpegSource implements FrameSource {
     private void openSoftware(AVCodec decoder) throws SourceException {
         codec = avcodec_alloc_context3(decoder);
         avcodec_parameters_to_context(codec, codecParameters);
-        // One decode thread per camera: the capture threads already spread the cameras over the cores, and
-        // FFmpeg's own pool would add (cores) threads and their frame buffers per camera.
-        codec.thread_count(1);
+        // A live camera decodes on one thread: the capture threads already spread the cameras over the cores, and
+        // FFmpeg's own pool would add (cores) threads and their frame buffers per camera. A file is read as fast as
+        // it decodes, so it gets FFmpeg's pool (as JavaCV's grabber gave it).
+        codec.thread_count(uri.live() ? 1 : 0);
         int ret = avcodec_open2(codec, decoder, (AVDictionary) null);
         if (ret < 0) {
             throw failure("cannot open the decoder of " + uri, ret, "");
@@ -302,6 +322,10 @@ public final class InterruptibleFfmpegSource implements FrameSource {
         if (format == null) {
             throw new IllegalStateException("source not open");
         }
+        if (!uri.live()) {
+            // a file waits while its frames queue up (back-pressure); only the time inside grab counts as a stall
+            progressNanos = System.nanoTime();
+        }
         while (true) {
             int r = avcodec_receive_frame(codec, decoded);
             if (r == 0) {
@@ -321,7 +345,7 @@ public final class InterruptibleFfmpegSource implements FrameSource {
                 }
             }
             if (r == AVERROR_EOF()) {
-                return null;
+                return end();
             }
             if (r != EAGAIN) {
                 decodeErrors++;
@@ -331,14 +355,15 @@ public final class InterruptibleFfmpegSource implements FrameSource {
                 }
             }
             if (draining) {
-                return null;
+                return end();
             }
             if (System.nanoTime() - progressNanos > stallNanos) {
                 stalled = true;
                 throw interrupted(AVERROR_EXIT());
             }
             int ret = av_read_frame(format, packet);
-            if (ret == AVERROR_EOF()) {
+            // a file whose data ends in garbage ends there; the timeline tells a truncated one
+            if (ret == AVERROR_EOF() || ret < 0 && !uri.live() && !aborted && !stalled) {
                 draining = true;
                 avcodec_send_packet(codec, null);
                 continue;
@@ -364,6 +389,14 @@ public final class InterruptibleFfmpegSource implements FrameSource {
                 av_packet_unref(packet);
             }
         }
+    }
+
+    /** The end of the stream: null, or for a file that ended well before its declared duration, the error. */
+    private Frame end() throws SourceException {
+        if (timeline != null) {
+            timeline.checkNotTruncated();
+        }
+        return null;
     }
 
     private SourceException interrupted(int ret) {
@@ -447,6 +480,9 @@ public final class InterruptibleFfmpegSource implements FrameSource {
                 firstPts = ts;
             }
             ms = Math.max(0, (ts - firstPts) * 1000L * timeBase.num() / Math.max(1, timeBase.den()));
+        }
+        if (timeline != null) {
+            timeline.frame(ms);
         }
         long seq = sequence++;
         return new Frame(seq, ms, y, limited, () -> bgrOf(seq));
@@ -533,7 +569,8 @@ public final class InterruptibleFfmpegSource implements FrameSource {
 
     @Override
     public long decodeErrors() {
-        return decodeErrors;
+        // a file's lost frames show both as decoder errors and as holes in its timestamps: the larger count
+        return timeline == null ? decodeErrors : Math.max(decodeErrors, timeline.missing());
     }
 
     @Override
