@@ -28,6 +28,11 @@ class LiveCameraConfigTest {
                 """ + camera;
     }
 
+    /** The problems the loader reports for a config with these {@code cameras}. */
+    private static List<String> problems(String cameras) {
+        return assertThrows(ConfigException.class, () -> LOADER.parse(config(cameras), "t.yaml")).problems();
+    }
+
     @Test
     void readsTheConnectionAndSamplingKeys() throws Exception {
         AppConfig c = LOADER.parse(config("""
@@ -58,14 +63,14 @@ class LiveCameraConfigTest {
 
     @Test
     void badValuesAreNamedWithTheirFix() {
-        List<String> problems = assertThrows(ConfigException.class, () -> LOADER.parse(config("""
+        List<String> problems = problems("""
                   - id: gate
                     source: rtsp://cam.local/stream
                     rtsp_transport: http
                     stall_seconds: 0
                     reconnect: { initial_ms: 5000, max_ms: 100, backof: 1 }
                     sampling: { every_n: 0, adaptive: { min_fps: 5, max_fps: 2 } }
-                """), "t.yaml")).problems();
+                """);
         String all = String.join("\n", problems);
         assertTrue(all.contains("cameras[0].rtsp_transport"), all);
         assertTrue(all.contains("cameras[0].stall_seconds"), all);
@@ -77,7 +82,7 @@ class LiveCameraConfigTest {
 
     @Test
     void hwaccelAndItsDeviceAreCheckedWithTheirFix() {
-        List<String> problems = assertThrows(ConfigException.class, () -> LOADER.parse(config("""
+        List<String> problems = problems("""
                   - id: a
                     source: rtsp://cam.local/a
                     hwaccel: nvdec
@@ -96,7 +101,7 @@ class LiveCameraConfigTest {
                     source: rtsp://cam.local/e
                     hwaccel: v4l2m2m
                     hwaccel_device: /dev/video10
-                """), "t.yaml")).problems();
+                """);
         assertEquals(List.of(
                 "cameras[0].hwaccel: 'nvdec' is not allowed; use one of auto, none, vaapi, qsv, cuda, v4l2m2m",
                 "cameras[1].hwaccel_device: needs hwaccel set to the decoder it is for (vaapi, qsv or cuda); with"
