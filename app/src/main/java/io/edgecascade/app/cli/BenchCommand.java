@@ -80,8 +80,8 @@ final class BenchCommand implements Callable<Integer> {
     String compare;
 
     @Option(names = "--decode-gate", description = "Measure only one camera's capture cost, decode + motion gate per"
-            + " frame: every frame to BGR (files) against the luma gate with BGR for passed frames only (live"
-            + " cameras); no detector runs.")
+            + " frame: every frame to BGR (JavaCV's grabber, the files' path before they took the cameras') against"
+            + " the luma gate with BGR for passed frames only (every camera's path); no detector runs.")
     boolean decodeGate;
 
     @Option(names = "--batch", paramLabel = "N,N..", split = ",",

@@ -8,6 +8,7 @@ import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
 import io.edgecascade.cascade.source.FfmpegFrameSource;
 import io.edgecascade.cascade.source.FrameSource;
+import io.edgecascade.cascade.source.HardwareDecoders;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.source.SourceUri;
 import io.edgecascade.engines.EngineRegistry;
@@ -161,7 +162,10 @@ final class ConfigCommand implements Runnable {
                     + " grpc.http2.min_ping_interval_without_data_ms is lowered to match";
         }
 
-        /** A live camera's connection settings, a looped file, and the sampling rules that are on. */
+        /**
+         * A live camera's connection settings, a looped file, the decoder its {@code hwaccel} picks here, and the
+         * sampling rules that are on.
+         */
         private static List<String> describeStream(CameraSettings c) {
             List<String> parts = new ArrayList<>();
             var o = c.stream();
@@ -179,6 +183,7 @@ final class ConfigCommand implements Runnable {
             } else if (o.loop()) {
                 parts.add("loop: replays the file forever");
             }
+            parts.add("decoder: " + HardwareDecoders.choose(o.hwaccel(), o.hwaccelDevice()).summary());
             var sm = c.sampling();
             List<String> rules = new ArrayList<>();
             if (sm.everyN() > 1) {

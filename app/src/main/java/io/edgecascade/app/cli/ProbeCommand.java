@@ -3,6 +3,8 @@ package io.edgecascade.app.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.edgecascade.cascade.source.HardwareDecoders;
+import io.edgecascade.cascade.source.HwAccel;
 import io.edgecascade.engines.EngineRegistry;
 import io.edgecascade.engines.EngineSelector;
 import io.edgecascade.engines.probe.HardwareProfile;
@@ -16,13 +18,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code edge-cascade probe [--json]}: the hardware, every engine's availability, and what {@code auto} picks. */
+/**
+ * {@code edge-cascade probe [--json]}: the hardware, every engine's availability, and what {@code auto} picks; the
+ * hardware video decoders likewise.
+ */
 @Command(name = "probe", mixinStandardHelpOptions = true,
         description = {"Detect the hardware (Jetson, NVIDIA GPU, Intel CPU/GPU/NPU, CPU features, engine libraries),"
-                + " say which engines can run here and why not, and which one 'engine: auto' would choose."})
+                + " say which engines can run here and why not, and which one 'engine: auto' would choose; then"
+                + " FFmpeg's hardware video decoders, each available or why not, and what 'hwaccel: auto' tries."})
 final class ProbeCommand implements Callable<Integer> {
 
-    @Option(names = "--json", description = "Print one JSON object: {hardware, engines, selected}.")
+    @Option(names = "--json", description = "Print one JSON object: {hardware, engines, selected, decoders, decoder_selected}.")
     boolean json;
 
     @CommandLine.Spec
@@ -62,6 +68,16 @@ final class ProbeCommand implements Callable<Integer> {
         }
         m.put("engines", engines);
         m.put("selected", selector.choose());
+        List<Map<String, Object>> decoders = new ArrayList<>();
+        for (HardwareDecoders.Status d : HardwareDecoders.status()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("hwaccel", d.accel().id());
+            e.put("available", d.available());
+            e.put("reason", d.reason());
+            decoders.add(e);
+        }
+        m.put("decoders", decoders);
+        m.put("decoder_selected", HardwareDecoders.choose(HwAccel.AUTO, null).summary());
         return m;
     }
 
@@ -86,5 +102,11 @@ final class ProbeCommand implements Callable<Integer> {
             out.println(String.format("  %-22s %s", a.name(), a.available() ? "available" : "unavailable: " + a.reason()));
         }
         out.println("selected (engine: auto): " + selector.choose());
+        out.println("hardware video decoders (H.264, FFmpeg " + HardwareDecoders.ffmpegVersion() + "):");
+        for (HardwareDecoders.Status d : HardwareDecoders.status()) {
+            out.println(String.format("  %-22s %s", d.accel().id(),
+                    d.available() ? "available" : "unavailable: " + d.reason()));
+        }
+        out.println("decoder (hwaccel: auto): " + HardwareDecoders.choose(HwAccel.AUTO, null).summary());
     }
 }

@@ -20,6 +20,7 @@ import io.edgecascade.cascade.pipeline.CascadeOptions;
 import io.edgecascade.cascade.pipeline.DetectorSettings;
 import io.edgecascade.cascade.pipeline.SamplingSettings;
 import io.edgecascade.cascade.record.RecordSettings;
+import io.edgecascade.cascade.source.HwAccel;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.source.SourceUri;
 import io.edgecascade.cascade.source.StreamOptions;
@@ -31,6 +32,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -269,13 +271,14 @@ public final class ConfigLoader {
         return AppConfig.AUTO_WORKERS;
     }
 
-    /** A camera's connection keys: rtsp_transport, input_options, stall_seconds, reconnect, loop. */
+    /** A camera's connection keys: rtsp_transport, input_options, stall_seconds, reconnect, loop, hwaccel. */
     private static StreamOptions readStream(Section c) {
         StreamOptions d = StreamOptions.DEFAULTS;
         String transport = c.choice("rtsp_transport", d.rtspTransport(), List.of("tcp", "udp"));
         Map<String, String> input = c.stringMap("input_options");
         double stall = c.number("stall_seconds", d.stallMillis() / 1000.0, 0, 3600, true);
         boolean loop = c.bool("loop", false);
+        HwAccel hwaccel = readHwaccel(c);
         Section r = c.section("reconnect");
         long initial = r.integer("initial_ms", d.reconnectInitialMillis(), 1, 3_600_000);
         long max = r.integer("max_ms", d.reconnectMaxMillis(), 1, 3_600_000);
@@ -285,7 +288,39 @@ public final class ConfigLoader {
         }
         r.finish();
         return new StreamOptions(transport == null ? d.rtspTransport() : transport, input,
-                Math.max(1, Math.round(stall * 1000)), initial, max, loop);
+                Math.max(1, Math.round(stall * 1000)), initial, max, loop).withHwaccel(hwaccel,
+                        readHwaccelDevice(c, hwaccel));
+    }
+
+    /** {@code hwaccel}: auto, none or one of FFmpeg's hardware decoders. */
+    private static HwAccel readHwaccel(Section c) {
+        String s = c.choice("hwaccel", HwAccel.AUTO.id(), Arrays.stream(HwAccel.values()).map(HwAccel::id).toList());
+        return s == null ? HwAccel.AUTO : HwAccel.parse(s);
+    }
+
+    /**
+     * {@code hwaccel_device}: the device a named hardware decoder opens: a render node for VA-API and Quick Sync, a
+     * GPU index for CUDA. Null when not set (each decoder's default device) or wrong (a problem is reported).
+     */
+    private static String readHwaccelDevice(Section c, HwAccel accel) {
+        String device = c.string("hwaccel_device", null);
+        if (device == null) {
+            return null;
+        }
+        String problem = switch (accel) {
+            case AUTO, NONE -> "needs hwaccel set to the decoder it is for (vaapi, qsv or cuda); with hwaccel: "
+                    + accel.id() + " remove it";
+            case V4L2M2M -> "v4l2m2m finds its device itself; remove hwaccel_device";
+            case CUDA -> device.matches("\\d{1,2}") ? null
+                    : "'" + device + "' is not a GPU index; use the CUDA device number, e.g. 0";
+            case VAAPI, QSV -> device.startsWith("/") ? null
+                    : "'" + device + "' is not a device path; use a render node, e.g. /dev/dri/renderD128";
+        };
+        if (problem != null) {
+            c.problem("hwaccel_device", problem);
+            return null;
+        }
+        return device;
     }
 
     /** A camera's {@code sampling:} (every_n, max_fps, adaptive.min_fps/max_fps). */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgecascade.cascade.TestAssets;
+import io.edgecascade.cascade.source.HardwareDecoders;
+import io.edgecascade.cascade.source.HwAccel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code config validate} shows how each live camera is connected and sampled, a looped file, and the memory bounds of
- * the best frames and clips.
+ * {@code config validate} shows how each live camera is connected, decoded and sampled, a looped file, and the memory
+ * bounds of the best frames and clips.
  */
 class ConfigValidateLiveTest {
 
@@ -29,15 +31,26 @@ class ConfigValidateLiveTest {
                     input_options: { buffer_size: "1048576" }
                     reconnect: { initial_ms: 250, max_ms: 8000 }
                     sampling: { every_n: 2, adaptive: { min_fps: 1, max_fps: 4 } }
+                    hwaccel: cuda
+                    hwaccel_device: "1"
                   - id: demo
                     source: %s
                     loop: true
+                    hwaccel: none
+                  - id: door
+                    source: rtsp://10.0.0.13/stream1
                 """.formatted(TestAssets.model(), TestAssets.labels(), TestAssets.personVideo()));
         Cli r = Cli.run("config", "validate", config.toString());
         assertEquals(0, r.exitCode(), r.toString());
+        String cuda = HardwareDecoders.status().get(0).available() ? ""
+                : " (no NVIDIA driver (/dev/nvidiactl): it will fall back to software)";
         assertEquals(List.of("camera gate: live: rtsp_transport udp, stall_seconds 4.5, reconnect 250..8000 ms,"
-                + " input_options {buffer_size=1048576}; sampling: every_n 2, adaptive 1.0..4.0 fps",
-                "camera demo: loop: replays the file forever", "ok"), r.out().lines().toList(), r.toString());
+                + " input_options {buffer_size=1048576}; decoder: cuda on 1" + cuda + ", software if it fails;"
+                + " sampling: every_n 2, adaptive 1.0..4.0 fps",
+                "camera demo: loop: replays the file forever; decoder: software (hwaccel: none)",
+                "camera door: live: rtsp_transport tcp, stall_seconds 10.0, reconnect 500..30000 ms; decoder: "
+                        + HardwareDecoders.choose(HwAccel.AUTO, null).summary(),
+                "ok"), r.out().lines().toList(), r.toString());
         assertFalse(r.out().contains("s3cret"), r.toString());
     }
 

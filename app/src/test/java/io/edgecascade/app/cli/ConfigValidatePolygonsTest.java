@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgecascade.cascade.TestAssets;
+import io.edgecascade.cascade.source.HardwareDecoders;
+import io.edgecascade.cascade.source.HwAccel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -34,7 +36,8 @@ class ConfigValidatePolygonsTest {
                 "[[500, 200], [768, 200], [768, 432], [500, 432]]").toString());
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals("camera lobby: motion mask 1: 4 points in fractions of the frame, 10.0% of the frame; zone door:"
-                + " 4 points in pixels", r.out().lines().findFirst().orElse(""), r.toString());
+                + " 4 points in pixels; decoder: " + HardwareDecoders.choose(HwAccel.AUTO, null).summary(),
+                r.out().lines().findFirst().orElse(""), r.toString());
         assertTrue(r.out().strip().endsWith("ok"), r.toString());
     }
 

@@ -1,7 +1,11 @@
 package io.edgecascade.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgecascade.cascade.source.HardwareDecoders;
+import io.edgecascade.cascade.source.HwAccel;
 import io.edgecascade.engines.EngineRegistry;
 import io.edgecascade.engines.probe.HardwareProfile;
 import io.edgecascade.engines.probe.LibraryStatus;
@@ -78,5 +82,33 @@ class ProbeReportTest {
         Map<String, Object> r = report(server);
         assertEquals("onnxruntime-cuda", r.get("selected"), "the box's class decides; loading it falls back with a WARN");
         assertEquals(false, available(r).get("onnxruntime-cuda"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void probeListsTheHardwareDecodersWithWhyNotAndWhatAutoTries() throws Exception {
+        Cli text = Cli.run("probe");
+        assertEquals(0, text.exitCode(), text.toString());
+        List<String> lines = text.out().lines().toList();
+        int at = lines.indexOf(lines.stream().filter(l -> l.startsWith("hardware video decoders (H.264, FFmpeg "))
+                .findFirst().orElseThrow(() -> new AssertionError(text.out())));
+        List<String> names = List.of("cuda", "vaapi", "qsv", "v4l2m2m");
+        for (int i = 0; i < names.size(); i++) {
+            String line = lines.get(at + 1 + i).strip();
+            assertTrue(line.matches(names.get(i) + " +(available|unavailable: .+)"), line);
+        }
+        // JavaCV's FFmpeg is built without VA-API and Quick Sync: probe says so rather than "no render node"
+        assertTrue(lines.get(at + 2).contains("unavailable: not in this FFmpeg build (it has "), lines.get(at + 2));
+        assertEquals("decoder (hwaccel: auto): " + HardwareDecoders.choose(HwAccel.AUTO, null).summary(),
+                lines.get(at + 5));
+
+        Cli json = Cli.run("probe", "--json");
+        Map<String, Object> r = new ObjectMapper().readValue(json.out(), Map.class);
+        List<Map<String, Object>> decoders = (List<Map<String, Object>>) r.get("decoders");
+        assertEquals(names, decoders.stream().map(d -> d.get("hwaccel")).toList());
+        for (Map<String, Object> d : decoders) {
+            assertEquals(d.get("reason") == null, d.get("available"), d.toString());
+        }
+        assertEquals(HardwareDecoders.choose(HwAccel.AUTO, null).summary(), r.get("decoder_selected"));
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.edgecascade.app.testing.MainRunner;
 import io.edgecascade.cascade.TestAssets;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
+import io.edgecascade.cascade.source.HardwareDecoders;
+import io.edgecascade.cascade.source.HwAccel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +73,8 @@ class PipelineConfigTest {
         assertEquals(List.of("pipeline: error_budget 5 failures in a row restart a stage's resource;"
                 + " shutdown_timeout_s 40 for the whole stop; stage_timeout_s 60 in one call stops the run; sink_queue 4"
                 + " frames per sink; sink_memory_mb 32 MB of pixels on their way to the sinks; detector_queue_mb 64 MB of"
-                + " pixels waiting for the detectors", "ok"),
+                + " pixels waiting for the detectors",
+                "camera lobby: decoder: " + HardwareDecoders.choose(HwAccel.AUTO, null).summary(), "ok"),
                 r.out().lines().toList(), r.toString());
         assertTrue(r.err().lines().anyMatch(l -> l.equals(file + ": warning: pipeline.shutdown_timeout_s 40 leaves"
                 + " less than 5 s of the packaged service's TimeoutStopSec (30 s): raise it (systemctl edit"

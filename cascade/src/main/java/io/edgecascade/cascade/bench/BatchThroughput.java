@@ -7,7 +7,6 @@ import ai.onnxruntime.OrtSession;
 import io.edgecascade.cascade.quantize.BatchRewrite;
 import io.edgecascade.cascade.quantize.CalibrationFrames;
 import io.edgecascade.cascade.quantize.QuantizeException;
-import io.edgecascade.cascade.quantize.Quantizer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
@@ -46,7 +45,7 @@ public final class BatchThroughput {
      */
     public static List<Result> run(Path model, String source, List<Integer> sizes, int threads, int rounds,
             int frames) throws QuantizeException, OrtException {
-        int[] size = Quantizer.inputSize(model);
+        int[] size = BatchRewrite.inputSize(model);
         int frameFloats = 3 * size[0] * size[1];
         int largest = sizes.stream().mapToInt(Integer::intValue).max().orElse(1);
         CalibrationFrames pictures = CalibrationFrames.load(source, largest, size[0], size[1], n -> { });

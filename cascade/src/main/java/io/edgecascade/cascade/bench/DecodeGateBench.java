@@ -14,8 +14,8 @@ import java.util.Locale;
 
 /**
  * What one camera's capture thread costs per frame, decode plus motion gate, two ways on the same video: every
- * frame decoded to BGR and gated on it (the file path, JavaCV's grabber), and the live path: gated on the
- * decoder's luma plane, BGR made only for the frames the gate passes. Reports the median wall time of a frame and
+ * frame decoded to BGR and gated on it (JavaCV's grabber, the files' path before issue 21), and the cameras' path
+ * (files and live): gated on the decoder's luma plane, BGR made only for the frames the gate passes. Reports the median wall time of a frame and
  * the process CPU time per frame (which also counts the decoder's own threads).
  */
 public final class DecodeGateBench {

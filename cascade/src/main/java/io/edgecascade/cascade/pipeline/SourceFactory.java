@@ -1,6 +1,5 @@
 package io.edgecascade.cascade.pipeline;
 
-import io.edgecascade.cascade.source.FfmpegFrameSource;
 import io.edgecascade.cascade.source.FrameSource;
 import io.edgecascade.cascade.source.InterruptibleFfmpegSource;
 import io.edgecascade.cascade.source.SourceException;
@@ -24,8 +23,9 @@ public interface SourceFactory {
     }
 
     /**
-     * FFmpeg: files as they are (or looped, {@code loop: true}); live cameras supervised (reconnect, watchdog)
-     * over interruptible connections.
+     * FFmpeg, one decode path for all (luma for the gate, BGR for the frames that pass, the camera's
+     * {@code hwaccel}): files as they are (or looped, {@code loop: true}); live cameras supervised (reconnect,
+     * watchdog).
      */
     static SourceFactory ffmpeg() {
         return ffmpeg(null);
@@ -40,7 +40,7 @@ public interface SourceFactory {
         return new SourceFactory() {
             @Override
             public FrameSource create(String source) throws SourceException {
-                return new FfmpegFrameSource(SourceUri.parse(source));
+                return new InterruptibleFfmpegSource(SourceUri.parse(source), StreamOptions.DEFAULTS, null);
             }
 
             @Override
@@ -52,9 +52,10 @@ public interface SourceFactory {
                             packets == null ? null : packets.apply(camera.id())), health);
                 }
                 if (o.loop()) {
-                    return new SupervisedSource(camera.id(), uri, o, () -> new FfmpegFrameSource(uri), health);
+                    return new SupervisedSource(camera.id(), uri, o, () -> new InterruptibleFfmpegSource(uri, o, null),
+                            health);
                 }
-                return new FfmpegFrameSource(uri);
+                return new InterruptibleFfmpegSource(uri, o, null);
             }
         };
     }

@@ -28,9 +28,14 @@ public final class BatchRewrite {
     private BatchRewrite() {
     }
 
-    /** The model file {@code model} with batch {@code batch}, as bytes to load into a runtime. */
+    /** The input size {@code width, height} of the model file {@code model}, FP32 or quantized. */
+    public static int[] inputSize(Path model) throws QuantizeException {
+        return Quantizer.inputSize(OnnxGraphs.read(model), model);
+    }
+
+    /** The model file {@code model} (FP32 or quantized) with batch {@code batch}, as bytes to load into a runtime. */
     public static byte[] withBatch(Path model, int batch) throws QuantizeException {
-        return withBatch(OnnxGraphs.load(model), batch).toByteArray();
+        return withBatch(OnnxGraphs.read(model), batch).toByteArray();
     }
 
     /** {@code model} with batch {@code batch}; batch 1 gives the model as it is. */

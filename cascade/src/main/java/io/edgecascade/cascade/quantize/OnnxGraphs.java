@@ -36,6 +36,13 @@ final class OnnxGraphs {
 
     /** Reads {@code file} and checks it can be quantized; every failure is one line naming the fix. */
     static OnnxMl.ModelProto load(Path file) throws QuantizeException {
+        OnnxMl.ModelProto model = read(file);
+        check(model, file);
+        return model;
+    }
+
+    /** The model in {@code file}, FP32 or already quantized (what the batch rewrite and input size need). */
+    static OnnxMl.ModelProto read(Path file) throws QuantizeException {
         if (!Files.isRegularFile(file)) {
             throw new QuantizeException("model file not found: " + file + "; pass --model with an ONNX file");
         }
@@ -52,7 +59,6 @@ final class OnnxGraphs {
             throw new QuantizeException(file + " is not an ONNX model (no graph); pass an .onnx file exported from"
                     + " your framework");
         }
-        check(model, file);
         return model;
     }
 

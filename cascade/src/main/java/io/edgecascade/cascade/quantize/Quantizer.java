@@ -79,7 +79,11 @@ public final class Quantizer {
 
     /** The model's input width and height, to preprocess frames before {@link #quantize}. */
     public static int[] inputSize(Path model) throws QuantizeException {
-        OnnxMl.ModelProto m = OnnxGraphs.load(model);
+        return inputSize(OnnxGraphs.load(model), model);
+    }
+
+    /** The input size {@code width, height} of {@code m}, read from {@code model}. */
+    static int[] inputSize(OnnxMl.ModelProto m, Path model) throws QuantizeException {
         OnnxMl.ValueInfoProto in = OnnxGraphs.inputs(m).get(0);
         var dims = in.getType().getTensorType().getShape().getDimList();
         if (dims.size() != 4 || dims.get(2).getDimValue() < 1 || dims.get(3).getDimValue() < 1) {

@@ -1,7 +1,5 @@
 package io.edgecascade.cascade.source;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FrameGrabber;
@@ -19,17 +17,14 @@ public final class FfmpegFrameSource implements FrameSource {
 
     /** Decode failures in a row after which the stream is considered broken. */
     static final int MAX_CONSECUTIVE_ERRORS = 25;
-    /** A file that stops this much before its declared duration is reported as truncated. */
-    private static final long TRUNCATION_TOLERANCE_MS = 1_000;
     /** Socket timeout for network streams, so a dead camera fails instead of hanging the capture thread. */
     private final SourceUri uri;
     private FFmpegFrameGrabber grabber;
     private final OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat();
     private long sequence;
     private long firstTimestampMicros = Long.MIN_VALUE;
-    private long lastPtsMillis;
     private long decodeErrors;
-    private long declaredDurationMillis;
+    private FileTimeline timeline;
     private double frameRate;
 
     static {
@@ -49,14 +44,7 @@ public final class FfmpegFrameSource implements FrameSource {
     @Override
     public void open() throws SourceException {
         if (!uri.live()) {
-            Path p = Path.of(uri.location());
-            if (!Files.exists(p)) {
-                throw new SourceException("video file not found: " + p + "; fix the camera's source: path");
-            }
-            if (!Files.isReadable(p) || Files.isDirectory(p)) {
-                throw new SourceException("video file is not a readable file: " + p
-                        + "; check the path and its permissions");
-            }
+            FileTimeline.checkReadable(uri);
         }
         FFmpegFrameGrabber g = new FFmpegFrameGrabber(uri.location());
         if (uri.format() != null) {
@@ -73,7 +61,7 @@ public final class FfmpegFrameSource implements FrameSource {
             throw new SourceException("cannot open " + (uri.live() ? "stream " : "video ") + uri + ": "
                     + reason(e) + (uri.live()
                             ? "; check the URL, credentials and that the camera is reachable"
-                            : "; the file is missing, corrupt or not a video (check it with: ffprobe " + uri + ")"),
+                            : FileTimeline.openFix(uri)),
                     e);
         }
         if (g.getVideoStream() < 0 || g.getImageWidth() <= 0) {
@@ -82,7 +70,7 @@ public final class FfmpegFrameSource implements FrameSource {
         }
         grabber = g;
         frameRate = g.getFrameRate();
-        declaredDurationMillis = uri.live() ? 0 : Math.max(0, g.getLengthInTime() / 1000);
+        timeline = new FileTimeline(uri, frameRate, uri.live() ? 0 : g.getLengthInTime() / 1000);
     }
 
     @Override
@@ -104,7 +92,9 @@ public final class FfmpegFrameSource implements FrameSource {
                 continue;
             }
             if (f == null) {
-                checkNotTruncated();
+                if (!uri.live()) {
+                    timeline.checkNotTruncated();
+                }
                 return null;
             }
             if (f.image == null) {
@@ -115,37 +105,8 @@ public final class FfmpegFrameSource implements FrameSource {
             }
             Mat image = converter.convert(f);
             long pts = Math.max(0, (f.timestamp - firstTimestampMicros) / 1000);
-            decodeErrors += framesMissingBefore(pts);
-            lastPtsMillis = pts;
+            timeline.frame(pts);
             return new Frame(sequence++, pts, image);
-        }
-    }
-
-    /**
-     * FFmpeg's decoder skips packets it cannot decode without telling the caller; the hole they leave in the
-     * timestamps is how they are counted. A gap of more than 1.5 frame intervals holds round(gap/interval) - 1
-     * lost frames.
-     */
-    private long framesMissingBefore(long ptsMillis) {
-        if (sequence == 0 || frameRate <= 0) {
-            return 0;
-        }
-        double interval = 1000.0 / frameRate;
-        double gap = ptsMillis - lastPtsMillis;
-        return gap > 1.5 * interval ? Math.round(gap / interval) - 1 : 0;
-    }
-
-    private void checkNotTruncated() throws SourceException {
-        if (uri.live() || declaredDurationMillis <= 0) {
-            return;
-        }
-        long frameMillis = frameRate > 0 ? Math.round(1000 / frameRate) : 0;
-        long reached = sequence == 0 ? 0 : lastPtsMillis + frameMillis;
-        if (reached + TRUNCATION_TOLERANCE_MS < declaredDurationMillis) {
-            throw new SourceException(String.format(java.util.Locale.ROOT,
-                    "%s ended at %.1f s of its declared %.1f s after %d frames: the file is truncated or corrupt;"
-                            + " re-copy or re-encode it", uri, reached / 1000.0, declaredDurationMillis / 1000.0,
-                    sequence));
         }
     }
 
@@ -176,7 +137,7 @@ public final class FfmpegFrameSource implements FrameSource {
 
     @Override
     public long decodeErrors() {
-        return decodeErrors;
+        return decodeErrors + (timeline == null ? 0 : timeline.missing());
     }
 
     @Override

@@ -34,11 +34,15 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVIOInterruptCB;
@@ -54,15 +58,24 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One connection to a live camera through FFmpeg's own API, so that no call can block its thread for good: an
- * interrupt callback (polled by FFmpeg while it waits on the network) ends a connect or read when
- * {@link #abort()} was called from another thread, or when no frame was decoded for {@code stall} (then the call
- * fails with a {@link StalledException}). Protocol timeouts ({@link StreamOptions#ffmpegOptions}) back it up.
+ * One FFmpeg input, a live camera or a video file, through FFmpeg's own API: the one decode path of the cascade.
+ * The gate gets the decoder's luma plane in place and BGR is made only for the frames it passes; the decoder is a
+ * hardware one where the camera's {@code hwaccel} finds one ({@link HardwareDecoders}), FFmpeg's software decoder
+ * otherwise or after it failed.
+ *
+ * <p>No call can block its thread for good: an interrupt callback (polled by FFmpeg while it waits on the network)
+ * ends a connect or read when {@link #abort()} was called from another thread, or when no frame was decoded for
+ * {@code stall} (then the call fails with a {@link StalledException}). Protocol timeouts
+ * ({@link StreamOptions#ffmpegOptions}) back it up.
  *
  * <p>Ends at the end of the stream ({@link #grab()} returns null); reconnecting is {@link SupervisedSource}'s job.
- * Encoded video packets can be watched with a {@link PacketListener} (recording clips).
+ * A file's lost frames are counted from the holes in its timestamps, and a file that ends well before its declared
+ * duration ends with an error ({@link FileTimeline}). Encoded video packets can be watched with a
+ * {@link PacketListener} (recording clips).
  */
 public final class InterruptibleFfmpegSource implements FrameSource {
 
@@ -125,11 +138,31 @@ public final class InterruptibleFfmpegSource implements FrameSource {
     private long sequence;
     private long decodeErrors;
     private boolean draining;
+    /** Files only: the holes in the timestamps and the declared duration. */
+    private FileTimeline timeline;
+    private final HardwareDecoders.Factory hardwareDecoders;
+    /** The hardware decoder in use; null: software. */
+    private HardwareDecoders.Decoder hardware;
+    private AVCodecParameters codecParameters;
+    /** The decoded frame in system memory: {@code decoded} itself, or its copy from the hardware decoder. */
+    private AVFrame picture;
+    private int hardwareErrorsInARow;
+    /** Fallback lines already logged, so that a camera that reconnects says it once. */
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+    private static final Logger LOG = LoggerFactory.getLogger(InterruptibleFfmpegSource.class);
+    /** Decode errors in a row after which a hardware decoder is given up (a corrupt packet makes one). */
+    static final int HARDWARE_ERRORS_TO_FALL_BACK = 3;
 
     public InterruptibleFfmpegSource(SourceUri uri, StreamOptions options, PacketListener packets) {
+        this(uri, options, packets, HardwareDecoders.FFMPEG);
+    }
+
+    InterruptibleFfmpegSource(SourceUri uri, StreamOptions options, PacketListener packets,
+            HardwareDecoders.Factory hardwareDecoders) {
         this.uri = uri;
         this.options = options;
         this.packets = packets;
+        this.hardwareDecoders = hardwareDecoders;
         this.stallNanos = TimeUnit.MILLISECONDS.toNanos(options.stallMillis());
     }
 
@@ -151,6 +184,9 @@ public final class InterruptibleFfmpegSource implements FrameSource {
 
     @Override
     public void open() throws SourceException {
+        if (!uri.live()) {
+            FileTimeline.checkReadable(uri);
+        }
         progressNanos = System.nanoTime();
         openedNanos = progressNanos;
         BY_OPAQUE.put(opaque.address(), this);
@@ -167,38 +203,118 @@ public final class InterruptibleFfmpegSource implements FrameSource {
         av_dict_free(dict);
         if (ret < 0) {
             // FFmpeg freed the context on failure
-            throw failure("cannot open stream " + uri, ret,
-                    "; check the URL, credentials and that the camera is reachable");
+            throw uri.live() ? failure("cannot open stream " + uri, ret,
+                    "; check the URL, credentials and that the camera is reachable")
+                    : failure("cannot open video " + uri, ret, FileTimeline.openFix(uri));
         }
         format = ctx;
         ret = avformat_find_stream_info(format, (PointerPointer<?>) null);
         if (ret < 0) {
-            throw failure("cannot read stream " + uri, ret, "; check that it is a video stream");
+            throw uri.live() ? failure("cannot read stream " + uri, ret, "; check that it is a video stream")
+                    : failure("cannot open video " + uri, ret, FileTimeline.openFix(uri));
         }
         streamIndex = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
         if (streamIndex < 0) {
-            throw new SourceException(uri + " has no video stream; point source: at a camera's video URL");
+            throw new SourceException(uri + " has no video stream; point source: at "
+                    + (uri.live() ? "a camera's video URL" : "a video file or camera"));
         }
         AVStream stream = format.streams(streamIndex);
         AVCodec decoder = avcodec_find_decoder(stream.codecpar().codec_id());
         if (decoder == null) {
             throw new SourceException(uri + ": no decoder for its video codec; re-configure the camera to H.264");
         }
-        codec = avcodec_alloc_context3(decoder);
-        avcodec_parameters_to_context(codec, stream.codecpar());
-        // One decode thread per camera: the capture threads already spread the cameras over the cores, and
-        // FFmpeg's own pool would add (cores) threads and their frame buffers per camera.
-        codec.thread_count(1);
-        ret = avcodec_open2(codec, decoder, (AVDictionary) null);
-        if (ret < 0) {
-            throw failure("cannot open the decoder of " + uri, ret, "");
+        codecParameters = stream.codecpar();
+        openHardware();
+        if (codec == null) {
+            openSoftware(decoder);
         }
         timeBase = stream.time_base();
         AVRational rate = stream.avg_frame_rate().num() > 0 ? stream.avg_frame_rate() : stream.r_frame_rate();
         frameRate = rate.den() > 0 ? rate.num() / (double) rate.den() : 0;
+        if (!uri.live()) {
+            timeline = new FileTimeline(uri, frameRate, format.duration() == AV_NOPTS_VALUE ? 0
+                    : format.duration() / 1000);
+        }
         packet = av_packet_alloc();
         decoded = av_frame_alloc();
         progressNanos = System.nanoTime();
+    }
+
+    /** Tries the hardware decoders the camera's {@code hwaccel} names; on failure, one line and software. */
+    private void openHardware() {
+        HardwareDecoders.Choice choice = HardwareDecoders.choose(options.hwaccel(), options.hwaccelDevice());
+        List<String> failures = new ArrayList<>();
+        for (HwAccel a : choice.tried()) {
+            HardwareDecoders.Decoder d = hardwareDecoders.create(a, options.hwaccelDevice());
+            try {
+                codec = d.open(codecParameters);
+                hardware = d;
+                LOG.info("{}: decoding with {}", uri, d.describe());
+                return;
+            } catch (SourceException | RuntimeException e) {
+                d.close();
+                failures.add(d.describe() + ": " + SourceUri.redact(String.valueOf(e.getMessage())));
+            }
+        }
+        if (!failures.isEmpty()) {
+            warnOnce(uri + ": hardware decoding failed at open (" + String.join("; ", failures)
+                    + "); decoding in software");
+        }
+    }
+
+    private void openSoftware(AVCodec decoder) throws SourceException {
+        codec = avcodec_alloc_context3(decoder);
+        avcodec_parameters_to_context(codec, codecParameters);
+        // A live camera decodes on one thread: the capture threads already spread the cameras over the cores, and
+        // FFmpeg's own pool would add (cores) threads and their frame buffers per camera. A file is read as fast as
+        // it decodes, so it gets FFmpeg's pool (as JavaCV's grabber gave it).
+        codec.thread_count(uri.live() ? 1 : 0);
+        int ret = avcodec_open2(codec, decoder, (AVDictionary) null);
+        if (ret < 0) {
+            throw failure("cannot open the decoder of " + uri, ret, "");
+        }
+    }
+
+    /**
+     * The hardware decoder failed mid-stream: decode in software from the next packet on (the frames up to the next
+     * key frame may be damaged, as after any lost packet). The camera never stops for it.
+     */
+    private void fallBackToSoftware(String why) throws SourceException {
+        String was = hardware.describe();
+        avcodec_free_context(codec);
+        codec = null;
+        hardware.close();
+        hardware = null;
+        picture = null; // it may have been the device's frame, freed with it
+        hardwareErrorsInARow = 0;
+        warnOnce(uri + ": hardware decoding (" + was + ") failed mid-stream (" + SourceUri.redact(why)
+                + "); decoding in software");
+        AVCodec decoder = avcodec_find_decoder(codecParameters.codec_id());
+        if (decoder == null) {
+            throw new SourceException(uri + ": no software decoder for its video codec; re-configure the camera to"
+                    + " H.264");
+        }
+        openSoftware(decoder);
+    }
+
+    private static void warnOnce(String line) {
+        if (WARNED.add(line)) {
+            LOG.warn(line);
+        } else {
+            LOG.debug(line);
+        }
+    }
+
+    /** {@code software} or the hardware decoder in use, e.g. {@code cuda}. */
+    public String decoder() {
+        return hardware == null ? "software" : hardware.describe();
+    }
+
+    /** A hardware decode error: counts it, and gives the hardware decoder up after a few in a row. */
+    private void hardwareError(int ret) throws SourceException {
+        if (++hardwareErrorsInARow >= HARDWARE_ERRORS_TO_FALL_BACK) {
+            fallBackToSoftware(HARDWARE_ERRORS_TO_FALL_BACK + " decode errors in a row, the last: " + errorText(ret));
+        }
     }
 
     @Override
@@ -206,27 +322,48 @@ public final class InterruptibleFfmpegSource implements FrameSource {
         if (format == null) {
             throw new IllegalStateException("source not open");
         }
+        if (!uri.live()) {
+            // a file waits while its frames queue up (back-pressure); only the time inside grab counts as a stall
+            progressNanos = System.nanoTime();
+        }
         while (true) {
             int r = avcodec_receive_frame(codec, decoded);
             if (r == 0) {
                 progressNanos = System.nanoTime();
-                return convert();
+                if (hardware == null) {
+                    picture = decoded;
+                    return convert();
+                }
+                try {
+                    picture = hardware.toSystemMemory(decoded);
+                    hardwareErrorsInARow = 0;
+                    return convert();
+                } catch (SourceException e) {
+                    decodeErrors++;
+                    fallBackToSoftware(e.getMessage());
+                    continue;
+                }
             }
             if (r == AVERROR_EOF()) {
-                return null;
+                return end();
             }
             if (r != EAGAIN) {
                 decodeErrors++;
+                if (hardware != null) {
+                    hardwareError(r);
+                    continue;
+                }
             }
             if (draining) {
-                return null;
+                return end();
             }
             if (System.nanoTime() - progressNanos > stallNanos) {
                 stalled = true;
                 throw interrupted(AVERROR_EXIT());
             }
             int ret = av_read_frame(format, packet);
-            if (ret == AVERROR_EOF()) {
+            // a file whose data ends in garbage ends there; the timeline tells a truncated one
+            if (ret == AVERROR_EOF() || ret < 0 && !uri.live() && !aborted && !stalled) {
                 draining = true;
                 avcodec_send_packet(codec, null);
                 continue;
@@ -241,13 +378,25 @@ public final class InterruptibleFfmpegSource implements FrameSource {
                 if (packets != null) {
                     packets.packet(packet, format.streams(streamIndex));
                 }
-                if (avcodec_send_packet(codec, packet) < 0) {
+                int sent = avcodec_send_packet(codec, packet);
+                if (sent < 0) {
                     decodeErrors++;
+                    if (hardware != null) {
+                        hardwareError(sent);
+                    }
                 }
             } finally {
                 av_packet_unref(packet);
             }
         }
+    }
+
+    /** The end of the stream: null, or for a file that ended well before its declared duration, the error. */
+    private Frame end() throws SourceException {
+        if (timeline != null) {
+            timeline.checkNotTruncated();
+        }
+        return null;
     }
 
     private SourceException interrupted(int ret) {
@@ -297,6 +446,7 @@ public final class InterruptibleFfmpegSource implements FrameSource {
      * conversion); BGR is made only when someone asks ({@link Frame#image()}): the frames the gate lets through.
      */
     private Frame convert() {
+        AVFrame decoded = picture;
         int w = decoded.width();
         int h = decoded.height();
         int fmt = decoded.format();
@@ -331,6 +481,9 @@ public final class InterruptibleFfmpegSource implements FrameSource {
             }
             ms = Math.max(0, (ts - firstPts) * 1000L * timeBase.num() / Math.max(1, timeBase.den()));
         }
+        if (timeline != null) {
+            timeline.frame(ms);
+        }
         long seq = sequence++;
         return new Frame(seq, ms, y, limited, () -> bgrOf(seq));
     }
@@ -344,10 +497,10 @@ public final class InterruptibleFfmpegSource implements FrameSource {
 
     /** BGR of frame {@code seq}, converted once; only valid until the next grab. */
     private Mat bgrOf(long seq) {
-        if (seq != sequence - 1 || decoded == null) {
+        if (seq != sequence - 1 || picture == null) {
             throw new IllegalStateException("frame " + seq + " was already replaced by the next one");
         }
-        Mat m = bgr.convert(bgrOfFrame == seq ? null : decoded);
+        Mat m = bgr.convert(bgrOfFrame == seq ? null : picture);
         bgrOfFrame = seq;
         return m;
     }
@@ -416,13 +569,15 @@ public final class InterruptibleFfmpegSource implements FrameSource {
 
     @Override
     public long decodeErrors() {
-        return decodeErrors;
+        // a file's lost frames show both as decoder errors and as holes in its timestamps: the larger count
+        return timeline == null ? decodeErrors : Math.max(decodeErrors, timeline.missing());
     }
 
     @Override
     public String describe() {
         return uri.toString();
     }
+
 
     @Override
     public void close() {
@@ -438,6 +593,11 @@ public final class InterruptibleFfmpegSource implements FrameSource {
             avcodec_free_context(codec);
             codec = null;
         }
+        if (hardware != null) {
+            hardware.close();
+            hardware = null;
+        }
+        picture = null;
         if (format != null) {
             avformat_close_input(format);
             format = null;

@@ -13,18 +13,34 @@ import java.util.Objects;
  * @param reconnectInitialMillis first backoff ceiling after a failure
  * @param reconnectMaxMillis     backoff ceiling never exceeds this
  * @param loop           files only: start again at the end instead of ending
+ * @param hwaccel        live cameras: the hardware decoder to try first ({@code auto}: whatever this box has)
+ * @param hwaccelDevice  the device it opens (a render node, a GPU index); null: its default
  */
 public record StreamOptions(String rtspTransport, Map<String, String> inputOptions, long stallMillis,
-        long reconnectInitialMillis, long reconnectMaxMillis, boolean loop) {
+        long reconnectInitialMillis, long reconnectMaxMillis, boolean loop, HwAccel hwaccel, String hwaccelDevice) {
 
     public static final StreamOptions DEFAULTS = new StreamOptions("tcp", Map.of(), 10_000, 500, 30_000, false);
 
+    /** Options with {@code hwaccel: auto} on the default device. */
+    public StreamOptions(String rtspTransport, Map<String, String> inputOptions, long stallMillis,
+            long reconnectInitialMillis, long reconnectMaxMillis, boolean loop) {
+        this(rtspTransport, inputOptions, stallMillis, reconnectInitialMillis, reconnectMaxMillis, loop, HwAccel.AUTO,
+                null);
+    }
+
     public StreamOptions {
         Objects.requireNonNull(rtspTransport, "rtspTransport");
+        Objects.requireNonNull(hwaccel, "hwaccel");
         inputOptions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(inputOptions));
         if (stallMillis < 1 || reconnectInitialMillis < 1 || reconnectMaxMillis < reconnectInitialMillis) {
             throw new IllegalArgumentException("need stall > 0 and 0 < reconnect initial <= max");
         }
+    }
+
+    /** These options decoding with {@code accel} on {@code device} (null: the decoder's default device). */
+    public StreamOptions withHwaccel(HwAccel accel, String device) {
+        return new StreamOptions(rtspTransport, inputOptions, stallMillis, reconnectInitialMillis, reconnectMaxMillis,
+                loop, accel, device);
     }
 
     /**

@@ -9,20 +9,37 @@ import io.edgecascade.cascade.TestAssets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * Video files through both FFmpeg sources: the cascade's one decode path ({@link InterruptibleFfmpegSource}, luma
+ * first) and JavaCV's grabber (BGR every frame; annotating, calibration). Same frames, timestamps and failures.
+ */
 class FfmpegFrameSourceTest {
 
-    private static FfmpegFrameSource open(Path file) throws Exception {
-        FfmpegFrameSource s = new FfmpegFrameSource(SourceUri.parse(file.toString()));
-        s.open();
+    enum Kind {
+        LUMA_FIRST, GRABBER
+    }
+
+    private static FrameSource open(Kind kind, Path file) throws Exception {
+        SourceUri uri = SourceUri.parse(file.toString());
+        FrameSource s = kind == Kind.GRABBER ? new FfmpegFrameSource(uri)
+                : new InterruptibleFfmpegSource(uri, StreamOptions.DEFAULTS, null);
+        try {
+            s.open();
+        } catch (SourceException e) {
+            s.close();
+            throw e;
+        }
         return s;
     }
 
-    @Test
-    void decodesEveryFrameOfTheSampleVideoAsBgrWithTimestamps() throws Exception {
-        try (FfmpegFrameSource s = open(TestAssets.personVideo())) {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void decodesEveryFrameOfTheSampleVideoAsBgrWithTimestamps(Kind kind) throws Exception {
+        try (FrameSource s = open(kind, TestAssets.personVideo())) {
             assertEquals(10.0, s.frameRate(), 0.01);
             FrameSource.Frame first = s.grab();
             assertNotNull(first);
@@ -31,6 +48,10 @@ class FfmpegFrameSourceTest {
             assertEquals(768, first.image().cols());
             assertEquals(432, first.image().rows());
             assertEquals(3, first.image().channels());
+            if (kind == Kind.LUMA_FIRST) {
+                assertEquals(768, first.luma().cols(), "the gate's luma plane");
+                assertEquals(1, first.luma().channels());
+            }
             long frames = 1;
             FrameSource.Frame f;
             FrameSource.Frame last = first;
@@ -45,31 +66,34 @@ class FfmpegFrameSourceTest {
         }
     }
 
-    @Test
-    void aMissingFileNamesThePath(@TempDir Path dir) {
-        SourceException e = assertThrows(SourceException.class, () -> open(dir.resolve("nope.mp4")));
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aMissingFileNamesThePath(Kind kind, @TempDir Path dir) {
+        SourceException e = assertThrows(SourceException.class, () -> open(kind, dir.resolve("nope.mp4")));
         assertTrue(e.getMessage().startsWith("video file not found: "), e.getMessage());
         assertTrue(e.getMessage().contains("nope.mp4"), e.getMessage());
     }
 
-    @Test
-    void aFileThatIsNoVideoFailsToOpenWithAHint(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aFileThatIsNoVideoFailsToOpenWithAHint(Kind kind, @TempDir Path dir) throws Exception {
         Path junk = dir.resolve("junk.mp4");
         byte[] bytes = new byte[200_000];
         new Random(7).nextBytes(bytes);
         Files.write(junk, bytes);
-        SourceException e = assertThrows(SourceException.class, () -> open(junk));
+        SourceException e = assertThrows(SourceException.class, () -> open(kind, junk));
         assertTrue(e.getMessage().contains("cannot open video"), e.getMessage());
         assertTrue(e.getMessage().contains("ffprobe"), e.getMessage());
     }
 
-    @Test
-    void aTruncatedFileEndsWithAnErrorInsteadOfLookingComplete(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aTruncatedFileEndsWithAnErrorInsteadOfLookingComplete(Kind kind, @TempDir Path dir) throws Exception {
         // the sample video keeps its index (moov) first, so a cut copy opens and then ends early
         Path cut = dir.resolve("cut.mp4");
         byte[] all = Files.readAllBytes(TestAssets.personVideo());
         Files.write(cut, java.util.Arrays.copyOf(all, all.length / 3));
-        try (FfmpegFrameSource s = open(cut)) {
+        try (FrameSource s = open(kind, cut)) {
             SourceException e = assertThrows(SourceException.class, () -> {
                 while (s.grab() != null) {
                     // read to the end
@@ -79,8 +103,9 @@ class FfmpegFrameSourceTest {
         }
     }
 
-    @Test
-    void framesLostToCorruptDataAreCountedNotSilentlySkipped(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void framesLostToCorruptDataAreCountedNotSilentlySkipped(Kind kind, @TempDir Path dir) throws Exception {
         byte[] bytes = Files.readAllBytes(TestAssets.personVideo());
         Random random = new Random(3);
         for (int k = 0; k < 40; k++) { // damage 40 spots of the compressed stream, leaving the index intact
@@ -90,7 +115,7 @@ class FfmpegFrameSourceTest {
             }
         }
         Path damaged = Files.write(dir.resolve("damaged.mp4"), bytes);
-        try (FfmpegFrameSource s = open(damaged)) {
+        try (FrameSource s = open(kind, damaged)) {
             long frames = 0;
             while (s.grab() != null) {
                 frames++;
@@ -101,14 +126,15 @@ class FfmpegFrameSourceTest {
         }
     }
 
-    @Test
-    void aTruncatedFileWithItsIndexAtTheEndFailsToOpen(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void aTruncatedFileWithItsIndexAtTheEndFailsToOpen(Kind kind, @TempDir Path dir) throws Exception {
         Path remux = dir.resolve("remux.mp4");
         TestAssets.ffmpeg("-i", TestAssets.personVideo().toString(), "-t", "20", "-c", "copy", remux.toString());
         Path cut = dir.resolve("cut.mp4");
         byte[] all = Files.readAllBytes(remux);
         Files.write(cut, java.util.Arrays.copyOf(all, all.length / 2));
-        SourceException e = assertThrows(SourceException.class, () -> open(cut));
+        SourceException e = assertThrows(SourceException.class, () -> open(kind, cut));
         assertTrue(e.getMessage().contains("cannot open video"), e.getMessage());
     }
 }
