@@ -4,7 +4,7 @@ import io.edgecascade.app.config.ConfigFileEditor;
 import io.edgecascade.app.config.ConfigLoader;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
-import io.edgecascade.cascade.ui.Tuner;
+import io.edgecascade.cascade.api.Tuner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -184,7 +184,7 @@ public final class ConfigLoader {
         defaults.finish();
 
         List<CameraSettings> cameras = new ArrayList<>();
-        Set<String> ids = new HashSet<>();
+        Set<String> ids = new LinkedHashSet<>();
         List<Section> cameraSections = root.sections("cameras");
         if (cameraSections.isEmpty()) {
             root.problem("cameras", "at least one camera is required, e.g. cameras: [{id: lobby, source: "
@@ -227,13 +227,17 @@ public final class ConfigLoader {
         Section spoolSection = root.section("spool");
         SpoolDirectory.Settings spool = readSpool(spoolSection);
         spoolSection.finish();
+        Set<String> zoneNames = new LinkedHashSet<>();
+        cameras.forEach(c -> c.zones().forEach(z -> zoneNames.add(z.name())));
+        NotifyConfig sinks = new SinkConfigReader(new SinkConfigReader.Known(new ArrayList<>(ids), zoneNames,
+                labels), cloud == null ? null : spool.dir()).read(root);
         root.finish();
         if (!problems.isEmpty()) {
             return null;
         }
         return new AppConfig(new AppConfig.ModelConfig(Path.of(modelPath), type, Path.of(labelsPath), precision,
                 calibration, calibrationFrames), engine, threads, Path.of(eventsPath), options, cameras,
-                engineSettings, metrics, cloud, spool, forward[0], frameLines, ui, record, detectorWorkers);
+                engineSettings, metrics, cloud, spool, forward[0], frameLines, ui, record, detectorWorkers, sinks);
     }
 
     /** {@code pipeline.detector_workers}: {@code auto} (measured at start-up) or 1..64 workers. */
