@@ -141,6 +141,11 @@ public final class MqttSink extends OutboxSink implements PipelineObserver {
         signal();
     }
 
+    /** Whether the broker connection is up now. */
+    boolean brokerConnected() {
+        return mqtt.connected();
+    }
+
     // ---- the sink's thread: events into the outbox
 
     @Override
