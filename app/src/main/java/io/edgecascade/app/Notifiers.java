@@ -6,6 +6,7 @@ import io.edgecascade.app.config.NotifyConfig;
 import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.Tuner;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.notify.OutboxSink;
 import io.edgecascade.cascade.notify.mqtt.MqttSink;
 import io.edgecascade.cascade.notify.webhook.WebhookSink;
@@ -54,10 +55,12 @@ public final class Notifiers {
     /**
      * Opens each configured sink's outbox (what an earlier run left is sent first).
      *
-     * @param metrics the observers that count the sinks' messages (the metrics endpoint's)
+     * @param metrics    the observers that count the sinks' messages (the metrics endpoint's)
+     * @param bestFrames the cameras' best frames, shared with the page and the forwarder: the snapshots
      * @throws UserError naming the sink's folder or TLS file and the fix
      */
-    public static Notifiers open(AppConfig config, List<PipelineObserver> metrics, String version) {
+    public static Notifiers open(AppConfig config, List<PipelineObserver> metrics, String version,
+            BestFrames bestFrames) {
         NotifyConfig n = config.sinks();
         PipelineObserver counts = PipelineObserver.of(metrics);
         LateTuner tuner = new LateTuner();
@@ -69,12 +72,12 @@ public final class Notifiers {
                 for (CameraSettings c : config.cameras()) {
                     cameras.put(c.id(), c.detector().classes().stream().sorted().toList());
                 }
-                MqttSink mqtt = MqttSink.open(n.mqtt(), cameras, tuner, version, counts);
+                MqttSink mqtt = MqttSink.open(n.mqtt(), cameras, tuner, version, counts, bestFrames);
                 opened.add(mqtt);
                 observers.add(mqtt);
             }
             for (int i = 0; i < n.webhooks().size(); i++) {
-                opened.add(WebhookSink.open(n.webhooks().get(i), "webhooks[" + i + "]", counts));
+                opened.add(WebhookSink.open(n.webhooks().get(i), "webhooks[" + i + "]", counts, bestFrames));
             }
         } catch (IOException | IllegalArgumentException e) {
             for (OutboxSink s : opened) {
@@ -110,6 +113,11 @@ public final class Notifiers {
         for (OutboxSink s : sinks) {
             closeQuietly(s);
         }
+    }
+
+    /** Whether a sink sends pictures (MQTT's snapshot topic, a webhook's {@code snapshot: true}). */
+    public static boolean keepBestFrames(NotifyConfig n) {
+        return n.mqtt() != null || n.webhooks().stream().anyMatch(w -> w.snapshot());
     }
 
     /** One line per sink for the log. */

@@ -45,6 +45,8 @@ public abstract class OutboxSink implements DeliveringSink {
     protected final Outbox outbox;
     protected final Transport transport;
     protected final PipelineObserver observer;
+    /** Where the messages' pictures come from ({@link SnapshotSource#NONE} for a sink without them). */
+    protected final SnapshotSource snapshots;
     private final Backoff backoff;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -61,8 +63,10 @@ public abstract class OutboxSink implements DeliveringSink {
     private long outageSinceNanos;
     private long lastOutageLogNanos;
 
-    protected OutboxSink(String name, Outbox outbox, Transport transport, Backoff backoff, PipelineObserver observer) {
+    protected OutboxSink(String name, Outbox outbox, Transport transport, Backoff backoff, SnapshotSource snapshots,
+            PipelineObserver observer) {
         this.name = name;
+        this.snapshots = snapshots;
         this.outbox = outbox;
         this.transport = transport;
         this.backoff = backoff;
@@ -79,11 +83,21 @@ public abstract class OutboxSink implements DeliveringSink {
         return name;
     }
 
-    /** The messages of one frame, in the order they must arrive (none is fine). On the sink's thread. */
+    /** Pixels only for a frame that becomes some track's best frame, and only when the sink sends pictures. */
+    @Override
+    public final boolean needsPixels(PositiveFrame p) {
+        return snapshots.needsPixels(p);
+    }
+
+    /**
+     * The messages of one frame, in the order they must arrive (none is fine). On the sink's thread, after
+     * {@link #snapshots} has seen the frame.
+     */
     protected abstract List<OutboxMessage> messages(PositiveFrame p) throws Exception;
 
     @Override
     public final void accept(PositiveFrame p) throws Exception {
+        snapshots.observe(p);
         List<OutboxMessage> ms = messages(p);
         for (OutboxMessage m : ms) {
             outbox.append(m);

@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.ui;
 
+import io.edgecascade.cascade.bestframe.JpegCodec;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /** JPEG encoding of the page's images. */
@@ -12,6 +13,6 @@ final class Jpeg {
     }
 
     static byte[] encode(Mat bgr) {
-        return io.edgecascade.cascade.api.Jpeg.encode(bgr, QUALITY);
+        return JpegCodec.encode(bgr, QUALITY);
     }
 }

@@ -7,7 +7,7 @@ import io.edgecascade.cascade.api.Outcome;
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.PositiveFrame;
 import io.edgecascade.cascade.api.Tuner;
-import io.edgecascade.cascade.notify.EncodedBestFrames;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.notify.EventMessage;
 import io.edgecascade.cascade.notify.EventMessages;
 import io.edgecascade.cascade.notify.Outbox;
@@ -58,7 +58,6 @@ public final class MqttSink extends OutboxSink implements PipelineObserver {
             new com.fasterxml.jackson.databind.ObjectMapper();
     /** Motion turns OFF this long after the gate last saw motion (Frigate's default). */
     static final long MOTION_OFF_DELAY_S = 30;
-    static final int SNAPSHOT_QUALITY = 80;
 
     /** What the observer side counts per camera, from the pipeline's threads. */
     private static final class Figures {
@@ -82,7 +81,6 @@ public final class MqttSink extends OutboxSink implements PipelineObserver {
     private final MqttTopics topics;
     private final MqttTransport mqtt;
     private final EventMessages events;
-    private final SnapshotSource snapshots;
     private final Map<String, List<String>> cameras;
     private final Tuner tuner;
     private final String version;
@@ -97,12 +95,11 @@ public final class MqttSink extends OutboxSink implements PipelineObserver {
     MqttSink(MqttSettings settings, Outbox outbox, SnapshotSource snapshots, Map<String, List<String>> cameras,
             Tuner tuner, String version, PipelineObserver observer, MqttTransport[] transport) {
         super("mqtt", outbox, transport[0], backoff(settings.delivery().backoff(), settings.delivery().maxBackoff()),
-                observer);
+                snapshots, observer);
         this.settings = settings;
         this.topics = new MqttTopics(settings.topicPrefix());
         this.mqtt = transport[0];
         this.events = new EventMessages(settings.delivery().filter());
-        this.snapshots = snapshots;
         this.cameras = new LinkedHashMap<>(cameras);
         this.tuner = tuner;
         this.version = version;
@@ -118,11 +115,12 @@ public final class MqttSink extends OutboxSink implements PipelineObserver {
      * @param cameras each camera's configured labels ({@code detector.classes}), for counts and discovery
      * @param tuner   where commands go; {@code values} gives the states confirmed
      * @param observer the metrics (the sink's counters and outbox bytes)
+     * @param frames  the cameras' best frames (shared with the page and the forwarder): the snapshots
      * @throws IOException naming the folder and the fix when the outbox cannot be used
      * @throws IllegalArgumentException when the TLS files cannot be used
      */
     public static MqttSink open(MqttSettings settings, Map<String, List<String>> cameras, Tuner tuner, String version,
-            PipelineObserver observer) throws IOException {
+            PipelineObserver observer, BestFrames frames) throws IOException {
         MqttSink[] self = new MqttSink[1];
         MqttTransport transport = new MqttTransport(settings, () -> {
             if (self[0] != null) {
@@ -131,7 +129,7 @@ public final class MqttSink extends OutboxSink implements PipelineObserver {
         });
         Outbox outbox = Outbox.open("mqtt", settings.delivery().outbox(), settings.delivery().maxAttempts(), "mqtt",
                 observer);
-        SnapshotSource snapshots = new EncodedBestFrames(SNAPSHOT_QUALITY, settings.delivery().filter()::watches);
+        SnapshotSource snapshots = SnapshotSource.of(frames, settings.delivery().filter()::watches);
         self[0] = new MqttSink(settings, outbox, snapshots, cameras, tuner, version, observer,
                 new MqttTransport[] {transport});
         return self[0];
@@ -158,7 +156,6 @@ public final class MqttSink extends OutboxSink implements PipelineObserver {
                 }
             }
         }
-        snapshots.observe(p);
         List<EventMessage> ms = events.of(p, (c, t) -> snapshots.jpeg(c, t) != null);
         List<OutboxMessage> out = new ArrayList<>();
         for (EventMessage m : ms) {
@@ -175,7 +172,6 @@ public final class MqttSink extends OutboxSink implements PipelineObserver {
                 out.addAll(counts(m.camera(), m.label(), -1, m.eventId()));
             }
         }
-        snapshots.forgetEnded(p);
         return out;
     }
 

@@ -2,7 +2,7 @@ package io.edgecascade.cascade.notify.webhook;
 
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.PositiveFrame;
-import io.edgecascade.cascade.notify.EncodedBestFrames;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.notify.EventMessage;
 import io.edgecascade.cascade.notify.EventMessages;
 import io.edgecascade.cascade.notify.Outbox;
@@ -21,20 +21,15 @@ import java.util.List;
  */
 public final class WebhookSink extends OutboxSink {
 
-    /** JPEG quality of the snapshots. */
-    static final int SNAPSHOT_QUALITY = 80;
-
     private final WebhookSettings settings;
     private final EventMessages events;
-    private final SnapshotSource snapshots;
 
     WebhookSink(WebhookSettings settings, Outbox outbox, Transport transport, SnapshotSource snapshots,
             PipelineObserver observer) {
         super("webhook_" + settings.name(), outbox, transport, backoff(settings.delivery().backoff(),
-                settings.delivery().maxBackoff()), observer);
+                settings.delivery().maxBackoff()), snapshots, observer);
         this.settings = settings;
         this.events = new EventMessages(settings.delivery().filter());
-        this.snapshots = snapshots;
     }
 
     /**
@@ -42,29 +37,27 @@ public final class WebhookSink extends OutboxSink {
      * delivery thread.
      *
      * @param configKey {@code webhooks[i]}, for messages
+     * @param frames    the cameras' best frames (shared with the page and the forwarder), for {@code snapshot: true}
      * @throws IOException naming the folder and the fix when the outbox cannot be used
      */
-    public static WebhookSink open(WebhookSettings settings, String configKey, PipelineObserver observer)
-            throws IOException {
+    public static WebhookSink open(WebhookSettings settings, String configKey, PipelineObserver observer,
+            BestFrames frames) throws IOException {
         String name = "webhook_" + settings.name();
         Outbox outbox = Outbox.open(name, settings.delivery().outbox(), settings.delivery().maxAttempts(), configKey,
                 observer);
         SnapshotSource snapshots = settings.snapshot()
-                ? new EncodedBestFrames(SNAPSHOT_QUALITY, settings.delivery().filter()::watches) : SnapshotSource.NONE;
+                ? SnapshotSource.of(frames, settings.delivery().filter()::watches) : SnapshotSource.NONE;
         return new WebhookSink(settings, outbox, new WebhookTransport(settings), snapshots, observer);
     }
 
     @Override
     protected List<OutboxMessage> messages(PositiveFrame p) {
-        snapshots.observe(p);
-        List<EventMessage> ms = events.of(p, settings.snapshot() ? (c, t) -> snapshots.jpeg(c, t) != null
-                : EventMessages.Snapshots.NONE);
+        List<EventMessage> ms = events.of(p, (c, t) -> snapshots.jpeg(c, t) != null);
         List<OutboxMessage> out = new ArrayList<>(ms.size());
         for (EventMessage m : ms) {
             byte[] jpeg = m.isNew() || m.isEnd() ? snapshots.jpeg(m.camera(), m.trackId()) : null;
             out.add(new OutboxMessage(m.eventId(), "", false, m.json(), jpeg));
         }
-        snapshots.forgetEnded(p);
         return out;
     }
 

@@ -14,6 +14,7 @@ import io.edgecascade.cascade.api.Outcome;
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.PositiveFrame;
 import io.edgecascade.cascade.api.Tuner;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.notify.DeliverySettings;
 import io.edgecascade.cascade.notify.NotifyTestFrames;
 import io.edgecascade.cascade.testing.Certificates;
@@ -50,7 +51,8 @@ class MqttSinkBrokerTest {
                     counted.add(outcome);
                 }
             };
-            sink = MqttSink.open(settings, Map.of("lobby", List.of("person")), tuner, "test", counts);
+            sink = MqttSink.open(settings, Map.of("lobby", List.of("person")), tuner, "test", counts,
+                    new BestFrames(BestFrames.Settings.DEFAULTS, 80));
             delivery = new Thread(() -> {
                 try {
                     sink.deliver();
