@@ -117,7 +117,7 @@ public final class EventMessages {
         m.set("after", after);
         try {
             out.add(new EventMessage(type, e.eventId(), e.camera(), e.label(), e.trackId(), e.score(),
-                    JSON.writeValueAsBytes(m)));
+                    JSON.writeValueAsBytes(m), e.time().toEpochMilli()));
         } catch (JsonProcessingException ex) {
             throw new UncheckedIOException(ex); // an ObjectNode of strings and numbers always writes
         }

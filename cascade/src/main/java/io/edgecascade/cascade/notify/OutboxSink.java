@@ -191,7 +191,8 @@ public abstract class OutboxSink implements DeliveringSink {
                         pause(backoff.delayNanos(attemptsInARow++));
                     }
                 }
-                case PERMANENT -> outbox.deadLetter(p, Outbox.Reason.REJECTED, r.status(), r.error());
+                case PERMANENT -> outbox.deadLetter(new Outbox.Pending(p.entry(), p.message(), p.attempts() + 1),
+                        Outbox.Reason.REJECTED, r.status(), r.error()); // the refused try counts as one
             }
         }
         if (wasConnected) {

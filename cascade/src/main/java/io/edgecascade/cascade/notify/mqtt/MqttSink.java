@@ -165,7 +165,7 @@ public final class MqttSink extends OutboxSink implements PipelineObserver {
                     out.add(new OutboxMessage(m.eventId(), topics.snapshot(m.camera(), m.label()), true, jpeg, null));
                 }
             }
-            out.add(new OutboxMessage(m.eventId(), topics.events(), false, m.json(), null));
+            out.add(new OutboxMessage(m.messageId(), topics.events(), false, m.json(), null));
             if (m.isNew() && counted.add(m.eventId())) {
                 out.addAll(counts(m.camera(), m.label(), +1, m.eventId()));
             } else if (m.isEnd() && counted.remove(m.eventId())) {

@@ -56,7 +56,7 @@ public final class WebhookSink extends OutboxSink {
         List<OutboxMessage> out = new ArrayList<>(ms.size());
         for (EventMessage m : ms) {
             byte[] jpeg = m.isNew() || m.isEnd() ? snapshots.jpeg(m.camera(), m.trackId()) : null;
-            out.add(new OutboxMessage(m.eventId(), "", false, m.json(), jpeg));
+            out.add(new OutboxMessage(m.messageId(), "", false, m.json(), jpeg));
         }
         return out;
     }

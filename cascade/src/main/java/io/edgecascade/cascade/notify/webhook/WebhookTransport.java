@@ -20,8 +20,9 @@ import java.util.UUID;
 /**
  * Posts each message to the webhook's URL: the event's JSON as the body ({@code application/json}), or with a
  * snapshot a {@code multipart/form-data} body of two parts, {@code event} (the JSON) and {@code snapshot}
- * ({@code snapshot.jpg}, {@code image/jpeg}). Headers: the configured ones, {@code X-Edge-Cascade-Event} (the event id,
- * the same on a message sent twice) and {@code X-Edge-Cascade-Signature} ({@link Signature}) when there is a secret.
+ * ({@code snapshot.jpg}, {@code image/jpeg}). Headers: the configured ones, {@code X-Edge-Cascade-Event} (the event id),
+ * {@code X-Edge-Cascade-Message} (the message's id, the same on a message sent twice: a receiver drops an id it has
+ * seen) and {@code X-Edge-Cascade-Signature} ({@link Signature}) when there is a secret.
  *
  * <p>Answers: 2xx sent; 408, 429, 5xx, a timeout or a broken connection an attempt (retried); any other status
  * (400, 401, 404, 3xx...) permanent: a dead letter at once; a connection refused, a name that does not resolve or no
@@ -30,6 +31,8 @@ import java.util.UUID;
 public final class WebhookTransport implements Transport {
 
     public static final String EVENT_HEADER = "X-Edge-Cascade-Event";
+    /** The message's id ({@link io.edgecascade.cascade.notify.EventMessage#messageId()}): the same on a copy. */
+    public static final String MESSAGE_HEADER = "X-Edge-Cascade-Message";
 
     private final WebhookSettings settings;
     private final HttpClient client;
@@ -82,7 +85,8 @@ public final class WebhookTransport implements Transport {
         HttpRequest.Builder b = HttpRequest.newBuilder(settings.url()).timeout(settings.timeout())
                 .header("Content-Type", body.contentType())
                 .header("User-Agent", "edge-cascade")
-                .header(EVENT_HEADER, m.key())
+                .header(EVENT_HEADER, eventId(m.key()))
+                .header(MESSAGE_HEADER, m.key())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()));
         for (Map.Entry<String, String> h : settings.headers().entrySet()) {
             b.header(h.getKey(), h.getValue());
@@ -115,6 +119,13 @@ public final class WebhookTransport implements Transport {
         }
         return new Result(Kind.PERMANENT, code, "the receiver answered " + status + "; it will not take this"
                 + " message (check the URL, the headers and the receiver's log)");
+    }
+
+    /** The event id of a message id {@code <event id>/<type>/<frame time ms>}. */
+    static String eventId(String messageId) {
+        int last = messageId.lastIndexOf('/');
+        int type = last <= 0 ? -1 : messageId.lastIndexOf('/', last - 1);
+        return type <= 0 ? messageId : messageId.substring(0, type);
     }
 
     private static String describe(Exception e) {

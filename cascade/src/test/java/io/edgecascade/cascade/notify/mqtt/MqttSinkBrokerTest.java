@@ -9,12 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edgecascade.cascade.api.CameraState;
-import io.edgecascade.cascade.api.Deadline;
 import io.edgecascade.cascade.api.Outcome;
-import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.PositiveFrame;
 import io.edgecascade.cascade.api.Tuner;
 import io.edgecascade.cascade.bestframe.BestFrames;
+import io.edgecascade.cascade.notify.Delivering;
 import io.edgecascade.cascade.notify.DeliverySettings;
 import io.edgecascade.cascade.notify.NotifyTestFrames;
 import io.edgecascade.cascade.testing.Certificates;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,44 +36,25 @@ class MqttSinkBrokerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PREFIX = "edge-cascade";
 
-    /** The sink with its delivery thread running, as the cascade runs it. */
+    /** The MQTT sink with its delivery thread running, and what it counted. */
     private static final class Running implements AutoCloseable {
+        final Delivering.Counts counted = new Delivering.Counts();
+        final Delivering<MqttSink> running;
         final MqttSink sink;
-        final Thread delivery;
-        final List<String> counted = new CopyOnWriteArrayList<>();
 
         Running(MqttSettings settings, Tuner tuner) throws Exception {
-            PipelineObserver counts = new PipelineObserver() {
-                @Override
-                public void sinkMessage(String sink, String outcome) {
-                    counted.add(outcome);
-                }
-            };
-            sink = MqttSink.open(settings, Map.of("lobby", List.of("person")), tuner, "test", counts,
-                    new BestFrames(BestFrames.Settings.DEFAULTS, 80));
-            delivery = new Thread(() -> {
-                try {
-                    sink.deliver();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "deliver-mqtt");
-            delivery.start();
+            running = Delivering.start(MqttSink.open(settings, Map.of("lobby", List.of("person")), tuner, "test",
+                    counted, new BestFrames(BestFrames.Settings.DEFAULTS, 80)));
+            sink = running.sink;
         }
 
         void accept(PositiveFrame p) throws Exception {
-            try {
-                sink.accept(p);
-            } finally {
-                p.frame().close();
-            }
+            running.accept(p);
         }
 
         @Override
         public void close() throws Exception {
-            sink.close(Deadline.after(Duration.ofSeconds(20)));
-            delivery.join(30_000);
-            assertFalse(delivery.isAlive(), "the delivery thread ends when the sink closes");
+            running.close();
         }
     }
 
@@ -165,7 +144,7 @@ class MqttSinkBrokerTest {
             assertTrue(json(stats).get("cameras").get("lobby").has("camera_fps"), stats.text());
             r.sink.cameraHealth("lobby", CameraState.BACKOFF, "refused");
             rec.awaitLast(PREFIX + "/lobby/state", "backoff");
-            Conditions.waitFor("sent counted", () -> r.counted.stream().filter("sent"::equals).count() >= 8);
+            Conditions.waitFor("sent counted", () -> r.counted.of("sent") >= 8);
         }
     }
 
@@ -178,7 +157,7 @@ class MqttSinkBrokerTest {
             broker.stop();
             Conditions.waitFor("the agent sees the broker gone", () -> !r.sink.brokerConnected());
             r.accept(NotifyTestFrames.start("lobby", "lobby-7-1", 1500));
-            Conditions.waitFor("the new in the outbox", () -> r.counted.contains("queued"));
+            Conditions.waitFor("the new in the outbox", () -> r.counted.any("queued"));
             assertTrue(sub.lines().isEmpty(), "nothing can arrive while the broker is down: " + sub.lines());
             broker.start();
             Conditions.waitFor("the new after the restart: " + sub.lines(), () -> sub.lines().stream()
@@ -214,9 +193,9 @@ class MqttSinkBrokerTest {
                     PREFIX, 1, false, "homeassistant", Duration.ofSeconds(60), good.delivery());
             try (Running r = new Running(bad, TUNER)) {
                 r.accept(NotifyTestFrames.start("lobby", "lobby-3-1", 1500));
-                Conditions.waitFor("queued", () -> r.counted.contains("queued"));
+                Conditions.waitFor("queued", () -> r.counted.any("queued"));
                 assertFalse(r.sink.brokerConnected());
-                assertFalse(r.counted.contains("sent"));
+                assertFalse(r.counted.any("sent"));
             }
             // the next start, with the right password, sends what waited
             try (MqttRecorder rec = MqttRecorder.subscribe(broker, PREFIX + "/events");
