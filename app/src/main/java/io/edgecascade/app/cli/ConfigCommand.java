@@ -101,7 +101,8 @@ final class ConfigCommand implements Runnable {
                 out.println("web page: " + (config.ui().tls() ? "https://" : "http://") + config.ui() + "/"
                         + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")"));
             }
-            if (config.cloud() != null || config.ui().enabled()) {
+            if (config.cloud() != null || config.ui().enabled()
+                    || io.edgecascade.app.Notifiers.keepBestFrames(config.sinks())) {
                 var b = config.bestFrames();
                 out.println("best frames: JPEG, up to " + b.maxTracks() + " live tracks per camera"
                         + " (events.max_tracks), " + (b.maxBytes() >> 20) + " MB for all cameras"

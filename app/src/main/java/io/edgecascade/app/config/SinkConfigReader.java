@@ -35,7 +35,7 @@ final class SinkConfigReader {
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     /** Headers the agent sets itself. */
     private static final Set<String> OWN_HEADERS = Set.of("content-type", "content-length", "host",
-            "x-edge-cascade-signature", "x-edge-cascade-event", "connection", "user-agent");
+            "x-edge-cascade-signature", "x-edge-cascade-event", "x-edge-cascade-message", "connection", "user-agent");
 
     /** What the filter's names are checked against. */
     record Known(List<String> cameras, Set<String> zones, List<String> labels) {
