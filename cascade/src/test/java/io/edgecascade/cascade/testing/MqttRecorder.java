@@ -79,16 +79,24 @@ public final class MqttRecorder implements AutoCloseable {
 
     /** Waits until a message matches. */
     public Message await(String what, Predicate<Message> p) throws InterruptedException {
-        Conditions.waitFor(what + "; got " + summary(), () -> messages.stream().anyMatch(p));
+        try {
+            Conditions.waitFor(what, () -> messages.stream().anyMatch(p));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; got " + summary(), e); // what came by the deadline
+        }
         return messages.stream().filter(p).findFirst().orElseThrow();
     }
 
     /** Waits until the latest message on {@code topic} is {@code text}. */
     public void awaitLast(String topic, String text) throws InterruptedException {
-        Conditions.waitFor(topic + " = " + text + "; got " + summary(), Duration.ofSeconds(90), () -> {
-            Message m = last(topic);
-            return m != null && m.text().equals(text);
-        });
+        try {
+            Conditions.waitFor(topic + " = " + text, Duration.ofSeconds(90), () -> {
+                Message m = last(topic);
+                return m != null && m.text().equals(text);
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; got " + summary(), e);
+        }
     }
 
     /** Topics and short payloads so far, for failure messages. */

@@ -132,6 +132,12 @@ public final class MqttSink extends OutboxSink implements PipelineObserver {
         SnapshotSource snapshots = SnapshotSource.of(frames, settings.delivery().filter()::watches);
         self[0] = new MqttSink(settings, outbox, snapshots, cameras, tuner, version, observer,
                 new MqttTransport[] {transport});
+        try {
+            self[0].resetCounts();
+        } catch (IOException | RuntimeException e) {
+            outbox.close();
+            throw e;
+        }
         return self[0];
     }
 
@@ -173,6 +179,21 @@ public final class MqttSink extends OutboxSink implements PipelineObserver {
             }
         }
         return out;
+    }
+
+    /**
+     * Nothing is in view when a run starts: every camera's retained counts go to 0, through the outbox, after what an
+     * earlier run left there. An event that was open when that run was killed (SIGKILL, power loss) never got its
+     * {@code end}, so its count would otherwise stay up.
+     */
+    private void resetCounts() throws IOException {
+        for (Map.Entry<String, List<String>> c : cameras.entrySet()) {
+            for (String label : c.getValue()) {
+                outbox.append(new OutboxMessage("start/" + c.getKey(), topics.count(c.getKey(), label), true,
+                        text("0"), null));
+            }
+            outbox.append(new OutboxMessage("start/" + c.getKey(), topics.all(c.getKey()), true, text("0"), null));
+        }
     }
 
     /** The retained counts of the camera's label and of all its objects after one came or went. */

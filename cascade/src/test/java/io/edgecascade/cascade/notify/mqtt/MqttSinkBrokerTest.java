@@ -125,9 +125,9 @@ class MqttSinkBrokerTest {
             assertTrue(after.get("has_snapshot").asBoolean());
             assertEquals(json(events.get(1)).get("after"), end.get("before"), "before is the previous after");
 
-            // the count of people in view went 1, then 0, retained
+            // the count of people in view: 0 at the start, 1, then 0, retained
             List<MqttRecorder.Message> counts = rec.on(PREFIX + "/lobby/person");
-            assertEquals(List.of("1", "0"), counts.stream().map(MqttRecorder.Message::text).toList());
+            assertEquals(List.of("0", "1", "0"), counts.stream().map(MqttRecorder.Message::text).toList());
             assertEquals("0", rec.last(PREFIX + "/lobby/all").text());
             // the snapshot is a JPEG, published before the new message
             MqttRecorder.Message snap = rec.last(PREFIX + "/lobby/person/snapshot");
@@ -201,6 +201,21 @@ class MqttSinkBrokerTest {
             try (MqttRecorder rec = MqttRecorder.subscribe(broker, PREFIX + "/events");
                     Running r = new Running(good, TUNER)) {
                 rec.await("the new that waited", m -> m.text().contains("lobby-3-1"));
+            }
+        }
+    }
+
+    @Test
+    void anEventLeftOpenByTheLastRunLeavesNoCountUpAtTheNextStart(@TempDir Path dir) throws Exception {
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
+                MqttRecorder rec = MqttRecorder.subscribe(broker, PREFIX + "/lobby/#")) {
+            try (Running r = new Running(settings(broker, dir, null), TUNER)) {
+                r.accept(NotifyTestFrames.start("lobby", "lobby-8-1", 1500)); // its end never comes
+                rec.awaitLast(PREFIX + "/lobby/person", "1");
+            }
+            try (Running r = new Running(settings(broker, dir, null), TUNER)) {
+                rec.awaitLast(PREFIX + "/lobby/person", "0");
+                rec.awaitLast(PREFIX + "/lobby/all", "0");
             }
         }
     }
