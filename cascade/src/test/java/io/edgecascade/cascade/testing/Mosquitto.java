@@ -43,15 +43,20 @@ public final class Mosquitto implements AutoCloseable {
 
     /** A broker with user {@link #USER} / {@link #PASSWORD}, plain TCP. */
     public static Mosquitto start(Path dir) throws Exception {
-        return start(dir, null);
+        return start(dir, null, false);
+    }
+
+    /** A broker that also lets clients in without a user (as Debian's own default listener does), plain TCP. */
+    public static Mosquitto startAnonymous(Path dir) throws Exception {
+        return start(dir, null, true);
     }
 
     /** A broker with user and password; with {@code tls} (server certificate and key, and the CA) TLS only. */
     public static Mosquitto start(Path dir, Certificates.Pair server, Path ca) throws Exception {
-        return start(dir, new Certificates.Pair[] {server, new Certificates.Pair(ca, null)});
+        return start(dir, new Certificates.Pair[] {server, new Certificates.Pair(ca, null)}, false);
     }
 
-    private static Mosquitto start(Path dir, Certificates.Pair[] tls) throws Exception {
+    private static Mosquitto start(Path dir, Certificates.Pair[] tls, boolean anonymous) throws Exception {
         Path mosquitto = program("mosquitto");
         Path passwd = program("mosquitto_passwd");
         Files.createDirectories(dir);
@@ -63,7 +68,7 @@ public final class Mosquitto implements AutoCloseable {
         // started by root (CI), mosquitto would switch to its own user, who cannot write the test's folder
         conf.append("user ").append(System.getProperty("user.name")).append('\n');
         conf.append("per_listener_settings false\n");
-        conf.append("allow_anonymous false\n");
+        conf.append("allow_anonymous ").append(anonymous).append('\n');
         conf.append("password_file ").append(passwords).append('\n');
         conf.append("persistence true\n");
         conf.append("persistence_location ").append(data).append("/\n");
