@@ -289,6 +289,9 @@ class NotifyAgentTest {
                 } finally {
                     three.close();
                 }
+                try (MqttRecorder late = MqttRecorder.subscribe(broker, PREFIX + "/available")) {
+                    late.awaitLast(PREFIX + "/available", "offline"); // said by the agent itself at a clean stop
+                }
                 // MQTT: one new and one end per event id (QoS 1 copies would carry the same id and body)
                 for (String id : started) {
                     for (String type : ended.contains(id) ? List.of("new", "end") : List.of("new")) {
