@@ -4,7 +4,7 @@ import io.edgecascade.app.config.ConfigFileEditor;
 import io.edgecascade.app.config.ConfigLoader;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
-import io.edgecascade.cascade.ui.Tuner;
+import io.edgecascade.cascade.api.Tuner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,11 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tuning from the web page: checks the values with the config's own rules (so a bad value gets the message
+ * Tuning from the web page and from MQTT commands: checks the values with the config's own rules (so a bad value gets the message
  * {@code config validate} prints), applies them to the running cascade at once, and with {@code ui.persist} writes
  * them into the config file, changing only those values' lines ({@link ConfigFileEditor}).
  */
-final class PageTuning implements Tuner {
+public final class PageTuning implements Tuner {
 
     private static final Logger LOG = LoggerFactory.getLogger(PageTuning.class);
 
@@ -29,7 +29,7 @@ final class PageTuning implements Tuner {
     private final Path configFile;
 
     /** @param configFile where to save the values, or null not to */
-    PageTuning(Cascade cascade, List<String> cameraIds, Path configFile) {
+    public PageTuning(Cascade cascade, List<String> cameraIds, Path configFile) {
         this.cascade = cascade;
         this.cameraIds = List.copyOf(cameraIds);
         this.configFile = configFile;
@@ -42,8 +42,27 @@ final class PageTuning implements Tuner {
             return new Result(404, "no camera '" + camera + "'; cameras: " + String.join(", ", cameraIds));
         }
         if (values.isEmpty()) {
-            return new Result(400, "nothing to change; send threshold, min_area and/or confidence");
+            return new Result(400, "nothing to change; send threshold, min_area, confidence and/or detect");
         }
+        Map<String, Object> tunables = new java.util.LinkedHashMap<>(values);
+        Boolean detect = null;
+        if (tunables.containsKey("detect")) {
+            detect = onOff(tunables.remove("detect"));
+            if (detect == null) {
+                return new Result(400, "cameras[" + index + "].detect: '" + values.get("detect") + "' is not on or"
+                        + " off; send ON or OFF (true or false)");
+            }
+            if (tunables.isEmpty()) {
+                boolean before = cascade.camera(camera).detector().enabled();
+                cascade.detect(camera, detect);
+                String change = before == detect ? "no change" : "detection " + (detect ? "on" : "off");
+                if (before != detect) {
+                    LOG.info("camera {}: detection switched {}", camera, detect ? "on" : "off");
+                }
+                return new Result(200, "camera " + camera + ": " + change + ", applied");
+            }
+        }
+        values = tunables;
         List<String> problems = ConfigLoader.tuningProblems(index, values);
         if (!problems.isEmpty()) {
             return new Result(400, String.join("; ", problems));
@@ -59,7 +78,11 @@ final class PageTuning implements Tuner {
                     minArea != null ? minArea : before.minArea(),
                     confidence != null ? confidence.floatValue() : before.confidence());
             cascade.retune(camera, after.threshold(), after.minArea(), after.confidence());
-            List<String> changes = after.changesFrom(before);
+            List<String> changes = new java.util.ArrayList<>(after.changesFrom(before));
+            if (detect != null && detect != c.detector().enabled()) {
+                cascade.detect(camera, detect);
+                changes.add("detection " + (detect ? "on" : "off"));
+            }
             changes.forEach(ch -> LOG.info("ui: camera {} {}", camera, ch));
             String applied = "camera " + camera + ": " + (changes.isEmpty() ? "no change" : String.join(", ",
                     changes)) + ", applied";
@@ -75,6 +98,32 @@ final class PageTuning implements Tuner {
             }
         }
         return r;
+    }
+
+    /** true for on/true/yes, false for off/false/no (any case), null for anything else. */
+    private static Boolean onOff(Object v) {
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        return switch (String.valueOf(v).trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true", "yes" -> Boolean.TRUE;
+            case "off", "false", "no" -> Boolean.FALSE;
+            default -> null;
+        };
+    }
+
+    @Override
+    public Map<String, Object> values(String camera) {
+        CameraSettings c = cascade.camera(camera);
+        if (c == null) {
+            return Map.of();
+        }
+        Map<String, Object> v = new java.util.LinkedHashMap<>();
+        v.put("threshold", c.motion().threshold());
+        v.put("min_area", c.motion().minArea());
+        v.put("confidence", c.detector().confidence());
+        v.put("detect", c.detector().enabled());
+        return v;
     }
 
     private static double number(Object v) {

@@ -92,6 +92,7 @@ final class ConfigCommand implements Runnable {
                     warnings.add(keepalive);
                 }
             }
+            describeSinks(config, out);
             if (config.ui().enabled()) {
                 List<String> notes = new ArrayList<>();
                 if (config.ui().persist()) {
@@ -101,7 +102,8 @@ final class ConfigCommand implements Runnable {
                 out.println("web page: " + (config.ui().tls() ? "https://" : "http://") + config.ui() + "/"
                         + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")"));
             }
-            if (config.cloud() != null || config.ui().enabled()) {
+            if (config.cloud() != null || config.ui().enabled()
+                    || io.edgecascade.app.Notifiers.keepBestFrames(config.sinks())) {
                 var b = config.bestFrames();
                 out.println("best frames: JPEG, up to " + b.maxTracks() + " live tracks per camera"
                         + " (events.max_tracks), " + (b.maxBytes() >> 20) + " MB for all cameras"
@@ -121,6 +123,31 @@ final class ConfigCommand implements Runnable {
             warnings.forEach(w -> spec.commandLine().getErr().println(file + ": warning: " + w));
             out.println("ok");
             return 0;
+        }
+
+        /** One line per MQTT broker and webhook: where, what passes the filter, the outbox; never a secret. */
+        private static void describeSinks(AppConfig config, PrintWriter out) {
+            var m = config.sinks().mqtt();
+            if (m != null) {
+                out.println("mqtt: " + m.describe() + (m.password() == null ? "" : " (password set)") + ", client id "
+                        + m.clientId() + ", topics " + m.topicPrefix() + "/..., qos " + m.qos()
+                        + (m.homeAssistant() ? ", Home Assistant discovery under " + m.discoveryPrefix() + "/" : "")
+                        + ", stats every " + m.statsInterval().toSeconds() + " s; " + delivery(m.delivery()));
+            }
+            for (var w : config.sinks().webhooks()) {
+                out.println("webhook " + w.name() + ": POST " + w.describe() + (w.headers().isEmpty() ? ""
+                        : ", headers " + String.join(", ", w.headers().keySet())) + (w.secret() == null ? ""
+                        : ", signed (X-Edge-Cascade-Signature)") + (w.snapshot() ? ", with snapshot" : "")
+                        + ", timeout " + w.timeout().toMillis() + " ms; " + delivery(w.delivery()));
+            }
+        }
+
+        private static String delivery(io.edgecascade.cascade.notify.DeliverySettings d) {
+            var box = d.outbox();
+            return "filter: " + d.filter().describe() + "; outbox " + box.dir() + " (up to " + (box.maxBytes() >> 20)
+                    + " MB, fsync " + box.fsync().name().toLowerCase(java.util.Locale.ROOT) + "), a message is given up"
+                    + " after " + (d.maxAttempts() == 0 ? "no number of" : String.valueOf(d.maxAttempts()))
+                    + " failed attempts, dead letters " + box.deadLetterDir();
         }
 
         /** Whether a token is needed and which extra host names are answered to; never the token itself. */

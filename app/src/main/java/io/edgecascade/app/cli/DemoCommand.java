@@ -1,9 +1,11 @@
 package io.edgecascade.app.cli;
 
+import io.edgecascade.app.Notifiers;
 import io.edgecascade.app.UiEndpoint;
 import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.app.Wiring;
 import io.edgecascade.app.config.AppConfig;
+import io.edgecascade.app.config.NotifyConfig;
 import io.edgecascade.app.models.Asset;
 import io.edgecascade.app.models.AssetDownloader;
 import io.edgecascade.app.models.ModelCatalog;
@@ -11,6 +13,8 @@ import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.metrics.MetricsSettings;
+import io.edgecascade.cascade.notify.DeliverySettings;
+import io.edgecascade.cascade.notify.mqtt.MqttSettings;
 import io.edgecascade.cascade.motion.MotionSettings;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
@@ -63,6 +67,10 @@ final class DemoCommand implements Callable<Integer> {
                     + " video at its own frame rate so there is something to watch.")
     String ui;
 
+    @Option(names = "--mqtt", paramLabel = "HOST:PORT", description = "Also publish the events to this MQTT broker"
+            + " (topics under edge-cascade/, as mqtt: in a config does), e.g. 127.0.0.1:1883.")
+    String mqtt;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -110,6 +118,19 @@ final class DemoCommand implements Callable<Integer> {
                 UiSettings.DEFAULT_WIDTH);
     }
 
+    /** {@code --mqtt HOST:PORT} ({@code [v6]:PORT} too): a plain broker, the default topics. */
+    static MqttSettings mqttSettings(String hostPort, Path outbox) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\[[0-9A-Fa-f:.]+]|[^:\\[\\]/\\s]+):([0-9]{1,5})$")
+                .matcher(hostPort.trim());
+        int port = m.matches() ? Integer.parseInt(m.group(2)) : -1;
+        if (port < 1 || port > 65535) {
+            throw new UserError("--mqtt: '" + hostPort + "' is not HOST:PORT; give the broker's address, e.g."
+                    + " 127.0.0.1:1883", UserError.USAGE, null);
+        }
+        String host = m.group(1).replaceAll("^\\[|]$", "");
+        return MqttSettings.of(host, port, "edge-cascade-demo", DeliverySettings.defaults(outbox));
+    }
+
     private Path assetsDir() {
         if (assets != null) {
             return assets;
@@ -126,12 +147,20 @@ final class DemoCommand implements Callable<Integer> {
         AppConfig config = new AppConfig(new AppConfig.ModelConfig(dir.resolve(ModelCatalog.MODEL), "yolox",
                 dir.resolve(ModelCatalog.LABELS)), EngineRegistry.AUTO, threads, eventFile, CascadeOptions.DEFAULTS,
                 List.of(camera)).withUi(uiSettings());
+        Path outboxDir = null;
+        if (mqtt != null) {
+            outboxDir = Files.createTempDirectory("edge-cascade-demo-outbox-");
+            config = config.withSinks(new NotifyConfig(mqttSettings(mqtt, outboxDir.resolve("mqtt")), List.of()));
+        }
         Path cloudDir = noCloud ? null : Files.createTempDirectory("edge-cascade-demo-cloud-");
         try {
             return run(config, camera, dir, cloudDir, eventFile, out);
         } finally {
             if (cloudDir != null) {
                 deleteTree(cloudDir);
+            }
+            if (outboxDir != null) {
+                deleteTree(outboxDir);
             }
         }
     }
@@ -158,17 +187,29 @@ final class DemoCommand implements Callable<Integer> {
     private int run(AppConfig config, CameraSettings camera, Path dir, Path results, Path eventFile, PrintWriter out,
             UiEndpoint page, BestFrames bestFrames) throws IOException {
         Wiring.Forwarding forwarding = Wiring.forwarding(config, List.of(), List.of(), bestFrames);
+        Notifiers notifiers;
+        try {
+            notifiers = Notifiers.open(config, List.of(), VersionProvider.version(), bestFrames);
+        } catch (RuntimeException e) {
+            RunCommand.closeQuietly(forwarding);
+            throw e;
+        }
         Cascade cascade;
         try {
             List<FrameSink> sinks = new java.util.ArrayList<>(page.sinks());
             if (forwarding != null) {
                 sinks.add(forwarding.uplink());
             }
-            cascade = Wiring.cascade(config, EngineRegistry.standard(), sinks, page.observers());
+            sinks.addAll(notifiers.sinks());
+            List<io.edgecascade.cascade.api.PipelineObserver> observers = new java.util.ArrayList<>(page.observers());
+            observers.addAll(notifiers.observers());
+            cascade = Wiring.cascade(config, EngineRegistry.standard(), sinks, observers);
         } catch (RuntimeException e) {
             RunCommand.closeQuietly(forwarding);
+            notifiers.closeUnused();
             throw e;
         }
+        notifiers.attach(cascade);
         try {
             page.attach(cascade);
         } catch (RuntimeException e) {
@@ -182,6 +223,11 @@ final class DemoCommand implements Callable<Integer> {
         out.println("edge-cascade demo: " + camera.source()
                 + (forwarding == null ? ""
                         : " (each event's best frames forwarded to an embedded KServe v2 cloud server)"));
+        if (config.sinks().mqtt() != null) {
+            var m = config.sinks().mqtt();
+            out.println("events also published to " + m.describe() + " under " + m.topicPrefix() + "/ (watch with:"
+                    + " mosquitto_sub -h " + m.host() + " -p " + m.port() + " -t '" + m.topicPrefix() + "/#' -v)");
+        }
         out.flush();
         RunSummary summary = CascadeRun.run(cascade);
         if (forwarding != null) {

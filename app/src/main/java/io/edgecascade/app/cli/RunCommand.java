@@ -3,6 +3,7 @@ package io.edgecascade.app.cli;
 import io.edgecascade.app.ConfigReload;
 import io.edgecascade.app.ConfigWatcher;
 import io.edgecascade.app.MetricsEndpoint;
+import io.edgecascade.app.Notifiers;
 import io.edgecascade.app.UiEndpoint;
 import io.edgecascade.app.Wiring;
 import io.edgecascade.app.config.AppConfig;
@@ -80,9 +81,9 @@ final class RunCommand implements Callable<Integer> {
             }
             List<PipelineObserver> observers = new ArrayList<>(metrics.observers());
             observers.addAll(ui.observers());
+            Notifiers notifiers;
             try {
-                cascade = Wiring.cascade(cfg, EngineRegistry.standard(), sinks, observers,
-                        clips == null ? null : clips::packetListener);
+                notifiers = Notifiers.open(cfg, metrics.observers(), VersionProvider.version(), bestFrames);
             } catch (RuntimeException e) {
                 closeQuietly(forwarding);
                 if (clips != null) {
@@ -90,9 +91,25 @@ final class RunCommand implements Callable<Integer> {
                 }
                 throw e;
             }
+            sinks.addAll(notifiers.sinks());
+            observers.addAll(notifiers.observers());
+            try {
+                cascade = Wiring.cascade(cfg, EngineRegistry.standard(), sinks, observers,
+                        clips == null ? null : clips::packetListener);
+            } catch (RuntimeException e) {
+                closeQuietly(forwarding);
+                notifiers.closeUnused();
+                if (clips != null) {
+                    clips.close();
+                }
+                throw e;
+            }
+            notifiers.attach(cascade);
+            notifiers.describe().forEach(d -> LOG.info("events also go to {}", d));
             metrics.attach(cascade);
             List<String> cameraIds = cfg.cameras().stream().map(CameraSettings::id).toList();
-            boolean keepsBestFrames = cfg.ui().enabled() || forwarding != null;
+            boolean keepsBestFrames = cfg.ui().enabled() || forwarding != null
+                    || Notifiers.keepBestFrames(cfg.sinks());
             if (keepsBestFrames) {
                 metrics.watch(bestFrames, cameraIds);
             }

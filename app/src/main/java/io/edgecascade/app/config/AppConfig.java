@@ -33,12 +33,13 @@ import java.util.Objects;
  * @param detectorWorkers {@code pipeline.detector_workers}: detector workers, each with its own engine session of
  *                 {@code threads} threads; {@value #AUTO_WORKERS} = measure the best layout at start-up
  * @param bestFrames {@code events.max_tracks} and {@code events.best_frames_mb}: the bounds of the best frames kept
- *                 for the page and the forwarder
+ *                 for the page, the forwarder and the sinks' snapshots
+ * @param sinks    the MQTT broker and the webhooks events go to ({@code mqtt:}, {@code webhooks:})
  */
 public record AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
         List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics, CloudSettings cloud,
         SpoolDirectory.Settings spool, EventForwarding.Mode forward, boolean frameLines, UiSettings ui,
-        RecordSettings record, int detectorWorkers, BestFrames.Settings bestFrames) {
+        RecordSettings record, int detectorWorkers, BestFrames.Settings bestFrames, NotifyConfig sinks) {
 
     /** {@code detectorWorkers} value of {@code pipeline.detector_workers: auto}. */
     public static final int AUTO_WORKERS = 0;
@@ -57,15 +58,16 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
         Objects.requireNonNull(ui, "ui");
         Objects.requireNonNull(record, "record");
         Objects.requireNonNull(bestFrames, "bestFrames");
+        Objects.requireNonNull(sinks, "sinks");
     }
 
-    /** A config with the default bounds of the best frames. */
+    /** A config with the default bounds of the best frames, without MQTT or webhooks. */
     public AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
             List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics, CloudSettings cloud,
             SpoolDirectory.Settings spool, EventForwarding.Mode forward, boolean frameLines, UiSettings ui,
             RecordSettings record, int detectorWorkers) {
         this(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool, forward,
-                frameLines, ui, record, detectorWorkers, BestFrames.Settings.DEFAULTS);
+                frameLines, ui, record, detectorWorkers, BestFrames.Settings.DEFAULTS, NotifyConfig.NONE);
     }
 
     /** A config whose detector layout is measured at start-up ({@code detector_workers: auto}). */
@@ -88,13 +90,13 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
     /** This config with other cameras. */
     public AppConfig withCameras(List<CameraSettings> newCameras) {
         return new AppConfig(model, engine, threads, events, pipeline, newCameras, engineSettings, metrics, cloud,
-                spool, forward, frameLines, ui, record, detectorWorkers, bestFrames);
+                spool, forward, frameLines, ui, record, detectorWorkers, bestFrames, sinks);
     }
 
     /** This config with the web page {@code newUi}. */
     public AppConfig withUi(UiSettings newUi) {
         return new AppConfig(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool,
-                forward, frameLines, newUi, record, detectorWorkers, bestFrames);
+                forward, frameLines, newUi, record, detectorWorkers, bestFrames, sinks);
     }
 
     /** A config forwarding the events' best frames (when it forwards at all). */
@@ -121,7 +123,13 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
     /** This config forwarding to {@code cloud} through {@code spool}. */
     public AppConfig withCloud(CloudSettings newCloud, SpoolDirectory.Settings newSpool) {
         return new AppConfig(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, newCloud,
-                newSpool, forward, frameLines, ui, record, detectorWorkers, bestFrames);
+                newSpool, forward, frameLines, ui, record, detectorWorkers, bestFrames, sinks);
+    }
+
+    /** This config telling {@code newSinks}' broker and webhooks about events. */
+    public AppConfig withSinks(NotifyConfig newSinks) {
+        return new AppConfig(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool,
+                forward, frameLines, ui, record, detectorWorkers, bestFrames, newSinks);
     }
 
     /**

@@ -191,7 +191,7 @@ public final class ConfigLoader {
         defaults.finish();
 
         List<CameraSettings> cameras = new ArrayList<>();
-        Set<String> ids = new HashSet<>();
+        Set<String> ids = new LinkedHashSet<>();
         List<Section> cameraSections = root.sections("cameras");
         if (cameraSections.isEmpty()) {
             root.problem("cameras", "at least one camera is required, e.g. cameras: [{id: lobby, source: "
@@ -234,6 +234,10 @@ public final class ConfigLoader {
         Section spoolSection = root.section("spool");
         SpoolDirectory.Settings spool = readSpool(spoolSection);
         spoolSection.finish();
+        Set<String> zoneNames = new LinkedHashSet<>();
+        cameras.forEach(c -> c.zones().forEach(z -> zoneNames.add(z.name())));
+        NotifyConfig sinks = new SinkConfigReader(new SinkConfigReader.Known(new ArrayList<>(ids), zoneNames,
+                labels), cloud == null ? null : spool.dir()).read(root);
         root.finish();
         if (!problems.isEmpty()) {
             return null;
@@ -241,7 +245,7 @@ public final class ConfigLoader {
         return new AppConfig(new AppConfig.ModelConfig(Path.of(modelPath), type, Path.of(labelsPath), precision,
                 calibration, calibrationFrames), engine, threads, Path.of(eventsPath), options, cameras,
                 engineSettings, metrics, cloud, spool, forward[0], frameLines, ui, record, detectorWorkers,
-                bestFrames);
+                bestFrames, sinks);
     }
 
     /** {@code events.max_tracks} and {@code events.best_frames_mb}: the bounds of the kept best frames. */

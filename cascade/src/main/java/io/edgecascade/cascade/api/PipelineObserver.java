@@ -53,6 +53,19 @@ public interface PipelineObserver {
     default void sinkDropped(String camera, String sink) {
     }
 
+    /**
+     * A delivering sink ({@link DeliveringSink}) did something with one of its messages: {@code outcome} is one of
+     * {@code queued} (written to its outbox), {@code sent} (the peer took it), {@code retried} (sent again after a failed
+     * attempt), {@code failed} (an attempt failed; it waits and goes again), {@code dead_lettered} (given up: in the
+     * sink's dead-letter folder), {@code evicted} (the outbox was full: its oldest messages were dropped).
+     */
+    default void sinkMessage(String sink, String outcome) {
+    }
+
+    /** Bytes waiting in a delivering sink's outbox now. */
+    default void sinkOutboxBytes(String sink, long bytes) {
+    }
+
     /** Fans out to several observers (plain loops for the per-frame calls: no allocation on the hot path). */
     static PipelineObserver of(java.util.List<PipelineObserver> observers) {
         java.util.List<PipelineObserver> all = java.util.List.copyOf(observers);
@@ -105,6 +118,16 @@ public interface PipelineObserver {
             @Override
             public void sinkDropped(String camera, String sink) {
                 all.forEach(o -> o.sinkDropped(camera, sink));
+            }
+
+            @Override
+            public void sinkMessage(String sink, String outcome) {
+                all.forEach(o -> o.sinkMessage(sink, outcome));
+            }
+
+            @Override
+            public void sinkOutboxBytes(String sink, long bytes) {
+                all.forEach(o -> o.sinkOutboxBytes(sink, bytes));
             }
         };
     }

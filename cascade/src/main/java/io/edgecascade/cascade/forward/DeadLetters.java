@@ -3,27 +3,16 @@ package io.edgecascade.cascade.forward;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edgecascade.cascade.spool.DeadLetterFolder;
 import io.edgecascade.cascade.spool.SpoolDirectory;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The dead-letter folder: records the forwarder gave up on (a status that can never succeed, {@code
@@ -39,13 +28,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeadLetters {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String FORMAT = "edge-cascade dead letter";
     static final int VERSION = 1;
-    private static final String SUFFIX = ".json";
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
 
     /** Why a record was given up. */
     enum Reason {
@@ -82,18 +67,12 @@ public final class DeadLetters {
     public record Requeued(List<Path> requeued, List<String> problems) {
     }
 
-    private final Path dir;
-    private final long maxBytes;
+    private final DeadLetterFolder folder;
     private final String model;
     private final String url;
-    private final Deque<Path> files = new ArrayDeque<>(); // oldest first
-    private long bytes;
-    private long written;
-    private long deleted;
 
-    private DeadLetters(Path dir, long maxBytes, String model, String url) {
-        this.dir = dir;
-        this.maxBytes = maxBytes;
+    private DeadLetters(DeadLetterFolder folder, String model, String url) {
+        this.folder = folder;
         this.model = model;
         this.url = url;
     }
@@ -104,21 +83,8 @@ public final class DeadLetters {
      * @throws IOException with a message naming the folder and the fix when it cannot be used
      */
     static DeadLetters open(Path dir, long maxBytes, String model, String url) throws IOException {
-        DeadLetters d = new DeadLetters(dir, maxBytes, model, url);
-        try {
-            Files.createDirectories(dir);
-            if (!Files.isWritable(dir)) {
-                throw new IOException("not writable");
-            }
-            for (Path f : files(dir)) { // names start with the time they were written: oldest first
-                d.files.add(f);
-                d.bytes += Files.size(f);
-            }
-        } catch (IOException e) {
-            throw new IOException("cannot use the dead-letter folder " + dir + " (" + e.getMessage() + "); set"
-                    + " spool.dead_letter_dir to a writable folder", e);
-        }
-        return d;
+        return new DeadLetters(DeadLetterFolder.open(dir, maxBytes, "spool.dead_letter_dir",
+                "spool.dead_letter_max_bytes"), model, url);
     }
 
     /** Writes one dead letter (forced to the disk) and keeps the folder under its bound; returns the file. */
@@ -154,65 +120,7 @@ public final class DeadLetters {
         root.put("record_version", l.payload().length == 0 ? 0 : l.payload()[0] & 0xff);
         root.put("record", Base64.getEncoder().encodeToString(l.payload()));
         byte[] text = (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
-
-        String base = STAMP.format(now) + "-" + safe(item != null ? item.id() : l.camera());
-        Path file = dir.resolve(base + SUFFIX);
-        for (int n = 1; Files.exists(file); n++) {
-            file = dir.resolve(base + "-" + n + SUFFIX);
-        }
-        Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.wrap(text);
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file);
-        }
-        forceFolder();
-        files.add(file);
-        bytes += text.length;
-        written++;
-        trim();
-        return file;
-    }
-
-    /** Deletes the oldest files while the folder is over its bound (the newest file always stays). */
-    private void trim() {
-        while (bytes > maxBytes && files.size() > 1) {
-            Path oldest = files.poll();
-            try {
-                long size = Files.size(oldest);
-                Files.deleteIfExists(oldest);
-                bytes -= size;
-                deleted++;
-                LOG.warn("dead-letter folder {} is over spool.dead_letter_max_bytes {}: deleted its oldest file {}",
-                        dir, maxBytes, oldest.getFileName());
-            } catch (IOException e) {
-                LOG.warn("dead-letter folder {}: cannot delete {} ({})", dir, oldest, e.getMessage());
-                return;
-            }
-        }
-    }
-
-    /** Makes the new file's name durable (a directory fsync; not every file system allows it). */
-    private void forceFolder() {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // the file itself is forced; on such systems its name becomes durable with the next metadata flush
-        }
-    }
-
-    /** A name made of letters, digits, dots, dashes and underscores only. */
-    private static String safe(String s) {
-        String t = s.replaceAll("[^A-Za-z0-9._-]", "_");
-        return t.length() > 120 ? t.substring(0, 120) : t;
+        return folder.write(item != null ? item.id() : l.camera(), text);
     }
 
     /**
@@ -245,15 +153,7 @@ public final class DeadLetters {
 
     /** The dead letters of a folder, oldest first (none when it does not exist). */
     public static List<Path> files(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        List<Path> found = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
-            ds.forEach(found::add);
-        }
-        found.sort(null);
-        return found;
+        return DeadLetterFolder.files(dir);
     }
 
     /**
@@ -289,21 +189,21 @@ public final class DeadLetters {
     }
 
     Path dir() {
-        return dir;
+        return folder.dir();
     }
 
     /** Dead letters written since the folder was opened. */
     long written() {
-        return written;
+        return folder.written();
     }
 
     /** Files deleted to stay under the bound since the folder was opened. */
     long deleted() {
-        return deleted;
+        return folder.deleted();
     }
 
     /** Bytes of the dead letters in the folder. */
     long bytes() {
-        return bytes;
+        return folder.bytes();
     }
 }

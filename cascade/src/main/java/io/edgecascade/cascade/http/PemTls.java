@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A server certificate chain and its private key from PEM files (what openssl, certbot and most CAs write), as an
@@ -70,17 +71,49 @@ public final class PemTls {
     /** A TLS context serving this certificate chain with this key. */
     public SSLContext serverContext() {
         try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers().getKeyManagers(), null, new SecureRandom());
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS with this certificate and key: " + e.getMessage(), e);
+        }
+    }
+
+    /** This certificate chain and key as key managers: a server's, or a client's for mutual TLS. */
+    public KeyManagerFactory keyManagers() {
+        try {
             char[] password = new char[0];
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, password);
-            store.setKeyEntry("server", key, password, chain.toArray(new Certificate[0]));
+            store.setKeyEntry("key", key, password, chain.toArray(new Certificate[0]));
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             keys.init(store, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, new SecureRandom());
-            return context;
+            return keys;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot set up TLS with this certificate and key: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Trust managers that trust the CA certificates of a PEM file (a client checking a server signed by its own CA).
+     *
+     * @param configKey the config key naming the file ({@code mqtt.tls.ca}), for messages
+     * @throws IllegalArgumentException with one line naming the key, the file, the problem and the fix
+     */
+    public static TrustManagerFactory trustManagers(Path caFile, String configKey) {
+        List<X509Certificate> cas = readChain(caFile, configKey);
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            for (int i = 0; i < cas.size(); i++) {
+                store.setCertificateEntry("ca-" + i, cas.get(i));
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            return tmf;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalArgumentException(configKey + ": cannot trust the certificates of " + caFile + " ("
+                    + e.getMessage() + ")", e);
         }
     }
 

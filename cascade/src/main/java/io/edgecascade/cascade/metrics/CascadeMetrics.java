@@ -34,6 +34,7 @@ import java.util.function.Supplier;
  * {@code camera_fps{camera}} (over a sliding window), {@code queue_depth{camera,queue}},
  * {@code errors_total{camera,stage}} (failures on one frame: decode, capture, detector, tracking, sink_<name>),
  * {@code stage_restarts_total{stage}}, {@code sink_dropped_total{camera,sink}},
+ * {@code sink_messages_total{sink,outcome}}, {@code sink_outbox_bytes{sink}},
  * {@code forward_total{camera,result}}, {@code spool_bytes}, {@code cloud_up}, {@code engine_info}, {@code
  * build_info}, and the client library's JVM and process metrics. Labels hold camera ids from the config and
  * fixed names only, never a source URL, so credentials in an RTSP URL cannot leak into a label.
@@ -97,6 +98,8 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
     private final Counter errors;
     private final Counter restarts;
     private final Counter sinkDropped;
+    private final Counter sinkMessages;
+    private final Gauge sinkOutboxBytes;
     private final Info engineInfo;
     private final Map<String, CameraState> cameras = new ConcurrentHashMap<>();
     private final List<String> cameraOrder = new ArrayList<>();
@@ -183,6 +186,13 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
                 .help("Frames of a live camera a sink did not get because its queue was full (frames without event"
                         + " lines only; the other sinks got them), and frames still queued at the shutdown deadline")
                 .labelNames("camera", "sink").register(registry);
+        sinkMessages = Counter.builder().name(PREFIX + "sink_messages_total")
+                .help("Messages of a delivering sink (mqtt, webhook_<name>) by outcome: queued (written to its"
+                        + " outbox), sent (the peer took it), retried (sent again after a failed attempt), failed (an"
+                        + " attempt failed), dead_lettered (given up), evicted (dropped: the outbox was full)")
+                .labelNames("sink", "outcome").register(registry);
+        sinkOutboxBytes = Gauge.builder().name(PREFIX + "sink_outbox_bytes")
+                .help("Bytes waiting in a delivering sink's outbox").labelNames("sink").register(registry);
         forwards = Counter.builder().name(PREFIX + "forward_total")
                 .help("Positive frames the forwarder handled, by result: acked (cloud answered), spooled (cloud"
                         + " unreachable, kept on disk), error (rejected or not spoolable), evicted (spooled frame"
@@ -326,6 +336,16 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
     public void sinkDropped(String camera, String sink) {
         camera(camera);
         sinkDropped.labelValues(camera, sink).inc();
+    }
+
+    @Override
+    public void sinkMessage(String sink, String outcome) {
+        sinkMessages.labelValues(sink, outcome).inc();
+    }
+
+    @Override
+    public void sinkOutboxBytes(String sink, long bytes) {
+        sinkOutboxBytes.labelValues(sink).set(bytes);
     }
 
     @Override

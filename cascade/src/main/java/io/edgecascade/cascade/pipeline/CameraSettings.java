@@ -49,8 +49,14 @@ public record CameraSettings(String id, String source, boolean realtime, MotionS
         DetectorSettings d = detector;
         return new CameraSettings(id, source, realtime, new MotionSettings(m.enabled(), threshold, minArea,
                 m.cooldownFrames(), m.minIntervalMs(), m.frameHeight(), m.backgroundAlpha(), m.recalibrateArea(),
-                m.mask()), new DetectorSettings(confidence, d.nmsIou(), d.classes(), d.regions()), tracking, zones,
-                stream, sampling);
+                m.mask()), new DetectorSettings(confidence, d.nmsIou(), d.classes(), d.regions(), d.enabled()), tracking,
+                zones, stream, sampling);
+    }
+
+    /** The same camera with detection switched on or off (an MQTT command; not a config key). */
+    public CameraSettings withDetect(boolean on) {
+        return new CameraSettings(id, source, realtime, motion, detector.withEnabled(on), tracking, zones, stream,
+                sampling);
     }
 
     /** A camera with the default tracking and no zones. */

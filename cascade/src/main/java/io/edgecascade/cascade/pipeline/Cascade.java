@@ -1,6 +1,7 @@
 package io.edgecascade.cascade.pipeline;
 
 import io.edgecascade.cascade.api.Deadline;
+import io.edgecascade.cascade.api.DeliveringSink;
 import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.api.Outcome;
 import io.edgecascade.cascade.api.PipelineObserver;
@@ -165,6 +166,9 @@ public final class Cascade implements AutoCloseable {
                     stop::deadline);
             sinkRunners.add(r);
             supervisor.add(r.stage(), r);
+            if (s instanceof DeliveringSink d) {
+                supervisor.add("deliver-" + name, d::deliver); // its peer's pace never holds the sink's queue
+            }
         }
         supervisor.add("output", new OutputStage(outputQueue, sinkRunners));
 
@@ -334,6 +338,27 @@ public final class Cascade implements AutoCloseable {
             p.retune(tuned);
         }
         return tuned;
+    }
+
+    /**
+     * Switches a camera's detection on or off at once: while off, the frames its gate passes are not detected and count
+     * as frames without objects (its open events end as {@code lost}); motion is still measured.
+     *
+     * @return the camera's new settings
+     * @throws IllegalArgumentException for an unknown camera
+     */
+    public synchronized CameraSettings detect(String camera, boolean on) {
+        CameraSettings c = current.get(camera);
+        if (c == null) {
+            throw new IllegalArgumentException("no camera '" + camera + "'");
+        }
+        CameraSettings switched = c.withDetect(on);
+        current.put(camera, switched);
+        CameraPipeline p = pipelineById.get(camera);
+        if (p != null) {
+            p.retune(switched);
+        }
+        return switched;
     }
 
     /** Events started per camera so far. */

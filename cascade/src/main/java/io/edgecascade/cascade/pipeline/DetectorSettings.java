@@ -11,8 +11,16 @@ import java.util.Set;
  * @param nmsIou     overlap above which boxes of one class are merged
  * @param classes    labels that make a frame positive
  * @param regions    whether the detector runs on regions around motion and tracked objects or on the whole frame
+ * @param enabled    detection on; off (an MQTT {@code detect/set OFF}), the frames the gate passes are not detected
+ *                   and count as frames without objects, so the camera's open events end as {@code lost}
  */
-public record DetectorSettings(float confidence, float nmsIou, Set<String> classes, RegionMode regions) {
+public record DetectorSettings(float confidence, float nmsIou, Set<String> classes, RegionMode regions,
+        boolean enabled) {
+
+    /** Settings with detection on. */
+    public DetectorSettings(float confidence, float nmsIou, Set<String> classes, RegionMode regions) {
+        this(confidence, nmsIou, classes, regions, true);
+    }
 
     /** Settings with {@code regions: auto}. */
     public DetectorSettings(float confidence, float nmsIou, Set<String> classes) {
@@ -28,5 +36,10 @@ public record DetectorSettings(float confidence, float nmsIou, Set<String> class
             throw new IllegalArgumentException("nms_iou must be in (0, 1]");
         }
         classes = Set.copyOf(classes);
+    }
+
+    /** These settings with detection switched on or off. */
+    public DetectorSettings withEnabled(boolean on) {
+        return new DetectorSettings(confidence, nmsIou, classes, regions, on);
     }
 }

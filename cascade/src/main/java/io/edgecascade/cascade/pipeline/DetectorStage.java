@@ -110,6 +110,11 @@ final class DetectorStage implements Supervisor.StageBody {
                 observer.frame(id, Outcome.DROPPED);
                 return;
             }
+            if (!g.camera().detector().enabled()) { // detection switched off: tracks see a frame without objects
+                handedOn = true;
+                order.complete(g.ticket(), () -> step.detected(g, List.of()));
+                return;
+            }
             DetectionResult result;
             watch.begin("inference on camera " + id + " frame " + g.frame().sequence());
             try {

@@ -3,6 +3,7 @@ package io.edgecascade.cascade.ui;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.edgecascade.cascade.api.Tuner;
 import io.edgecascade.cascade.http.AccessFilter;
 import io.edgecascade.cascade.http.HttpEndpoint;
 import io.edgecascade.cascade.http.PemTls;

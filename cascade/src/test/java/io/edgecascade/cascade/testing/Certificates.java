@@ -67,6 +67,31 @@ public final class Certificates {
         return new Pair(cert, key);
     }
 
+    /** A test certificate authority: its certificate (CA:TRUE) and key, valid for a year. */
+    public static Pair authority(Path dir, String name) throws Exception {
+        ExternalTool.require("openssl");
+        Path cert = dir.resolve(name + ".crt");
+        Path key = dir.resolve(name + ".key");
+        openssl(dir, "req", "-x509", "-days", "365", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(),
+                "-subj", "/CN=edge-cascade test CA " + name, "-addext", "basicConstraints=critical,CA:TRUE",
+                "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", cert.toString());
+        return new Pair(cert, key);
+    }
+
+    /** A certificate for {@code localhost} and {@code 127.0.0.1} issued by {@code ca} (a server's, or a client's). */
+    public static Pair issued(Path dir, Pair ca, String name) throws Exception {
+        Path cert = dir.resolve(name + ".crt");
+        Path key = dir.resolve(name + ".key");
+        Path csr = dir.resolve(name + ".csr");
+        Path ext = dir.resolve(name + ".ext");
+        Files.writeString(ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n");
+        openssl(dir, "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", key.toString(), "-subj",
+                "/CN=localhost", "-out", csr.toString());
+        openssl(dir, "x509", "-req", "-in", csr.toString(), "-CA", ca.cert().toString(), "-CAkey", ca.key().toString(),
+                "-CAcreateserial", "-days", "365", "-extfile", ext.toString(), "-out", cert.toString());
+        return new Pair(cert, key);
+    }
+
     /** {@code key} encrypted with a passphrase (PKCS#8), as some users keep keys. */
     public static Path encrypted(Path dir, Path key) throws Exception {
         Path out = dir.resolve("encrypted-" + key.getFileName());

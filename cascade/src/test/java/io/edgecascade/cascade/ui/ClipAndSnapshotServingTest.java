@@ -9,6 +9,7 @@ import io.edgecascade.cascade.api.FrameTracks;
 import io.edgecascade.cascade.api.PositiveFrame;
 import io.edgecascade.cascade.api.TrackEvent;
 import io.edgecascade.cascade.api.VideoFrame;
+import io.edgecascade.cascade.api.Tuner;
 import io.edgecascade.cascade.bestframe.BestFrames;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;

@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.ui;
 
+import io.edgecascade.cascade.api.Tuner;
 import io.edgecascade.cascade.motion.MotionSettings;
 import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.pipeline.CameraSettings;
