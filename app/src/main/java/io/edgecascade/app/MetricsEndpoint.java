@@ -94,6 +94,7 @@ public final class MetricsEndpoint implements AutoCloseable {
         if (metrics != null) {
             metrics.engine(cascade.engine());
             metrics.queueDepths(cascade::queueDepthsByCamera);
+            metrics.useCaseCounts(cascade::useCaseCounts);
         }
     }
 
