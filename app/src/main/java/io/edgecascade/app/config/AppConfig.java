@@ -1,5 +1,6 @@
 package io.edgecascade.app.config;
 
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.detect.ImageInput;
 import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.forward.CloudSettings;
@@ -33,12 +34,14 @@ import java.util.Objects;
  * @param record   event clips ({@code record:}), or {@link RecordSettings#OFF}
  * @param detectorWorkers {@code pipeline.detector_workers}: detector workers, each with its own engine session of
  *                 {@code threads} threads; {@value #AUTO_WORKERS} = measure the best layout at start-up
+ * @param bestFrames {@code events.max_tracks} and {@code events.best_frames_mb}: the bounds of the best frames kept
+ *                 for the page and the forwarder
  * @param pluginsDir {@code plugins.dir}: the folder of use-case plug-in jars
  */
 public record AppConfig(List<ModelConfig> models, String engine, int threads, Path events, CascadeOptions pipeline,
         List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics, CloudSettings cloud,
         SpoolDirectory.Settings spool, EventForwarding.Mode forward, boolean frameLines, UiSettings ui,
-        RecordSettings record, int detectorWorkers, Path pluginsDir) {
+        RecordSettings record, int detectorWorkers, BestFrames.Settings bestFrames, Path pluginsDir) {
 
     /** Default of {@code plugins.dir}. */
     public static final Path DEFAULT_PLUGINS = Path.of("plugins");
@@ -64,15 +67,16 @@ public record AppConfig(List<ModelConfig> models, String engine, int threads, Pa
         Objects.requireNonNull(forward, "forward");
         Objects.requireNonNull(ui, "ui");
         Objects.requireNonNull(record, "record");
+        Objects.requireNonNull(bestFrames, "bestFrames");
     }
 
-    /** A config of one model. */
+    /** A config of one model, with the default bounds of the best frames and the default plug-ins folder. */
     public AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
             List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics, CloudSettings cloud,
             SpoolDirectory.Settings spool, EventForwarding.Mode forward, boolean frameLines, UiSettings ui,
             RecordSettings record, int detectorWorkers) {
         this(List.of(model), engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool,
-                forward, frameLines, ui, record, detectorWorkers, DEFAULT_PLUGINS);
+                forward, frameLines, ui, record, detectorWorkers, BestFrames.Settings.DEFAULTS, DEFAULT_PLUGINS);
     }
 
     /** The first model (the only one of a config with {@code model:}). */
@@ -105,13 +109,15 @@ public record AppConfig(List<ModelConfig> models, String engine, int threads, Pa
     /** This config with other cameras. */
     public AppConfig withCameras(List<CameraSettings> newCameras) {
         return new AppConfig(models, engine, threads, events, pipeline, newCameras, engineSettings, metrics, cloud,
-                spool, forward, frameLines, ui, record, detectorWorkers, pluginsDir);
+                spool, forward, frameLines, ui, record, detectorWorkers, bestFrames,
+                pluginsDir);
     }
 
     /** This config with the web page {@code newUi}. */
     public AppConfig withUi(UiSettings newUi) {
         return new AppConfig(models, engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool,
-                forward, frameLines, newUi, record, detectorWorkers, pluginsDir);
+                forward, frameLines, newUi, record, detectorWorkers, bestFrames,
+                pluginsDir);
     }
 
     /** A config forwarding the events' best frames (when it forwards at all). */
@@ -138,7 +144,8 @@ public record AppConfig(List<ModelConfig> models, String engine, int threads, Pa
     /** This config forwarding to {@code cloud} through {@code spool}. */
     public AppConfig withCloud(CloudSettings newCloud, SpoolDirectory.Settings newSpool) {
         return new AppConfig(models, engine, threads, events, pipeline, cameras, engineSettings, metrics, newCloud,
-                newSpool, forward, frameLines, ui, record, detectorWorkers, pluginsDir);
+                newSpool, forward, frameLines, ui, record, detectorWorkers, bestFrames,
+                pluginsDir);
     }
 
     /**

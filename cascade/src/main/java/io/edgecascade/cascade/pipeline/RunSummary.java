@@ -14,7 +14,8 @@ import java.util.Map;
  */
 public record RunSummary(double wallSeconds, String model, String engine, Map<String, CascadeStats.CameraCounts> cameras,
         Map<String, String> errors, Forwarding forwarding, Map<String, Long> events, Map<String, Long> framesForwarded,
-        StageFailure fatal, Map<String, Map<String, Long>> models, Map<String, Map<String, Map<String, Long>>> useCases) {
+        StageFailure fatal, Map<String, Map<String, Long>> sinkCounts, Map<String, Map<String, Long>> models,
+        Map<String, Map<String, Map<String, Long>>> useCases) {
 
     /**
      * One camera's forwarding outcome.
@@ -54,7 +55,7 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
     /** A summary without event counts. */
     public RunSummary(double wallSeconds, String model, String engine, Map<String, CascadeStats.CameraCounts> cameras,
             Map<String, String> errors, Forwarding forwarding) {
-        this(wallSeconds, model, engine, cameras, errors, forwarding, Map.of(), null, null, Map.of(), Map.of());
+        this(wallSeconds, model, engine, cameras, errors, forwarding, Map.of(), null, null, Map.of(), Map.of(), Map.of());
     }
 
     /**
@@ -63,37 +64,48 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
      */
     public RunSummary withModels(Map<String, Map<String, Long>> runs) {
         return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, framesForwarded, fatal,
-                runs, useCases);
+                sinkCounts, runs, useCases);
     }
 
     /** This summary with the counts of each camera's use cases ({@code cameras.<id>.use_cases.<name>.<key>}). */
     public RunSummary withUseCases(Map<String, Map<String, Map<String, Long>>> counts) {
         return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, framesForwarded, fatal,
-                models, counts);
+                sinkCounts, models, counts);
     }
 
     /** This summary with the forwarder's outcome added. */
     public RunSummary withForwarding(Forwarding f) {
-        return new RunSummary(wallSeconds, model, engine, cameras, errors, f, events, framesForwarded, fatal, models,
-                useCases);
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, f, events, framesForwarded, fatal, sinkCounts,
+                models, useCases);
     }
 
     /** This summary with the events started per camera. */
     public RunSummary withEvents(Map<String, Long> started) {
         return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, started, framesForwarded, fatal,
-                models, useCases);
+                sinkCounts, models, useCases);
     }
 
     /** This summary with the frames handed to the forwarder per camera ({@code cloud.forward} chose them). */
     public RunSummary withFramesForwarded(Map<String, Long> frames) {
-        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, frames, fatal, models,
-                useCases);
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, frames, fatal, sinkCounts,
+                models, useCases);
     }
 
     /** This summary with the fatal failure that stopped the run (null: none). */
     public RunSummary withFatal(StageFailure f) {
         return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, framesForwarded, f,
-                models, useCases);
+                sinkCounts, models, useCases);
+    }
+
+    /**
+     * This summary with a sink's count per camera added under {@code key} (e.g. {@code best_frames_dropped}): what a
+     * sink gave up to stay within its bounds.
+     */
+    public RunSummary withCameraCounts(String key, Map<String, Long> perCamera) {
+        Map<String, Map<String, Long>> all = new LinkedHashMap<>(sinkCounts);
+        all.put(key, Map.copyOf(perCamera));
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, framesForwarded, fatal,
+                all, models, useCases);
     }
 
 
@@ -104,6 +116,7 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
         errors = Map.copyOf(errors);
         events = Map.copyOf(events);
         framesForwarded = framesForwarded == null ? null : Map.copyOf(framesForwarded);
+        sinkCounts = ordered(sinkCounts);
         models = ordered(models);
         Map<String, Map<String, Map<String, Long>>> counts = new LinkedHashMap<>();
         useCases.forEach((id, m) -> counts.put(id, ordered(m)));
@@ -132,15 +145,6 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
             m.put("detector_errors", c.detectorErrors());
             m.put("dropped", c.dropped());
             m.put("events", events.getOrDefault(id, 0L));
-            Map<String, Object> runs = new LinkedHashMap<>();
-            models.getOrDefault(id, Map.of()).forEach((entry, n) -> runs.put(entry, Map.of("runs", n)));
-            if (!runs.isEmpty()) {
-                m.put("models", runs);
-            }
-            Map<String, Map<String, Long>> counted = useCases.getOrDefault(id, Map.of());
-            if (!counted.isEmpty()) {
-                m.put("use_cases", counted);
-            }
             if (c.state() != null) { // live and looped cameras: their connection's health
                 m.put("state", c.state());
                 m.put("reconnects", c.reconnects());
@@ -157,6 +161,16 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
                 m.put("spool_evicted", f.spoolEvicted());
                 m.put("forward_errors", f.forwardErrors());
                 m.put("dead_lettered", f.deadLettered());
+            }
+            sinkCounts.forEach((key, perCamera) -> m.put(key, perCamera.getOrDefault(id, 0L)));
+            Map<String, Object> runs = new LinkedHashMap<>();
+            models.getOrDefault(id, Map.of()).forEach((entry, n) -> runs.put(entry, Map.of("runs", n)));
+            if (!runs.isEmpty()) {
+                m.put("models", runs);
+            }
+            Map<String, Map<String, Long>> counted = useCases.getOrDefault(id, Map.of());
+            if (!counted.isEmpty()) {
+                m.put("use_cases", counted);
             }
             if (errors.containsKey(id)) {
                 m.put("error", errors.get(id));
