@@ -83,10 +83,22 @@ public record DetectEntry(String name, String model, Set<String> classes, float 
         /** As the config says it: {@code every: gated}, {@code every_n: 10}, {@code interval_ms: 2000}. */
         public String describe() {
             return switch (kind) {
-                case GATED -> "every frame";
-                case EVERY_N -> "every " + everyN + "th frame";
+                case GATED -> "every gated frame";
+                case EVERY_N -> "every " + ordinal(everyN) + " gated frame";
                 case INTERVAL -> "every " + intervalMs + " ms";
             };
+        }
+
+        /** 1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st. */
+        static String ordinal(int n) {
+            int tens = n % 100;
+            String suffix = tens >= 11 && tens <= 13 ? "th" : switch (n % 10) {
+                case 1 -> "st";
+                case 2 -> "nd";
+                case 3 -> "rd";
+                default -> "th";
+            };
+            return n + suffix;
         }
     }
 }
