@@ -30,19 +30,40 @@ class UseCasesAcceptanceTest {
     /** The six people who walk one at a time from the middle of the room out to its right (the sample video). */
     private static final int WALK_THROUGHS = 6;
 
+    /** YOLOX-Nano as the one model ({@code model:}, named yolox_nano). */
+    private static final String YOLOX = "model: { path: " + TestAssets.model() + ", labels: " + TestAssets.labels()
+            + " }\n";
+
+    /** The models' and outputs' lines every config here starts with ({@code models} as given). */
+    private static String head(String models, Path events) {
+        return models + """
+                threads: 1
+                events: { path: %s }
+                metrics: { listen: "0" }
+                pipeline: { progress_interval_s: 0 }
+                """.formatted(events);
+    }
+
+    /** Runs {@code config} (its cameras), asserting exit 0; the summary's cameras. */
+    private static JsonNode run(Path dir, String name, String config) throws Exception {
+        Path file = Files.writeString(dir.resolve(name + ".yaml"), config);
+        Path summary = dir.resolve(name + "-summary.json");
+        Cli r = Cli.run("run", "--config", file.toString(), "--summary", summary.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        return JSON.readTree(summary.toFile()).get("cameras");
+    }
+
     @Test
     @Timeout(600)
     void theSampleVideoCountsEachWalkThroughOnceWithTwoCadencesAndAnAfterModel(@TempDir Path dir) throws Exception {
         TinyClassifier.Written colour = TinyClassifier.write(dir);
         Path events = dir.resolve("events.jsonl");
-        Path config = Files.writeString(dir.resolve("lobby.yaml"), """
+        JsonNode lobby = run(dir, "lobby", head("""
                 models:
                   - { name: people, path: %s, type: yolox, labels: %s }
                   - { name: colour, path: %s, type: classifier, labels: %s }
-                threads: 1
-                events: { path: %s }
-                metrics: { listen: "0" }
-                pipeline: { progress_interval_s: 0 }
+                """.formatted(TestAssets.model(), TestAssets.labels(), colour.model(), colour.labels()), events)
+                + """
                 cameras:
                   - id: lobby
                     source: %s
@@ -54,12 +75,7 @@ class UseCasesAcceptanceTest {
                       - { name: door, type: line_crossing, line: [[0.75, 0], [0.75, 1]], labels: [person] }
                       - { name: room, type: occupancy, labels: [person] }
                       - { name: lingering, type: loitering, seconds: 5, labels: [person] }
-                """.formatted(TestAssets.model(), TestAssets.labels(), colour.model(), colour.labels(), events,
-                TestAssets.personVideo()));
-        Path summary = dir.resolve("summary.json");
-        Cli r = Cli.run("run", "--config", config.toString(), "--summary", summary.toString());
-        assertEquals(0, r.exitCode(), r.toString());
-        JsonNode lobby = JSON.readTree(summary.toFile()).get("cameras").get("lobby");
+                """.formatted(TestAssets.personVideo())).get("lobby");
         List<JsonNode> lines = EventLines.read(events);
 
         // line_crossing: every walk-through once, all of them to the right: backward for a line drawn top to bottom
@@ -117,12 +133,7 @@ class UseCasesAcceptanceTest {
     void maxAreaAndMinRatioFiltersThatExcludeThePeopleLeaveNoEvents(@TempDir Path dir) throws Exception {
         Path clip = TestAssets.personClip(dir, 4, 16); // the first walk-through
         Path events = dir.resolve("events.jsonl");
-        Path config = Files.writeString(dir.resolve("filters.yaml"), """
-                model: { path: %s, labels: %s }
-                threads: 1
-                events: { path: %s }
-                metrics: { listen: "0" }
-                pipeline: { progress_interval_s: 0 }
+        JsonNode cameras = run(dir, "filters", head(YOLOX, events) + """
                 cameras:
                   - { id: plain, source: %s }
                   - id: small_only
@@ -131,11 +142,7 @@ class UseCasesAcceptanceTest {
                   - id: wide_only
                     source: %s
                     detector: { filters: { person: { min_ratio: 1.5 } } }
-                """.formatted(TestAssets.model(), TestAssets.labels(), events, clip, clip, clip));
-        Path summary = dir.resolve("summary.json");
-        Cli r = Cli.run("run", "--config", config.toString(), "--summary", summary.toString());
-        assertEquals(0, r.exitCode(), r.toString());
-        JsonNode cameras = JSON.readTree(summary.toFile()).get("cameras");
+                """.formatted(clip, clip, clip));
         assertTrue(cameras.get("plain").get("events").asLong() >= 1, "without a filter the person is an event");
         for (String id : List.of("small_only", "wide_only")) {
             assertEquals(0, cameras.get(id).get("events").asLong(), id + ": " + cameras.get(id));
@@ -156,12 +163,7 @@ class UseCasesAcceptanceTest {
                 "[1:v]scale=640:480,setsar=1[img];[0:v][img]overlay=enable='gte(t,2)':shortest=1", "-t", "62",
                 "-an", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", parked.toString());
         Path events = dir.resolve("events.jsonl");
-        Path config = Files.writeString(dir.resolve("parked.yaml"), """
-                model: { path: %s, labels: %s }
-                threads: 1
-                events: { path: %s }
-                metrics: { listen: "0" }
-                pipeline: { progress_interval_s: 0 }
+        JsonNode cameras = run(dir, "parked", head(YOLOX, events) + """
                 cameras:
                   - id: standing
                     source: %s
@@ -169,11 +171,7 @@ class UseCasesAcceptanceTest {
                   - id: watched
                     source: %s
                     detector: { stationary: { seconds: 0 } }
-                """.formatted(TestAssets.model(), TestAssets.labels(), events, parked, parked));
-        Path summary = dir.resolve("summary.json");
-        Cli r = Cli.run("run", "--config", config.toString(), "--summary", summary.toString());
-        assertEquals(0, r.exitCode(), r.toString());
-        JsonNode cameras = JSON.readTree(summary.toFile()).get("cameras");
+                """.formatted(parked, parked));
         long standing = cameras.get("standing").get("models").get("yolox_nano").get("runs").asLong();
         long watched = cameras.get("watched").get("models").get("yolox_nano").get("runs").asLong();
         // held open without motion the gate passes a frame every 2 x min_interval_ms (1 s): ~60 looks in a minute;

@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Hysteresis: a point within {@code hysteresis} (a fraction of the frame's diagonal) of the line is on neither side,
  * so an object that jitters on the line counts once; a crossing counts when an object seen on one side (past the band)
  * is next seen on the other, where the line is (a line shorter than the picture is a door: walking around its end is
- * no crossing). Each crossing is an event line {@code {"type":"line_crossing","use_case":NAME,"direction":"forward",
+ * no crossing). An object whose last sighting was across the line but still within the band (someone who walks out
+ * of the picture just past a line near its edge: at 10 frames a second and a detector look every 500 ms, one or two
+ * sightings fall past the line) counts when its track ends. Each crossing is an event line {@code {"type":"line_crossing","use_case":NAME,"direction":"forward",
  * "track_id":3,"event_id":...,"label":"person","model":"people"}}; the counts are {@code forward} and
  * {@code backward}.
  *
@@ -33,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LineCrossing implements UseCase {
 
-    static final double DEFAULT_HYSTERESIS = 0.02;
+    static final double DEFAULT_HYSTERESIS = 0.01;
     private static final int COLOUR = 0xFF8C00;
 
     /** The checked keys. */
@@ -85,6 +87,9 @@ public final class LineCrossing implements UseCase {
     private final Settings settings;
     /** Per track: the side it was last seen on past the band (+1 forward, -1 backward). */
     private final Map<Long, Integer> sides = new HashMap<>();
+    /** Per track whose last sighting was within the band (and within the line's length): the side of the line it was on. */
+    private final Map<Long, Integer> inBand = new HashMap<>();
+    private boolean redraw;
     private final AtomicLong forward = new AtomicLong();
     private final AtomicLong backward = new AtomicLong();
     private int drawnWidth = -1;
@@ -97,9 +102,26 @@ public final class LineCrossing implements UseCase {
 
     @Override
     public void onEvent(TrackEvent event, UseCaseOutput out) {
-        if (event.type() == TrackEvent.Type.END) {
-            sides.remove(event.trackId());
+        if (event.type() != TrackEvent.Type.END) {
+            return;
         }
+        Integer side = sides.remove(event.trackId());
+        Integer last = inBand.remove(event.trackId());
+        if (side != null && last != null && !side.equals(last)) { // it ended just past the line: it crossed
+            count(out, last, event.trackId(), event.eventId(), event.label(), event.model());
+            redraw = true;
+        }
+    }
+
+    private void count(UseCaseOutput out, int side, long trackId, String eventId, String label, String model) {
+        (side > 0 ? forward : backward).incrementAndGet();
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("direction", side > 0 ? "forward" : "backward");
+        line.put("track_id", trackId);
+        line.put("event_id", eventId);
+        line.put("label", label);
+        line.put("model", model);
+        out.event("line_crossing", line);
     }
 
     @Override
@@ -115,7 +137,8 @@ public final class LineCrossing implements UseCase {
         double dy = b[1] - a[1];
         double length = Math.hypot(dx, dy);
         double band = settings.hysteresis() * Math.hypot(w, h);
-        boolean counted = false;
+        boolean counted = redraw;
+        redraw = false;
         long pts = frame.frame().ptsMillis();
         for (TrackedObject o : frame.tracks().objects()) {
             if (!o.seenAt(pts) || !settings.selection().wants(o)) {
@@ -126,21 +149,21 @@ public final class LineCrossing implements UseCase {
             double across = ((p[0] - a[0]) * -dy + (p[1] - a[1]) * dx) / length;
             double along = ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (length * length);
             int side = across > band ? 1 : across < -band ? -1 : 0;
+            double slack = band / length;
+            boolean onLine = along >= -slack && along <= 1 + slack;
             if (side == 0) {
+                if (onLine && across != 0) {
+                    inBand.put(o.trackId(), across > 0 ? 1 : -1);
+                } else {
+                    inBand.remove(o.trackId());
+                }
                 continue;
             }
+            inBand.remove(o.trackId());
             Integer before = sides.put(o.trackId(), side);
-            double slack = band / length;
-            if (before != null && before != side && along >= -slack && along <= 1 + slack) {
+            if (before != null && before != side && onLine) {
                 counted = true;
-                (side > 0 ? forward : backward).incrementAndGet();
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put("direction", side > 0 ? "forward" : "backward");
-                line.put("track_id", o.trackId());
-                line.put("event_id", o.eventId());
-                line.put("label", o.label());
-                line.put("model", o.model());
-                out.event("line_crossing", line);
+                count(out, side, o.trackId(), o.eventId(), o.label(), o.model());
             }
         }
         if (counted || w != drawnWidth || h != drawnHeight) {
