@@ -4,6 +4,7 @@ import io.edgecascade.app.cli.UserError;
 import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.api.TrackEvent;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
@@ -78,6 +79,10 @@ public final class Wiring {
             Session lead = sessions.get(0);
             ObjectDetector first = detector(lead, engines, lead.engine, config.threads(), config);
             opened.add(first);
+            // the engine 'auto' (or a fallback) picked, for every other session of this model: chosen, and warned
+            // about, once
+            Map<String, String> engineOf = new LinkedHashMap<>();
+            engineOf.put(lead.key, first.engine().name());
             WorkerLayout layout = new WorkerLayout(Math.max(1, config.detectorWorkers()), config.threads());
             if (config.detectorWorkers() == AppConfig.AUTO_WORKERS) {
                 layout = measuredLayout(config, engines, first.engine().name(), lead.file);
@@ -90,7 +95,6 @@ public final class Wiring {
                 LOG.info("detector workers: {} x {} thread(s), as pipeline.detector_workers and threads say",
                         layout.workers(), layout.threads());
             }
-            Map<String, String> engineOf = new LinkedHashMap<>();
             for (int w = 0; w < layout.workers(); w++) {
                 Map<String, ObjectDetector> worker = new LinkedHashMap<>();
                 for (Session session : sessions) {
@@ -113,6 +117,11 @@ public final class Wiring {
                 reopen.put(session.key, () -> openDetector(session, engines, engine, threads, config));
                 session.models.forEach(m -> keyOfModel.put(m, session.key));
             }
+            // a camera built in code (the demo) has the default entry: it runs the first model
+            String firstKey = keyOfModel.get(config.model().name());
+            if (firstKey != null) {
+                keyOfModel.putIfAbsent(TrackEvent.DEFAULT_MODEL, firstKey);
+            }
             return new Detectors(workers, reopen, keyOfModel);
         } catch (RuntimeException e) {
             opened.forEach(ObjectDetector::close);
@@ -127,7 +136,8 @@ public final class Wiring {
     private static List<Session> sessions(AppConfig config, EngineRegistry engines) {
         Set<String> used = new java.util.LinkedHashSet<>();
         for (CameraSettings c : config.cameras()) {
-            c.analytics().detect().forEach(e -> used.add(e.model()));
+            c.analytics().detect().forEach(e -> used.add(TrackEvent.DEFAULT_MODEL.equals(e.model())
+                    ? config.model().name() : e.model()));
         }
         Map<String, Session> bySignature = new LinkedHashMap<>();
         for (AppConfig.ModelConfig m : config.models()) {

@@ -156,38 +156,40 @@ class UseCasesAcceptanceTest {
     @Timeout(300)
     void aParkedObjectBecomesStationaryAndItsDetectorLooksDropToTheStationaryInterval(@TempDir Path dir)
             throws Exception {
-        // a still room (two people at a table) appears after 2 s of grey and stays for a minute: nothing moves
+        // a bear (COCO 285: one bear, 0.94) appears after 2 s of grey and stays for 40 s without moving; read at the
+        // video's frame rate, as a live camera, so that the gate's decisions see the tracker's state of the moment
         Path parked = dir.resolve("parked.mp4");
-        TestAssets.ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=640x480:r=10:d=62", "-loop", "1", "-framerate", "10",
-                "-i", TestAssets.cocoImage("000000000139.jpg").toString(), "-filter_complex",
-                "[1:v]scale=640:480,setsar=1[img];[0:v][img]overlay=enable='gte(t,2)':shortest=1", "-t", "62",
+        TestAssets.ffmpeg("-f", "lavfi", "-i", "color=c=gray:s=640x480:r=10:d=42", "-loop", "1", "-framerate", "10",
+                "-i", TestAssets.cocoImage("000000000285.jpg").toString(), "-filter_complex",
+                "[1:v]scale=640:480,setsar=1[img];[0:v][img]overlay=enable='gte(t,2)':shortest=1", "-t", "42",
                 "-an", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", parked.toString());
         Path events = dir.resolve("events.jsonl");
         JsonNode cameras = run(dir, "parked", head(YOLOX, events) + """
+                defaults: { detector: { classes: [bear] } }
                 cameras:
                   - id: standing
                     source: %s
+                    realtime: true
                     detector: { stationary: { threshold: 0.05, seconds: 5, interval_s: 10 } }
                   - id: watched
                     source: %s
+                    realtime: true
                     detector: { stationary: { seconds: 0 } }
                 """.formatted(parked, parked));
         long standing = cameras.get("standing").get("models").get("yolox_nano").get("runs").asLong();
         long watched = cameras.get("watched").get("models").get("yolox_nano").get("runs").asLong();
-        // held open without motion the gate passes a frame every 2 x min_interval_ms (1 s): ~60 looks in a minute;
-        // stationary after 5 s, then every 10 s: ~5 + 6
-        assertTrue(watched >= 45, "without stationary objects: a look a second: " + watched);
-        assertTrue(standing <= 5 + 6 + 4, "stationary: a look every 10 s: " + standing + " (watched " + watched
+        // held open without motion the gate passes a frame every 2 x min_interval_ms (1 s): ~40 looks; stationary
+        // after 5 s, then every 10 s: ~2 while it moves in + ~5 + 35 s / 10 s
+        assertTrue(watched >= 30, "without stationary objects: a look a second: " + watched);
+        assertTrue(standing <= 2 + 6 + 4 + 3, "stationary: a look every 10 s: " + standing + " (watched " + watched
                 + ")");
         List<JsonNode> lines = EventLines.read(events);
         List<JsonNode> standingEnds = lines.stream().filter(l -> l.get("camera").asText().equals("standing")
                 && l.get("type").asText().equals("end")).toList();
-        assertFalse(standingEnds.isEmpty(), lines.toString());
-        for (JsonNode end : standingEnds) {
-            assertTrue(end.get("stationary").asBoolean(), "parked: " + end);
-            assertEquals("stream_end", end.get("reason").asText(), "kept its event to the end: " + end);
-        }
-        assertEquals(standingEnds.size(), lines.stream().filter(l -> l.get("camera").asText().equals("standing")
+        assertEquals(1, standingEnds.size(), lines.toString());
+        assertTrue(standingEnds.get(0).get("stationary").asBoolean(), "parked: " + standingEnds);
+        assertEquals("stream_end", standingEnds.get(0).get("reason").asText(), "kept its event to the end");
+        assertEquals(1, lines.stream().filter(l -> l.get("camera").asText().equals("standing")
                 && l.get("type").asText().equals("start")).count(), "no new event for a parked object");
     }
 }

@@ -115,14 +115,18 @@ public final class Cascade implements AutoCloseable {
      */
     public Cascade(List<CameraSettings> cameras, SourceFactory sources, List<ObjectDetector> detectors,
             DetectorFactory reopen, List<FrameSink> sinks, CascadeOptions options, List<PipelineObserver> observers) {
-        this(cameras, sources, single(detectors, reopen), UseCaseMaker.NONE, sinks, options, observers);
+        this(cameras, sources, single(cameras, detectors, reopen), UseCaseMaker.NONE, sinks, options, observers);
     }
 
-    private static Detectors single(List<ObjectDetector> detectors, DetectorFactory reopen) {
+    /** One model's sessions, run by every entry of the cameras whatever model it names (one model is all there is). */
+    private static Detectors single(List<CameraSettings> cameras, List<ObjectDetector> detectors,
+            DetectorFactory reopen) {
         if (detectors.isEmpty()) {
             throw new IllegalArgumentException("no detector");
         }
-        return Detectors.single(detectors, reopen);
+        java.util.Set<String> models = new java.util.LinkedHashSet<>();
+        cameras.forEach(c -> c.analytics().detect().forEach(e -> models.add(e.model())));
+        return Detectors.single(detectors, reopen, models);
     }
 
     /**

@@ -41,14 +41,21 @@ public record Detectors(List<Map<String, ObjectDetector>> workers, Map<String, D
         }
     }
 
-    /** One model ({@link io.edgecascade.cascade.api.TrackEvent#DEFAULT_MODEL}): one session per worker. */
-    public static Detectors single(List<ObjectDetector> perWorker, DetectorFactory reopen) {
+    /**
+     * One model: one session per worker, under {@link io.edgecascade.cascade.api.TrackEvent#DEFAULT_MODEL} and each of
+     * {@code names} (the names the cameras' detect entries give it).
+     */
+    public static Detectors single(List<ObjectDetector> perWorker, DetectorFactory reopen,
+            java.util.Collection<String> names) {
         String key = io.edgecascade.cascade.api.TrackEvent.DEFAULT_MODEL;
         List<Map<String, ObjectDetector>> workers = new ArrayList<>();
         for (ObjectDetector d : perWorker) {
             workers.add(Map.of(key, d));
         }
-        return new Detectors(workers, Map.of(key, reopen), Map.of(key, key));
+        Map<String, String> keyOfModel = new LinkedHashMap<>();
+        keyOfModel.put(key, key);
+        names.forEach(n -> keyOfModel.put(n, key));
+        return new Detectors(workers, Map.of(key, reopen), keyOfModel);
     }
 
     /** The session key of model {@code name}, or null. */
