@@ -84,6 +84,11 @@ final class BenchCommand implements Callable<Integer> {
             + " cameras); no detector runs.")
     boolean decodeGate;
 
+    @Option(names = "--batch", paramLabel = "N,N..", split = ",",
+            description = "Measure only the detector's raw throughput by batch size (e.g. 1,2,4,8): the model rewritten"
+                    + " to each batch, frames from --source, the sizes in interleaved rounds; no pipeline runs.")
+    List<Integer> batch;
+
     @Option(names = "--calibration", paramLabel = "DIR|VIDEO",
             description = "Frames the int8 variants' model is quantized from, on first use (default: --source).")
     String calibration;
@@ -98,6 +103,9 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (decodeGate) {
             return decodeGate();
+        }
+        if (batch != null) {
+            return batchThroughput();
         }
         EngineRegistry engines = EngineRegistry.standard();
         BenchOptions options = options(engines);
@@ -119,6 +127,24 @@ final class BenchCommand implements Callable<Integer> {
             out.println("json: " + json.toAbsolutePath());
             out.flush();
         }
+        return 0;
+    }
+
+    private int batchThroughput() {
+        if (batch.isEmpty() || batch.stream().anyMatch(b -> b < 1 || b > 256)) {
+            throw new UserError("--batch takes sizes 1..256, got " + batch, UserError.USAGE, null);
+        }
+        int threads = threadsOption != null ? threadsOption : io.edgecascade.engines.EngineOptions.defaultThreads();
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            for (var r : io.edgecascade.cascade.bench.BatchThroughput.run(model, source, batch, threads, 5,
+                    frames > 0 ? (int) Math.min(frames, 10_000) : 24)) {
+                out.println(r);
+            }
+        } catch (QuantizeException | ai.onnxruntime.OrtException e) {
+            throw new UserError(e.getMessage(), UserError.FAILED, e);
+        }
+        out.flush();
         return 0;
     }
 

@@ -37,8 +37,8 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "OUT.onnx", description = "Where the INT8 model goes.")
     Path out;
 
-    @Option(names = "--method", paramLabel = "M", defaultValue = "entropy",
-            description = "Activation ranges: minmax, percentile or entropy (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--method", paramLabel = "M", defaultValue = "mse",
+            description = "Activation ranges: mse, minmax, percentile or entropy (default: ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--eval", paramLabel = "DIR", description = "Frames to measure agreement on (default: a held-out"

@@ -27,6 +27,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void batchModeMeasuresEachBatchSizeOnTheSourcesFrames() throws Exception {
+        MainRunner.Result r = MainRunner.run("bench", "--batch", "1,2", "--source", clip.toString(), "--model",
+                TestMedia.model().toString(), "--threads", "1", "--frames", "2");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().matches("(?s)batch 1: [0-9.]+ frames/s, [0-9.]+ ms CPU per frame\\R"
+                + "batch 2: [0-9.]+ frames/s, [0-9.]+ ms CPU per frame\\R"), r.out());
+        MainRunner.Result bad = MainRunner.run("bench", "--batch", "0", "--source", clip.toString(), "--model",
+                TestMedia.model().toString());
+        assertEquals(2, bad.exitCode(), bad.err());
+        assertTrue(bad.err().contains("--batch takes sizes 1..256"), bad.err());
+    }
+
+    @Test
     void printsTheTableAndWritesTheJson() throws Exception {
         Path json = dir.resolve("out/bench.json");
         MainRunner.Result r = MainRunner.run("bench", "--source", clip.toString(), "--model",

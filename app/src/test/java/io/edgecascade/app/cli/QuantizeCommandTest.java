@@ -17,6 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code edge-cascade quantize} as a user runs it. The acceptance run (calibrate on 50 COCO images, evaluate on the
  * other 50) is the one slow test here, about a minute on 2 busy cores; the bad inputs fail before any inference.
+ *
+ * <p>Why the agreement floor holds on any x86-64 CPU: the int8 Convs run as integer kernels with 7-bit weights, whose
+ * arithmetic is exact on AVX2 (no VPMADDUBSW saturation), AVX-512 and VNNI alike, and the sensitivity search decides
+ * on a measure that near-threshold boxes do not flip; what still differs between CPUs is the FP32 reference's float
+ * rounding. Emulating another CPU's float kernels (ONNX Runtime without its NCHWc layout) gave 0.933 against 0.928.
  */
 class QuantizeCommandTest {
 
@@ -43,13 +48,16 @@ class QuantizeCommandTest {
         assertTrue(Files.size(out) > 0);
         JsonNode j = new ObjectMapper().readTree(report.toFile());
         for (String key : List.of("agreement_map50", "fp32_ms_p50", "int8_ms_p50", "speedup", "quantized_nodes",
-                "fp32_nodes", "kept_fp32")) {
+                "fp32_nodes", "kept_fp32", "integer_convs", "weight_bits")) {
             assertTrue(j.has(key), key + " in " + j);
         }
         assertTrue(j.get("agreement_map50").asDouble() >= 0.90, "agreement floor: " + j);
         assertEquals(50, j.get("eval_frames").asInt());
         assertEquals(50, j.get("calibration_frames").asInt());
         assertTrue(j.get("quantized_nodes").asInt() > 50, j.toString());
+        assertEquals(j.get("quantized_nodes").asInt(), j.get("integer_convs").asInt(),
+                "ONNX Runtime runs every int8 Conv as an integer kernel: " + j);
+        assertEquals(7, j.get("weight_bits").asInt(), "7-bit weights: the same integer results on every x86 CPU");
         for (JsonNode k : j.get("kept_fp32")) {
             assertFalse(k.get("reason").asText().isBlank(), "every tensor kept in FP32 says why: " + k);
         }

@@ -1,17 +1,22 @@
 package io.edgecascade.cascade.quantize;
 
+import ai.onnx.proto.OnnxMl;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
+import java.util.TreeMap;
 
 /**
  * A model held in memory and run on ONNX Runtime's CPU provider, its one image input bound to a reused direct
@@ -63,6 +68,10 @@ final class OrtModel implements AutoCloseable {
         }
     }
 
+    long[] inputShape() {
+        return inputShape.clone();
+    }
+
     int width() {
         return (int) inputShape[3];
     }
@@ -75,12 +84,18 @@ final class OrtModel implements AutoCloseable {
         return inputBuffer;
     }
 
-    /** Runs on the input buffer and hands each requested output (name, values) to {@code sink}. */
-    void run(Set<String> outputs, BiConsumer<String, FloatBuffer> sink) throws QuantizeException {
+    /** What receives a run's outputs. */
+    @FunctionalInterface
+    interface TensorSink {
+        void accept(String name, long[] shape, FloatBuffer values);
+    }
+
+    /** Runs on the input buffer and hands each requested output (name, shape, values) to {@code sink}. */
+    void run(Set<String> outputs, TensorSink sink) throws QuantizeException {
         try (OrtSession.Result r = session.run(Map.of(inputName, input), outputs)) {
             for (Map.Entry<String, OnnxValue> e : r) {
                 if (e.getValue() instanceof OnnxTensor t) {
-                    sink.accept(e.getKey(), t.getFloatBuffer());
+                    sink.accept(e.getKey(), t.getInfo().getShape(), t.getFloatBuffer());
                 }
             }
         } catch (OrtException e) {
@@ -92,7 +107,7 @@ final class OrtModel implements AutoCloseable {
     FloatBuffer runDetector() throws QuantizeException {
         FloatBuffer[] out = new FloatBuffer[1];
         String first = session.getOutputNames().iterator().next();
-        run(Set.of(first), (n, b) -> out[0] = b);
+        run(Set.of(first), (n, shape, b) -> out[0] = b);
         return out[0];
     }
 
@@ -102,6 +117,38 @@ final class OrtModel implements AutoCloseable {
             return ((TensorInfo) session.getOutputInfo().values().iterator().next().getInfo()).getShape();
         } catch (OrtException e) {
             throw new QuantizeException("cannot read the model's outputs: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * The operators ONNX Runtime's CPU provider runs for {@code model} once its graph optimizations are applied
+     * (QDQ fusion included), counted by type: what shows whether the Q/DQ pairs became integer kernels.
+     */
+    static Map<String, Integer> optimizedOps(byte[] model, int threads) throws QuantizeException {
+        Path file = null;
+        try {
+            file = Files.createTempFile("edge-cascade-optimized", ".onnx");
+            try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+                so.setIntraOpNumThreads(threads);
+                so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                so.setOptimizedModelFilePath(file.toString());
+                so.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+                OrtEnvironment.getEnvironment().createSession(model, so).close();
+            }
+            OnnxMl.ModelProto optimized = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(file));
+            Map<String, Integer> counts = new TreeMap<>();
+            optimized.getGraph().getNodeList().forEach(n -> counts.merge(n.getOpType(), 1, Integer::sum));
+            return counts;
+        } catch (OrtException | IOException e) {
+            throw new QuantizeException("cannot read ONNX Runtime's optimized graph: " + firstLine(e.getMessage()), e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a temporary file
+                }
+            }
         }
     }
 

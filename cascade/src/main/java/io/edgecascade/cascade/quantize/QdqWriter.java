@@ -4,46 +4,56 @@ import ai.onnx.proto.OnnxMl;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Rewrites an FP32 model into QDQ form: every chosen activation gets a QuantizeLinear/DequantizeLinear pair right
- * after the node that makes it (its consumers read the dequantized copy), every Conv weight becomes an int8
- * initializer quantized per output channel (symmetric, zero point 0) behind a DequantizeLinear, and the bias of a
- * Conv whose input is quantized becomes int32 with scale input scale x weight scale. Runtimes fuse the
- * DQ -> Conv -> Q patterns into integer convolutions (ONNX Runtime QLinearConv, TensorRT explicit quantization,
- * OpenVINO low precision).
+ * Rewrites an FP32 model into QDQ form following a {@link Plan}: every chosen activation gets a
+ * QuantizeLinear/DequantizeLinear pair right after the node that makes it (its readers read the dequantized copy);
+ * the weight of every int8 Conv becomes an int8 initializer quantized per output channel (symmetric, zero point 0)
+ * behind a DequantizeLinear, and its bias int32 with scale input scale x weight scale, corrected for the mean error
+ * the weight rounding adds to each output channel. Runtimes fuse the {@code DQ -> Conv -> Q} patterns into integer
+ * convolutions (ONNX Runtime QLinearConv, TensorRT explicit quantization, OpenVINO low precision); see
+ * {@link QdqPlacement} for where the pairs go.
  */
 final class QdqWriter {
 
     static final String Q_SUFFIX = "_QuantizeLinear";
     static final String DQ_SUFFIX = "_DequantizeLinear";
 
-    private QdqWriter() {
-    }
+    /**
+     * Weight magnitude limit with uint8 activations: 63 (7 bits). ONNX Runtime's x86 uint8 x int8 kernels on CPUs
+     * without VNNI (AVX2) multiply with VPMADDUBSW, which adds two products into a saturating int16: 255 x 127 x 2
+     * overflows it and the result depends on the CPU, 255 x 63 x 2 does not. With 7-bit weights the integer
+     * arithmetic is exact, and the same, on every x86 CPU (AVX2, AVX-512, VNNI).
+     */
+    static final int UINT8_ACTIVATION_WEIGHT_MAX = 63;
+    /** With int8 activations (symmetric, for TensorRT) weights use the full -127..127. */
+    static final int INT8_ACTIVATION_WEIGHT_MAX = 127;
 
     /**
-     * The activations that can be quantized, in graph order: the data input of every Conv with a constant weight.
-     * Q/DQ sits on the inputs of the layers that run in int8, the placement TensorRT's explicit quantization
-     * recommends (it fuses a layer's output quantization into the next layer's input); quantizing Conv outputs too
-     * (before the SiLU) measured 0.80 agreement on this model against 0.91 without, per-tensor scales suiting the
-     * wide per-channel spread of pre-activation outputs poorly.
+     * What to quantize.
+     *
+     * @param activations  each activation to quantize and its encoding
+     * @param int8Convs    the output tensors of the Convs whose weights and bias become integers (their inputs must be
+     *                     in {@code activations})
+     * @param weightMax    largest weight magnitude: {@link #UINT8_ACTIVATION_WEIGHT_MAX} or
+     *                     {@link #INT8_ACTIVATION_WEIGHT_MAX}
+     * @param channelMeans per-channel mean of Conv inputs over the calibration frames, for the bias correction
+     *                     (a tensor missing here gets no correction)
      */
-    static List<String> candidates(OnnxMl.ModelProto model) {
-        Set<String> inits = initializerNames(model);
-        Set<String> out = new LinkedHashSet<>();
-        for (OnnxMl.NodeProto n : model.getGraph().getNodeList()) {
-            if (!isQuantizableConv(n, inits)) {
-                continue;
-            }
-            if (!inits.contains(n.getInput(0))) {
-                out.add(n.getInput(0));
+    record Plan(Map<String, QuantParams> activations, Set<String> int8Convs, int weightMax,
+            Map<String, float[]> channelMeans) {
+
+        Plan {
+            if (weightMax < 1 || weightMax > 127) {
+                throw new IllegalArgumentException("weightMax must be 1..127, got " + weightMax);
             }
         }
-        return List.copyOf(out);
+    }
+
+    private QdqWriter() {
     }
 
     static boolean isQuantizableConv(OnnxMl.NodeProto n, Set<String> inits) {
@@ -56,16 +66,16 @@ final class QdqWriter {
         return s;
     }
 
-    /** The QDQ model; {@code activations} maps each activation to quantize to its encoding. */
-    static OnnxMl.ModelProto write(OnnxMl.ModelProto model, Map<String, QuantParams> activations)
-            throws QuantizeException {
+    /** The QDQ model of {@code plan}. */
+    static OnnxMl.ModelProto write(OnnxMl.ModelProto model, Plan plan) throws QuantizeException {
+        Map<String, QuantParams> activations = plan.activations();
         OnnxMl.GraphProto g = model.getGraph();
         Map<String, OnnxMl.TensorProto> inits = new HashMap<>();
         g.getInitializerList().forEach(t -> inits.put(t.getName(), t));
         List<OnnxMl.TensorProto> newInits = new ArrayList<>();
         List<OnnxMl.NodeProto> constants = new ArrayList<>();
         List<OnnxMl.NodeProto> nodes = new ArrayList<>();
-        Map<String, float[]> weightScales = new HashMap<>();
+        Map<String, QuantizedWeight> weights = new HashMap<>();
 
         for (OnnxMl.ValueInfoProto in : OnnxGraphs.inputs(model)) {
             if (activations.containsKey(in.getName())) {
@@ -79,19 +89,27 @@ final class QdqWriter {
                     b.setInput(i, b.getInput(i) + DQ_SUFFIX);
                 }
             }
-            if (isQuantizableConv(n, inits.keySet())) {
+            if (n.getOpType().equals("Conv") && plan.int8Convs().contains(n.getOutput(0))) {
+                QuantParams in = activations.get(n.getInput(0));
+                if (in == null || !isQuantizableConv(n, inits.keySet())) {
+                    throw new IllegalArgumentException("Conv " + n.getOutput(0) + " cannot run in int8: its input is"
+                            + " not quantized or its weight is not constant");
+                }
                 String w = n.getInput(1);
-                float[] ws = weightScales.get(w);
-                if (ws == null) {
-                    ws = quantizeWeight(inits.get(w), constants, newInits);
-                    weightScales.put(w, ws);
+                QuantizedWeight qw = weights.get(w);
+                if (qw == null) {
+                    qw = quantizeWeight(inits.get(w), plan.weightMax(), constants, newInits);
+                    weights.put(w, qw);
                 }
                 b.setInput(1, w + DQ_SUFFIX);
-                QuantParams in = activations.get(n.getInput(0));
-                if (n.getInputCount() > 2 && inits.containsKey(n.getInput(2)) && in != null) {
-                    String bias = n.getInput(2);
-                    String qName = bias + "_" + n.getOutput(0) + "_int32";
-                    quantizeBias(inits.get(bias), qName, in.scale(), ws, constants, newInits);
+                if (n.getInputCount() > 2 && inits.containsKey(n.getInput(2))) {
+                    float[] bias = OnnxGraphs.floats(inits.get(n.getInput(2)));
+                    float[] means = plan.channelMeans().get(n.getInput(0));
+                    if (means != null) {
+                        bias = correctBias(bias, qw, means, group(n));
+                    }
+                    String qName = n.getInput(2) + "_" + n.getOutput(0) + "_int32";
+                    quantizeBias(bias, qName, in.scale(), qw.scales(), constants, newInits);
                     b.setInput(2, qName + DQ_SUFFIX);
                 }
             }
@@ -139,8 +157,12 @@ final class QdqWriter {
                 .addInput(tensor + Q_SUFFIX).addInput(scale).addInput(zp).addOutput(tensor + DQ_SUFFIX).build());
     }
 
-    /** Per-output-channel symmetric int8; returns the scales. */
-    private static float[] quantizeWeight(OnnxMl.TensorProto w, List<OnnxMl.NodeProto> nodes,
+    /** A Conv weight in int8: the float values, the codes and one scale per output channel. */
+    record QuantizedWeight(float[] values, byte[] codes, float[] scales, long[] dims) {
+    }
+
+    /** Per-output-channel symmetric int8 within {@code -max..max}. */
+    private static QuantizedWeight quantizeWeight(OnnxMl.TensorProto w, int max, List<OnnxMl.NodeProto> nodes,
             List<OnnxMl.TensorProto> inits) throws QuantizeException {
         float[] v = OnnxGraphs.floats(w);
         int channels = (int) w.getDims(0);
@@ -148,13 +170,13 @@ final class QdqWriter {
         float[] scales = new float[channels];
         byte[] q = new byte[v.length];
         for (int c = 0; c < channels; c++) {
-            float max = 0;
+            float m = 0;
             for (int i = c * per; i < (c + 1) * per; i++) {
-                max = Math.max(max, Math.abs(v[i]));
+                m = Math.max(m, Math.abs(v[i]));
             }
-            scales[c] = max > 0 ? max / 127f : 1f;
+            scales[c] = m > 0 ? m / max : 1f;
             for (int i = c * per; i < (c + 1) * per; i++) {
-                q[i] = (byte) Math.max(-127, Math.min(127, Math.round(v[i] / scales[c])));
+                q[i] = (byte) Math.max(-max, Math.min(max, Math.round(v[i] / scales[c])));
             }
         }
         long[] dims = w.getDimsList().stream().mapToLong(Long::longValue).toArray();
@@ -163,12 +185,50 @@ final class QdqWriter {
         inits.add(OnnxGraphs.floatTensor(name + "_scale", scales, channels));
         inits.add(OnnxGraphs.int8Tensor(name + "_zero_point", new byte[channels], channels));
         nodes.add(dequantize(name, name + "_quantized", name + "_scale", name + "_zero_point"));
-        return scales;
+        return new QuantizedWeight(v, q, scales, dims);
     }
 
-    private static void quantizeBias(OnnxMl.TensorProto bias, String name, float inputScale, float[] weightScales,
-            List<OnnxMl.NodeProto> nodes, List<OnnxMl.TensorProto> inits) throws QuantizeException {
-        float[] v = OnnxGraphs.floats(bias);
+    /**
+     * Bias correction: rounding the weights shifts each output channel's mean by sum((w_q - w) x mean input); the
+     * bias takes that shift back. Depthwise convolutions, with 9 weights a channel, need it most.
+     */
+    static float[] correctBias(float[] bias, QuantizedWeight w, float[] inputMeans, int group) {
+        int out = (int) w.dims()[0];
+        int inPerGroup = (int) w.dims()[1];
+        int per = w.values().length / out;
+        int kernel = per / inPerGroup;
+        int outPerGroup = out / group;
+        if (inputMeans.length != inPerGroup * group) {
+            return bias;
+        }
+        float[] corrected = bias.clone();
+        for (int o = 0; o < out; o++) {
+            int firstIn = (o / outPerGroup) * inPerGroup;
+            double shift = 0;
+            for (int i = 0; i < inPerGroup; i++) {
+                double e = 0;
+                for (int k = 0; k < kernel; k++) {
+                    int at = o * per + i * kernel + k;
+                    e += w.codes()[at] * (double) w.scales()[o] - w.values()[at];
+                }
+                shift += e * inputMeans[firstIn + i];
+            }
+            corrected[o] = (float) (bias[o] - shift);
+        }
+        return corrected;
+    }
+
+    private static int group(OnnxMl.NodeProto conv) {
+        for (OnnxMl.AttributeProto a : conv.getAttributeList()) {
+            if (a.getName().equals("group")) {
+                return (int) Math.max(1, a.getI());
+            }
+        }
+        return 1;
+    }
+
+    private static void quantizeBias(float[] v, String name, float inputScale, float[] weightScales,
+            List<OnnxMl.NodeProto> nodes, List<OnnxMl.TensorProto> inits) {
         float[] scales = new float[v.length];
         int[] q = new int[v.length];
         for (int c = 0; c < v.length; c++) {

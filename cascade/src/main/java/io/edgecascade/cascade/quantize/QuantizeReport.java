@@ -17,17 +17,20 @@ import java.util.Map;
  * @param int8MsP50      median INT8 inference on the same frames
  * @param quantizedNodes Conv nodes that run in int8 (quantized input, weights and output)
  * @param fp32Nodes      compute nodes left in float
- * @param keptFp32       activations the sensitivity analysis left in float, and why
+ * @param keptFp32       Convs the sensitivity analysis left in float, and why
  * @param method         calibration method
  * @param calibrationFrames frames calibrated on
  * @param evalFrames     frames evaluated on (never calibrated on)
  * @param calibrationAgreement agreement on the calibration frames the sensitivity analysis used, after it
+ * @param integerConvs   convolutions ONNX Runtime's CPU provider runs as integer kernels (QLinearConv, ConvInteger)
+ *                       in its optimized graph; equal to {@code quantizedNodes} when every int8 Conv was fused
+ * @param weightBits     bits of the weight codes: 7 with uint8 activations (exact on every x86 CPU), 8 with int8
  */
 public record QuantizeReport(double agreementMap50, double fp32MsP50, double int8MsP50, int quantizedNodes,
         int fp32Nodes, List<KeptTensor> keptFp32, String method, int calibrationFrames, int evalFrames,
-        double calibrationAgreement) {
+        double calibrationAgreement, int integerConvs, int weightBits) {
 
-    /** An activation kept in float: its name, its SQNR under int8, and why. */
+    /** A Conv kept in float, named by its output tensor: its SQNR under int8, and why. */
     public record KeptTensor(String tensor, double sqnrDb, String reason) {
     }
 
@@ -43,6 +46,8 @@ public record QuantizeReport(double agreementMap50, double fp32MsP50, double int
         m.put("speedup", round(speedup()));
         m.put("quantized_nodes", quantizedNodes);
         m.put("fp32_nodes", fp32Nodes);
+        m.put("integer_convs", integerConvs);
+        m.put("weight_bits", weightBits);
         m.put("kept_fp32", keptFp32.stream().map(k -> {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("tensor", k.tensor());
@@ -68,8 +73,8 @@ public record QuantizeReport(double agreementMap50, double fp32MsP50, double int
     /** One line for the console. */
     public String summary() {
         return String.format(Locale.ROOT, "agreement mAP@0.5 %.3f on %d held-out frames; inference p50 %.2f ms FP32,"
-                + " %.2f ms INT8 (%.2fx); %d Conv nodes in int8, %d nodes in float, %d activations kept in FP32",
-                agreementMap50, evalFrames, fp32MsP50, int8MsP50, speedup(), quantizedNodes, fp32Nodes,
-                keptFp32.size());
+                + " %.2f ms INT8 (%.2fx); %d Conv nodes in int8 (%d run as ONNX Runtime integer kernels), %d nodes"
+                + " in float, %d Convs kept in FP32", agreementMap50, evalFrames, fp32MsP50, int8MsP50, speedup(),
+                quantizedNodes, integerConvs, fp32Nodes, keptFp32.size());
     }
 }

@@ -15,7 +15,7 @@ import java.util.function.Consumer;
 public final class QuantizedModels {
 
     /** Bumped when the quantizer's output changes, so old copies are not reused. */
-    static final String VERSION = "qdq-1";
+    static final String VERSION = "qdq-2";
 
     private QuantizedModels() {
     }

@@ -5,6 +5,7 @@ import io.edgecascade.cascade.api.Detection;
 import io.edgecascade.cascade.detect.MeanAveragePrecision;
 import io.edgecascade.cascade.detect.YoloxDecoder;
 import java.io.IOException;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -52,7 +53,7 @@ public final class Quantizer {
             float minScore, float nmsIou) {
 
         public static Options defaults() {
-            return new Options(QuantMethod.ENTROPY, 1, false, 0.95, 50, 0.3f, 0.45f);
+            return new Options(QuantMethod.MSE, 1, false, 0.95, 50, 0.3f, 0.45f);
         }
 
         public Options withMethod(QuantMethod m) {
@@ -98,54 +99,69 @@ public final class Quantizer {
             throw new QuantizeException("no evaluation frames; pass --eval DIR or more calibration frames");
         }
         OnnxMl.ModelProto model = OnnxGraphs.load(modelFile);
-        List<String> candidates = QdqWriter.candidates(model);
-        if (candidates.isEmpty()) {
+        QdqPlacement placement = new QdqPlacement(model);
+        if (placement.convs().isEmpty()) {
             throw new QuantizeException(modelFile + " has no Conv with constant weights to quantize");
         }
-        Map<String, TensorHistogram> stats = calibrate(model, candidates, calibration);
-        Map<String, QuantParams> params = new LinkedHashMap<>();
-        Map<String, Double> sqnr = new HashMap<>();
-        for (String t : candidates) {
-            TensorHistogram h = stats.get(t);
-            double[] r = h.range(options.method());
-            QuantParams p = QuantParams.of(r[0], r[1], options.symmetric());
-            params.put(t, p);
-            sqnr.put(t, h.sqnrDb(p));
+        Set<String> allConvs = new LinkedHashSet<>();
+        placement.convs().forEach(c -> allConvs.add(c.getOutput(0)));
+        Set<String> tensors = placement.tensors(allConvs);
+        Calibration cal = calibrate(model, placement, tensors, calibration);
+        Map<String, QuantParams> params = encodings(placement, tensors, cal.histograms());
+        Map<String, Double> convSqnr = new HashMap<>();
+        for (OnnxMl.NodeProto c : placement.convs()) {
+            convSqnr.put(c.getOutput(0), Math.min(sqnr(placement, cal, params, c.getInput(0)),
+                    sqnr(placement, cal, params, c.getOutput(0))));
         }
-
 
         byte[] fp32 = model.toByteArray();
         CalibrationFrames sens = calibration.subList(0, Math.min(options.sensitivityFrames(), calibration.size()));
         List<List<Detection>> reference = detections(fp32, sens, null);
-        Sensitivity s = sensitivity(model, candidates, params, sqnr, sens, reference);
+        Setup setup = new Setup(model, placement, allConvs, params, cal.channelMeans());
+        Sensitivity s = sensitivity(setup, convSqnr, sens, reference);
 
-        OnnxMl.ModelProto quantized = QdqWriter.write(model, s.params());
+        OnnxMl.ModelProto quantized = QdqWriter.write(model, setup.plan(s.int8Convs(), weightMax()));
         write(quantized, out);
 
         progress.accept("evaluating on " + eval.size() + " held-out frames");
         long[] fp32Nanos = new long[eval.size()];
         long[] int8Nanos = new long[eval.size()];
         List<List<Detection>> ref = detections(fp32, eval, fp32Nanos);
-        List<List<Detection>> got = detections(quantized.toByteArray(), eval, int8Nanos);
+        byte[] int8 = quantized.toByteArray();
+        List<List<Detection>> got = detections(int8, eval, int8Nanos);
         double agreement = MeanAveragePrecision.of(ref, got, 0.5f);
         int[] counts = nodeCounts(quantized);
+        Map<String, Integer> fused = OrtModel.optimizedOps(int8, options.threads());
+        int integerConvs = fused.getOrDefault("QLinearConv", 0) + fused.getOrDefault("ConvInteger", 0);
         return new QuantizeReport(agreement, median(fp32Nanos), median(int8Nanos), counts[0], counts[1], s.kept(),
-                options.method().id(), calibration.size(), eval.size(), s.agreement());
+                options.method().id(), calibration.size(), eval.size(), s.agreement(), integerConvs,
+                weightMax() == QdqWriter.UINT8_ACTIVATION_WEIGHT_MAX ? 7 : 8);
     }
 
-    private Map<String, TensorHistogram> calibrate(OnnxMl.ModelProto model, List<String> candidates,
+    private int weightMax() {
+        return options.symmetric() ? QdqWriter.INT8_ACTIVATION_WEIGHT_MAX : QdqWriter.UINT8_ACTIVATION_WEIGHT_MAX;
+    }
+
+    /** What calibration saw: a histogram per tensor, and the per-channel mean of every Conv input. */
+    private record Calibration(Map<String, TensorHistogram> histograms, Map<String, float[]> channelMeans) {
+    }
+
+    private Calibration calibrate(OnnxMl.ModelProto model, QdqPlacement placement, Set<String> tensors,
             CalibrationFrames frames) throws QuantizeException {
         Set<String> outputs = new HashSet<>();
         model.getGraph().getOutputList().forEach(o -> outputs.add(o.getName()));
         OnnxMl.GraphProto.Builder g = model.getGraph().toBuilder();
-        for (String t : candidates) {
+        for (String t : tensors) {
             if (!outputs.contains(t)) {
                 g.addOutput(OnnxGraphs.floatOutput(t));
             }
         }
+        Set<String> convInputs = new HashSet<>();
+        placement.convs().forEach(c -> convInputs.add(c.getInput(0)));
         Map<String, TensorHistogram> stats = new LinkedHashMap<>();
-        candidates.forEach(t -> stats.put(t, new TensorHistogram()));
-        Set<String> wanted = new LinkedHashSet<>(candidates);
+        tensors.forEach(t -> stats.put(t, new TensorHistogram()));
+        Map<String, double[]> sums = new HashMap<>();
+        Set<String> wanted = new LinkedHashSet<>(tensors);
         Set<String> inputNames = new HashSet<>();
         OnnxGraphs.inputs(model).forEach(i -> inputNames.add(i.getName()));
         try (OrtModel m = OrtModel.open(model.toBuilder().setGraph(g).build().toByteArray(), options.threads())) {
@@ -154,21 +170,53 @@ public final class Quantizer {
                 progress.accept((pass == 0 ? "calibration: ranges" : "calibration: histograms") + " over "
                         + frames.size() + " frames");
                 boolean ranges = pass == 0;
+                OrtModel.TensorSink sink = (name, shape, values) -> {
+                    observe(stats.get(name), values, ranges);
+                    if (ranges && convInputs.contains(name)) {
+                        addChannelSums(sums, name, shape, values);
+                    }
+                };
                 for (int i = 0; i < frames.size(); i++) {
                     frames.fill(i, m.input());
                     for (String in : inputNames) {
                         if (stats.containsKey(in)) {
-                            observe(stats.get(in), m.input().duplicate(), ranges);
+                            sink.accept(in, m.inputShape(), m.input().duplicate());
                         }
                     }
-                    m.run(wanted, (name, values) -> observe(stats.get(name), values, ranges));
+                    m.run(wanted, sink);
                 }
             }
         }
-        return stats;
+        Map<String, float[]> means = new HashMap<>();
+        sums.forEach((t, sum) -> {
+            float[] mean = new float[sum.length];
+            for (int c = 0; c < sum.length; c++) {
+                mean[c] = (float) (sum[c] / frames.size());
+            }
+            means.put(t, mean);
+        });
+        return new Calibration(stats, means);
     }
 
-    private static void observe(TensorHistogram h, java.nio.FloatBuffer values, boolean ranges) {
+    /** Adds the per-channel mean of one NCHW tensor of batch 1 to {@code sums}. */
+    private static void addChannelSums(Map<String, double[]> sums, String name, long[] shape, FloatBuffer values) {
+        if (shape.length != 4 || shape[0] != 1 || shape[1] < 1) {
+            return;
+        }
+        int channels = (int) shape[1];
+        int plane = (int) (shape[2] * shape[3]);
+        double[] sum = sums.computeIfAbsent(name, k -> new double[channels]);
+        int base = values.position();
+        for (int c = 0; c < channels; c++) {
+            double s = 0;
+            for (int i = base + c * plane, end = i + plane; i < end; i++) {
+                s += values.get(i);
+            }
+            sum[c] += s / plane;
+        }
+    }
+
+    private static void observe(TensorHistogram h, FloatBuffer values, boolean ranges) {
         if (ranges) {
             h.observeRange(values);
         } else {
@@ -176,31 +224,69 @@ public final class Quantizer {
         }
     }
 
-    /** The encodings to write, the tensors kept in float with their reasons, and the agreement reached. */
-    private record Sensitivity(Map<String, QuantParams> params, List<QuantizeReport.KeptTensor> kept,
-            double agreement) {
+    /**
+     * Each tensor's encoding, in graph order: a Sigmoid's output spans [0, 1]; a pass-through op's output keeps its
+     * input's encoding (so ONNX Runtime moves the 8-bit codes as they are); anything else gets the range the method
+     * chooses for the value as its readers use it.
+     */
+    private Map<String, QuantParams> encodings(QdqPlacement placement, Set<String> tensors,
+            Map<String, TensorHistogram> stats) {
+        Map<String, QuantParams> params = new LinkedHashMap<>();
+        for (String t : tensors) {
+            String source = placement.passThroughSource(t);
+            if (source != null && params.containsKey(source)) {
+                params.put(t, params.get(source));
+            } else if ("Sigmoid".equals(placement.producerOp(t))) {
+                params.put(t, QuantParams.of(0, 1, options.symmetric()));
+            } else {
+                double[] r = stats.get(t).range(options.method(), placement.use(t), options.symmetric());
+                params.put(t, QuantParams.of(r[0], r[1], options.symmetric()));
+            }
+        }
+        return params;
     }
 
-    private Sensitivity sensitivity(OnnxMl.ModelProto model, List<String> candidates, Map<String, QuantParams> params,
-            Map<String, Double> sqnr, CalibrationFrames frames, List<List<Detection>> reference)
-            throws QuantizeException {
-        List<String> ranked = new ArrayList<>(candidates);
+    private static double sqnr(QdqPlacement placement, Calibration cal, Map<String, QuantParams> params, String t) {
+        TensorHistogram h = cal.histograms().get(t);
+        return h == null || !params.containsKey(t) ? 200 : h.sqnrDb(params.get(t), placement.use(t));
+    }
+
+    /** Everything needed to write the model for a choice of int8 Convs. */
+    private record Setup(OnnxMl.ModelProto model, QdqPlacement placement, Set<String> allConvs,
+            Map<String, QuantParams> params, Map<String, float[]> channelMeans) {
+
+        QdqWriter.Plan plan(Set<String> int8Convs, int weightMax) {
+            Map<String, QuantParams> activations = new LinkedHashMap<>();
+            for (String t : placement.tensors(int8Convs)) {
+                activations.put(t, params.get(t));
+            }
+            return new QdqWriter.Plan(activations, int8Convs, weightMax, channelMeans);
+        }
+    }
+
+    /** The Convs left in int8, those kept in float with their reasons, and the agreement reached. */
+    private record Sensitivity(Set<String> int8Convs, List<QuantizeReport.KeptTensor> kept, double agreement) {
+    }
+
+    private Sensitivity sensitivity(Setup setup, Map<String, Double> sqnr, CalibrationFrames frames,
+            List<List<Detection>> reference) throws QuantizeException {
+        List<String> ranked = new ArrayList<>(setup.allConvs());
         ranked.sort(Comparator.comparingDouble(sqnr::get));
         Map<Integer, Double> tried = new HashMap<>();
         int evaluations = 0;
-        double all = agreementKeeping(model, params, ranked, 0, frames, reference);
+        double all = agreementKeeping(setup, ranked, 0, frames, reference);
         tried.put(0, all);
-        progress.accept(String.format(Locale.ROOT, "sensitivity: every tensor in int8 agrees %.3f on %d calibration"
+        progress.accept(String.format(Locale.ROOT, "sensitivity: every Conv in int8 agrees %.3f on %d calibration"
                 + " frames (target %.2f)", all, frames.size(), options.target()));
         int best = 0;
         if (all < options.target()) {
             int low = 0;
             int high = -1;
             for (int k = 1; k <= ranked.size() && evaluations < 6; k = Math.min(k * 2, ranked.size())) {
-                double a = agreementKeeping(model, params, ranked, k, frames, reference);
+                double a = agreementKeeping(setup, ranked, k, frames, reference);
                 evaluations++;
                 tried.put(k, a);
-                progress.accept(String.format(Locale.ROOT, "sensitivity: keeping the %d lowest-SQNR tensors in FP32"
+                progress.accept(String.format(Locale.ROOT, "sensitivity: keeping the %d lowest-SQNR Convs in FP32"
                         + " agrees %.3f", k, a));
                 if (a >= options.target()) {
                     high = k;
@@ -216,7 +302,7 @@ public final class Quantizer {
             } else {
                 while (high - low > 1 && evaluations < 10) {
                     int mid = (low + high) / 2;
-                    double a = agreementKeeping(model, params, ranked, mid, frames, reference);
+                    double a = agreementKeeping(setup, ranked, mid, frames, reference);
                     evaluations++;
                     tried.put(mid, a);
                     progress.accept(String.format(Locale.ROOT, "sensitivity: keeping %d agrees %.3f", mid, a));
@@ -229,29 +315,48 @@ public final class Quantizer {
                 best = high;
             }
         }
-        Map<String, QuantParams> kept = new LinkedHashMap<>(params);
-        List<QuantizeReport.KeptTensor> reasons = new ArrayList<>();
         double reached = tried.get(best);
+        List<QuantizeReport.KeptTensor> reasons = new ArrayList<>();
         for (String t : ranked.subList(0, best)) {
-            kept.remove(t);
             reasons.add(new QuantizeReport.KeptTensor(t, sqnr.get(t), String.format(Locale.ROOT,
-                    "among the %d tensors with the lowest int8 SQNR (%.1f dB); keeping them in FP32 raised agreement"
-                            + " on %d calibration frames from %.3f to %.3f (target %.2f)", best, sqnr.get(t),
-                    frames.size(), all, reached, options.target())));
+                    "the Conv making it is among the %d with the lowest int8 SQNR (%.1f dB, input or output as its"
+                            + " readers use it); keeping them in FP32 raised agreement on %d calibration frames from"
+                            + " %.3f to %.3f (target %.2f)", best, sqnr.get(t), frames.size(), all, reached,
+                    options.target())));
         }
-        return new Sensitivity(kept, reasons, reached);
+        return new Sensitivity(int8Keeping(setup, ranked, best), reasons, reached);
     }
 
-    private double agreementKeeping(OnnxMl.ModelProto model, Map<String, QuantParams> params, List<String> ranked,
-            int keep, CalibrationFrames frames, List<List<Detection>> reference) throws QuantizeException {
-        Map<String, QuantParams> p = new LinkedHashMap<>(params);
-        ranked.subList(0, keep).forEach(p::remove);
-        byte[] q = QdqWriter.write(model, p).toByteArray();
-        return MeanAveragePrecision.of(reference, detections(q, frames, null), 0.5f);
+    private static Set<String> int8Keeping(Setup setup, List<String> ranked, int keep) {
+        Set<String> int8 = new LinkedHashSet<>(setup.allConvs());
+        ranked.subList(0, keep).forEach(int8::remove);
+        return int8;
+    }
+
+    /**
+     * Agreement on the calibration frames with {@code keep} Convs in float, for the search. The INT8 candidate's
+     * detections count down to half the score threshold against FP32's at the threshold: a box INT8 scores 0.29
+     * where FP32 scores 0.31 is the same detection, not a miss. Counted strictly, the search's curve is dominated by
+     * such boxes flipping at the threshold, which tiny float differences between CPUs decide, and the search would
+     * keep a different number of Convs in float on each machine. The reported agreement stays strict.
+     */
+    private double agreementKeeping(Setup setup, List<String> ranked, int keep, CalibrationFrames frames,
+            List<List<Detection>> reference) throws QuantizeException {
+        byte[] q = QdqWriter.write(setup.model(), setup.plan(int8Keeping(setup, ranked, keep), weightMax())).toByteArray();
+        return MeanAveragePrecision.of(reference, detections(q, frames, null, options.minScore() / 2), 0.5f);
     }
 
     /** The detector's output decoded per frame (frame = model input, ratio 1); inference times into {@code nanos}. */
     private List<List<Detection>> detections(byte[] model, CalibrationFrames frames, long[] nanos)
+            throws QuantizeException {
+        return detections(model, frames, nanos, options.minScore());
+    }
+
+    /**
+     * The detector's output decoded per frame (frame = model input, ratio 1) down to {@code minScore}; inference
+     * times into {@code nanos}.
+     */
+    private List<List<Detection>> detections(byte[] model, CalibrationFrames frames, long[] nanos, float minScore)
             throws QuantizeException {
         List<List<Detection>> out = new ArrayList<>();
         try (OrtModel m = OrtModel.open(model, options.threads())) {
@@ -274,18 +379,21 @@ public final class Quantizer {
                 if (nanos != null) {
                     nanos[i] = System.nanoTime() - t0;
                 }
-                out.add(decoder.decode(output, 1.0, m.width(), m.height(), options.minScore(), options.nmsIou()));
+                out.add(decoder.decode(output, 1.0, m.width(), m.height(), minScore, options.nmsIou()));
             }
         }
         return out;
     }
 
-    /** [Conv nodes with int8 input and weights, other compute nodes (in float)]. */
+    /** [Conv nodes with int8 input, weights and output, other compute nodes (in float)]. */
     static int[] nodeCounts(OnnxMl.ModelProto quantized) {
-        Set<String> quantizedTensors = new HashSet<>();
+        Set<String> dequantized = new HashSet<>();
+        Set<String> quantizedOutputs = new HashSet<>();
         for (OnnxMl.NodeProto n : quantized.getGraph().getNodeList()) {
             if (n.getOpType().equals("DequantizeLinear")) {
-                quantizedTensors.add(n.getOutput(0));
+                dequantized.add(n.getOutput(0));
+            } else if (n.getOpType().equals("QuantizeLinear")) {
+                quantizedOutputs.add(n.getInput(0));
             }
         }
         int q = 0;
@@ -295,8 +403,8 @@ public final class Quantizer {
             if (op.equals("QuantizeLinear") || op.equals("DequantizeLinear")) {
                 continue;
             }
-            boolean int8 = op.equals("Conv") && quantizedTensors.contains(n.getInput(0))
-                    && quantizedTensors.contains(n.getInput(1));
+            boolean int8 = op.equals("Conv") && dequantized.contains(n.getInput(0))
+                    && dequantized.contains(n.getInput(1)) && quantizedOutputs.contains(n.getOutput(0));
             if (int8) {
                 q++;
             } else {

@@ -64,16 +64,79 @@ final class TensorHistogram {
         return min + (max - min) * (i + 0.5) / BINS;
     }
 
-    /** The range {@code method} keeps. */
+    /** The range {@code method} keeps, the tensor read as it is. */
     double[] range(QuantMethod method) {
+        return range(method, QdqPlacement.Use.IDENTITY, false);
+    }
+
+    /** The range {@code method} keeps for a tensor read through {@code use}, encoded symmetric or not. */
+    double[] range(QuantMethod method, QdqPlacement.Use use, boolean symmetric) {
         if (!(max > min) || total == 0) {
             return new double[] {Math.min(0, min), Math.max(0, max)};
         }
         return switch (method) {
+            case MSE -> mseRange(use, symmetric);
             case MINMAX -> new double[] {min, max};
             case PERCENTILE -> new double[] {binLow(quantileBin(1e-4)), binLow(quantileBin(1 - 1e-4) + 1)};
             case ENTROPY -> new double[] {binLow(BINS - klCut(reversed())), binLow(klCut(counts))};
         };
+    }
+
+    /** Shrink factors tried for each end of the range by {@link #mseRange}. */
+    private static final int LOW_STEPS = 16;
+    private static final int HIGH_STEPS = 48;
+
+    /**
+     * The range whose encoding gives the smallest mean squared error of the value as it is used: for a SiLU's input
+     * the error after the SiLU, so the long negative tail (where the SiLU is about 0) is clipped and the steps go to
+     * the values that matter. Each end is shrunk from the observed extreme by factors down to 1/{@value #HIGH_STEPS};
+     * the error is summed over the histogram, each quantization level's used value computed once per candidate.
+     */
+    private double[] mseRange(QdqPlacement.Use use, boolean symmetric) {
+        double lo0 = Math.min(0, min);
+        double hi0 = Math.max(0, max);
+        double[] used = new double[BINS];
+        for (int i = 0; i < BINS; i++) {
+            used[i] = use.apply(binCentre(i));
+        }
+        double best = Double.POSITIVE_INFINITY;
+        double[] range = {lo0, hi0};
+        int lowSteps = symmetric || lo0 == 0 ? 1 : LOW_STEPS;
+        double[] level = new double[256];
+        for (int a = 0; a < lowSteps; a++) {
+            double lo = lo0 * (lowSteps - a) / lowSteps;
+            for (int b = 0; b < HIGH_STEPS; b++) {
+                double hi = hi0 * (HIGH_STEPS - b) / HIGH_STEPS;
+                if (symmetric) {
+                    double m = Math.max(-lo0, hi0) * (HIGH_STEPS - b) / HIGH_STEPS;
+                    lo = -m;
+                    hi = m;
+                }
+                if (!(hi > lo)) {
+                    continue;
+                }
+                QuantParams p = QuantParams.of(lo, hi, symmetric);
+                int qmin = QuantParams.qmin(p.unsigned());
+                for (int q = 0; q < 256; q++) {
+                    level[q] = use.apply((q + qmin - p.zeroPoint()) * (double) p.scale());
+                }
+                double err = 0;
+                for (int i = 0; i < BINS && err < best; i++) {
+                    if (counts[i] == 0) {
+                        continue;
+                    }
+                    long q = Math.round(binCentre(i) / p.scale()) + p.zeroPoint();
+                    q = Math.max(qmin, Math.min(QuantParams.qmax(p.unsigned()), q));
+                    double e = used[i] - level[(int) q - qmin];
+                    err += counts[i] * e * e;
+                }
+                if (err < best) {
+                    best = err;
+                    range = new double[] {lo, hi};
+                }
+            }
+        }
+        return range;
     }
 
     private int quantileBin(double q) {
@@ -166,15 +229,20 @@ final class TensorHistogram {
      * histogram (each bin at its centre); the lower, the more the tensor suffers from int8.
      */
     double sqnrDb(QuantParams params) {
+        return sqnrDb(params, QdqPlacement.Use.IDENTITY);
+    }
+
+    /** {@link #sqnrDb(QuantParams)} of the value as its readers use it (after the SiLU, say), not the raw value. */
+    double sqnrDb(QuantParams params, QdqPlacement.Use use) {
         double signal = 0;
         double noise = 0;
         for (int i = 0; i < BINS; i++) {
             if (counts[i] == 0) {
                 continue;
             }
-            double x = binCentre(i);
-            double e = x - params.fakeQuantize(x);
-            signal += counts[i] * x * x;
+            double y = use.apply(binCentre(i));
+            double e = y - use.apply(params.fakeQuantize(binCentre(i)));
+            signal += counts[i] * y * y;
             noise += counts[i] * e * e;
         }
         if (noise == 0) {

@@ -48,4 +48,28 @@ class TensorHistogramTest {
         QuantParams flat = QuantParams.of(0, 0, false);
         assertTrue(flat.scale() > 0, "a constant tensor still gets a valid scale");
     }
+
+    @Test
+    void mseForASiluInputClipsTheNegativeTailTheSiluFlattens() {
+        // a pre-activation: mostly -1..3, a long negative tail to -60 and a rare positive spike to 40
+        Random r = new Random(2);
+        float[] v = new float[200_000];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = i % 50_000 == 0 ? 40f : i % 97 == 0 ? -60f * r.nextFloat() : (float) r.nextGaussian() * 1.2f + 1f;
+        }
+        TensorHistogram h = new TensorHistogram();
+        h.observeRange(FloatBuffer.wrap(v));
+        h.observeValues(FloatBuffer.wrap(v));
+        double[] silu = h.range(QuantMethod.MSE, QdqPlacement.Use.SILU, false);
+        double[] raw = h.range(QuantMethod.MSE, QdqPlacement.Use.IDENTITY, false);
+        double[] minmax = h.range(QuantMethod.MINMAX);
+        assertTrue(silu[0] > -20, "below about -6 the SiLU is 0: the tail is clipped " + silu[0]);
+        assertTrue(silu[0] > raw[0], "further than for the raw value: " + silu[0] + " vs " + raw[0]);
+        QuantParams chosen = QuantParams.of(silu[0], silu[1], false);
+        QuantParams all = QuantParams.of(minmax[0], minmax[1], false);
+        assertTrue(h.sqnrDb(chosen, QdqPlacement.Use.SILU) > h.sqnrDb(all, QdqPlacement.Use.SILU) + 6,
+                "at least 6 dB better after the SiLU than the min..max range");
+        double[] sym = h.range(QuantMethod.MSE, QdqPlacement.Use.SILU, true);
+        assertEquals(-sym[0], sym[1], 1e-9, "symmetric ranges stay symmetric");
+    }
 }
