@@ -67,6 +67,8 @@ class UseCasesAcceptanceTest {
                 cameras:
                   - id: lobby
                     source: %s
+                    zones: { exit: [[0.75, 0], [1, 0], [1, 1], [0.75, 1]] }
+                    required_zones: [exit]
                     detect:
                       - { model: people, classes: [person], every: gated }
                       - { model: people, name: vehicles, classes: [car], every_n: 10 }
@@ -114,6 +116,15 @@ class UseCasesAcceptanceTest {
             String answer = attributes.get(0).get("colour").asText();
             assertTrue(TinyClassifier.LABELS.contains(answer), end.toString());
             assertTrue(attributes.get(0).get("score").asDouble() >= 0.5, end.toString());
+        }
+
+        // required_zones: an event is an alert once its person reached the exit (they all start in the middle)
+        for (JsonNode start : EventLines.ofType(lines, "start")) {
+            assertFalse(start.get("alert").asBoolean(), start.toString());
+        }
+        for (JsonNode end : EventLines.ofType(lines, "end")) {
+            assertTrue(end.get("alert").asBoolean(), end.toString());
+            assertTrue(end.get("zones").toString().contains("exit"), end.toString());
         }
 
         // occupancy: one person at a time in the room; loitering: each stays longer than 5 s
