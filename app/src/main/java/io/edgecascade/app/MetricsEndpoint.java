@@ -111,6 +111,7 @@ public final class MetricsEndpoint implements AutoCloseable {
         if (metrics != null) {
             metrics.engine(cascade.engine());
             metrics.queueDepths(cascade::queueDepthsByCamera);
+            metrics.useCaseCounts(cascade::useCaseCounts);
             metrics.sinkPixelBytes(cascade::sinkPixelBytes);
         }
     }

@@ -4,6 +4,7 @@ import io.edgecascade.app.cli.UserError;
 import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.api.TrackEvent;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
@@ -18,7 +19,16 @@ import io.edgecascade.cascade.forward.Forwarder;
 import io.edgecascade.cascade.metrics.ForwardMetrics;
 import io.edgecascade.cascade.metrics.ForwardResult;
 import io.edgecascade.cascade.pipeline.Cascade;
+import io.edgecascade.cascade.api.Area;
+import io.edgecascade.cascade.api.UseCase;
+import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.DetectorFactory;
+import io.edgecascade.cascade.pipeline.Detectors;
+import io.edgecascade.cascade.pipeline.UseCaseMaker;
+import io.edgecascade.cascade.pipeline.UseCaseSpec;
+import io.edgecascade.cascade.usecase.PolygonArea;
+import io.edgecascade.cascade.usecase.SettingsView;
+import io.edgecascade.cascade.usecase.UseCaseRegistry;
 import io.edgecascade.cascade.pipeline.RunSummary;
 import io.edgecascade.cascade.pipeline.SourceFactory;
 import io.edgecascade.cascade.quantize.PrecisionChoice;
@@ -40,8 +50,10 @@ import io.edgecascade.engines.layout.WorkerLayout;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,58 +65,122 @@ public final class Wiring {
     private Wiring() {
     }
 
-    /** Opens the model on the configured engine and wraps it in the detector of its type (one worker's detector). */
-    public static ObjectDetector detector(AppConfig config, EngineRegistry engines) {
-        return detector(config, engines, config.engine(), config.model().path(), config.threads());
-    }
-
     /**
-     * The detector workers' first engine sessions, and the factory a worker reopens its session with (the same
-     * engine, model file and threads).
+     * One detector per worker, each with one engine session per distinct model file and engine that a camera uses
+     * (entries and cameras that run the same model file on the same engine share it), as
+     * {@code pipeline.detector_workers} says: a fixed count of {@code threads}-thread workers, or with {@code auto} the
+     * layout measured (or cached) for the first model, engine and CPU. A model no camera uses is not opened.
      */
-    public record Workers(List<ObjectDetector> detectors, DetectorFactory reopen) {
-    }
-
-    /**
-     * One detector per worker, as {@code pipeline.detector_workers} says: a fixed count of {@code threads}-thread
-     * sessions, or with {@code auto} the layout measured (or cached) for this model, engine and CPU.
-     */
-    public static Workers detectors(AppConfig config, EngineRegistry engines) {
-        Path model = modelForPrecision(config, engines);
-        List<ObjectDetector> out = new ArrayList<>();
+    public static Detectors detectors(AppConfig config, EngineRegistry engines) {
+        List<Session> sessions = sessions(config, engines);
+        List<Map<String, ObjectDetector>> workers = new ArrayList<>();
+        List<ObjectDetector> opened = new ArrayList<>();
         try {
-            ObjectDetector first = detector(config, engines, config.engine(), model, config.threads());
-            out.add(first);
+            Session lead = sessions.get(0);
+            ObjectDetector first = detector(lead, engines, lead.engine, config.threads(), config);
+            opened.add(first);
+            // the engine 'auto' (or a fallback) picked, for every other session of this model: chosen, and warned
+            // about, once
+            Map<String, String> engineOf = new LinkedHashMap<>();
+            engineOf.put(lead.key, first.engine().name());
             WorkerLayout layout = new WorkerLayout(Math.max(1, config.detectorWorkers()), config.threads());
             if (config.detectorWorkers() == AppConfig.AUTO_WORKERS) {
-                layout = measuredLayout(config, engines, first.engine().name(), model);
+                layout = measuredLayout(config, engines, first.engine().name(), lead.file);
                 if (layout.threads() != config.threads()) {
                     first.close();
-                    out.clear();
+                    opened.clear();
+                    first = null;
                 }
             } else {
                 LOG.info("detector workers: {} x {} thread(s), as pipeline.detector_workers and threads say",
                         layout.workers(), layout.threads());
             }
-            String engine = first.engine().name();
-            while (out.size() < layout.workers()) {
-                out.add(detector(config, engines, engine, model, layout.threads()));
+            for (int w = 0; w < layout.workers(); w++) {
+                Map<String, ObjectDetector> worker = new LinkedHashMap<>();
+                for (Session session : sessions) {
+                    ObjectDetector d = w == 0 && session == lead && first != null ? first
+                            : detector(session, engines, engineOf.getOrDefault(session.key, session.engine),
+                                    layout.threads(), config);
+                    if (d != first) {
+                        opened.add(d);
+                    }
+                    engineOf.putIfAbsent(session.key, d.engine().name()); // the engine 'auto' picked, for the rest
+                    worker.put(session.key, d);
+                }
+                workers.add(worker);
             }
-            List<String> labels = labels(config);
+            Map<String, DetectorFactory> reopen = new LinkedHashMap<>();
+            Map<String, String> keyOfModel = new LinkedHashMap<>();
             int threads = layout.threads();
-            return new Workers(out, () -> openDetector(config, engines, engine, model, threads, labels));
-        } catch (UserError e) {
-            out.forEach(ObjectDetector::close);
+            for (Session session : sessions) {
+                String engine = engineOf.get(session.key);
+                reopen.put(session.key, () -> openDetector(session, engines, engine, threads, config));
+                session.models.forEach(m -> keyOfModel.put(m, session.key));
+            }
+            // a camera built in code (the demo) has the default entry: it runs the first model
+            String firstKey = keyOfModel.get(config.model().name());
+            if (firstKey != null) {
+                keyOfModel.putIfAbsent(TrackEvent.DEFAULT_MODEL, firstKey);
+            }
+            return new Detectors(workers, reopen, keyOfModel);
+        } catch (RuntimeException e) {
+            opened.forEach(ObjectDetector::close);
             throw e;
         }
     }
 
     /**
-     * The model file {@code model.precision} asks for: the configured one ({@code fp32}), its INT8 copy (made on
-     * first start from {@code model.calibration}), or with {@code auto} whichever of the two runs faster on the engine.
+     * The engine sessions a worker needs: one per distinct model file (after {@code precision}), engine, type, labels
+     * and input, among the models the cameras' detect entries use; the first is the first used model's.
      */
-    static Path modelForPrecision(AppConfig config, EngineRegistry engines) {
-        AppConfig.ModelConfig m = config.model();
+    private static List<Session> sessions(AppConfig config, EngineRegistry engines) {
+        Set<String> used = new java.util.LinkedHashSet<>();
+        for (CameraSettings c : config.cameras()) {
+            c.analytics().detect().forEach(e -> used.add(TrackEvent.DEFAULT_MODEL.equals(e.model())
+                    ? config.model().name() : e.model()));
+        }
+        Map<String, Session> bySignature = new LinkedHashMap<>();
+        for (AppConfig.ModelConfig m : config.models()) {
+            if (!used.contains(m.name())) {
+                LOG.info("model {} is not used by any camera's detect: entries; it is not opened", m.name());
+                continue;
+            }
+            Path file = modelForPrecision(config, m, engines);
+            String engine = m.engineOr(config.engine());
+            String signature = String.join("|", file.toAbsolutePath().toString(), engine, m.type(),
+                    m.labels().toAbsolutePath().toString(), m.input().toString());
+            bySignature.computeIfAbsent(signature, k -> new Session(m.name(), m, file, engine, labels(m)))
+                    .models.add(m.name());
+        }
+        if (bySignature.isEmpty()) {
+            throw new UserError("no camera uses a model; list one in a camera's detect:", UserError.USAGE, null);
+        }
+        return new ArrayList<>(bySignature.values());
+    }
+
+    /** One engine session of each worker: a model file on an engine, shared by the models that name them. */
+    private static final class Session {
+        final String key;
+        final AppConfig.ModelConfig model;
+        final Path file;
+        final String engine;
+        final List<String> labels;
+        final List<String> models = new ArrayList<>();
+
+        Session(String key, AppConfig.ModelConfig model, Path file, String engine, List<String> labels) {
+            this.key = key;
+            this.model = model;
+            this.file = file;
+            this.engine = engine;
+            this.labels = labels;
+        }
+    }
+
+    /**
+     * The model file {@code precision} asks for: the configured one ({@code fp32}), its INT8 copy (made on
+     * first start from {@code calibration}), or with {@code auto} whichever of the two runs faster on the engine.
+     */
+    static Path modelForPrecision(AppConfig config, AppConfig.ModelConfig m, EngineRegistry engines) {
         if ("fp32".equals(m.precision())) {
             return m.path();
         }
@@ -113,30 +189,33 @@ public final class Wiring {
         Path int8;
         try {
             int8 = QuantizedModels.ensure(m.path(), calibration, m.calibrationFrames(), Quantizer.Options.defaults(),
-                    config.engineSettings().cacheDir(), line -> LOG.info("model.precision {}: {}", m.precision(),
-                            line));
+                    config.engineSettings().cacheDir(), line -> LOG.info("model {} precision {}: {}", m.name(),
+                            m.precision(), line));
         } catch (QuantizeException e) {
-            throw new UserError("model.precision " + m.precision() + ": " + e.getMessage(), UserError.FAILED, e);
+            throw new UserError("model " + m.name() + " precision " + m.precision() + ": " + e.getMessage(),
+                    UserError.FAILED, e);
         }
         if ("int8".equals(m.precision())) {
             return int8;
         }
+        String engine = m.engineOr(config.engine());
         try {
-            PrecisionChoice choice = PrecisionChoice.measure(p -> millisPerInference(engines, config,
+            PrecisionChoice choice = PrecisionChoice.measure(p -> millisPerInference(engines, config, engine,
                     "int8".equals(p) ? int8 : m.path()));
-            LOG.info("model.precision auto on engine {}: {}", config.engine(), choice.reason());
+            LOG.info("model {} precision auto on engine {}: {}", m.name(), engine, choice.reason());
             return "int8".equals(choice.precision()) ? int8 : m.path();
         } catch (Exception e) {
-            LOG.warn("model.precision auto: could not time the engine ({}); running FP32", e.getMessage());
+            LOG.warn("model {} precision auto: could not time the engine ({}); running FP32", m.name(),
+                    e.getMessage());
             return m.path();
         }
     }
 
     /** Median of 15 timed inferences after 2 untimed ones, on a grey input. */
-    private static double millisPerInference(EngineRegistry engines, AppConfig config, Path model)
+    private static double millisPerInference(EngineRegistry engines, AppConfig config, String engine, Path model)
             throws EngineException {
         AppConfig.EngineSettings es = config.engineSettings();
-        try (InferenceEngine e = engines.open(config.engine(), new EngineOptions(model, config.threads(), es.device(),
+        try (InferenceEngine e = engines.open(engine, new EngineOptions(model, config.threads(), es.device(),
                 es.fp16(), es.int8(), es.cacheDir()))) {
             for (int i = 0; i < e.inputs().size(); i++) {
                 java.nio.FloatBuffer b = e.input(i);
@@ -175,38 +254,79 @@ public final class Wiring {
         }
     }
 
-    private static ObjectDetector detector(AppConfig config, EngineRegistry engines, String engineName, Path model,
-            int threads) {
-        List<String> labels = labels(config);
+    private static ObjectDetector detector(Session session, EngineRegistry engines, String engineName, int threads,
+            AppConfig config) {
         try {
-            ObjectDetector detector = openDetector(config, engines, engineName, model, threads, labels);
-            LOG.info("detector: {} model {} on {}", config.model().type(), model, detector.engine());
+            ObjectDetector detector = openDetector(session, engines, engineName, threads, config);
+            LOG.info("detector: {} model {} ({}) on {}", session.model.type(), session.file,
+                    String.join(", ", session.models.isEmpty() ? List.of(session.key) : session.models),
+                    detector.engine());
             return detector;
         } catch (EngineException e) {
-            throw new UserError(e.getMessage(), UserError.FAILED, e);
+            throw new UserError("model " + session.key + ": " + e.getMessage(), UserError.FAILED, e);
         }
     }
 
-    private static List<String> labels(AppConfig config) {
+    private static List<String> labels(AppConfig.ModelConfig m) {
         try {
-            return Labels.read(config.model().labels());
+            return Labels.read(m.labels());
         } catch (IOException e) {
             throw new UserError(e.getMessage(), UserError.FAILED, e);
         }
     }
 
     /** One engine session of {@code threads} threads with the model's decoder around it. */
-    private static ObjectDetector openDetector(AppConfig config, EngineRegistry engines, String engineName, Path model,
-            int threads, List<String> labels) throws EngineException {
+    private static ObjectDetector openDetector(Session session, EngineRegistry engines, String engineName,
+            int threads, AppConfig config) throws EngineException {
         AppConfig.EngineSettings es = config.engineSettings();
-        InferenceEngine engine = engines.open(engineName, new EngineOptions(model, threads, es.device(), es.fp16(),
-                es.int8(), es.cacheDir()));
+        InferenceEngine engine = engines.open(engineName, new EngineOptions(session.file, threads, es.device(),
+                es.fp16(), es.int8(), es.cacheDir()));
         try {
-            return ModelTypes.detector(config.model().type(), engine, labels);
+            return ModelTypes.detector(session.model.type(), engine, session.labels, session.model.input());
         } catch (EngineException | RuntimeException e) {
             engine.close();
             throw e;
         }
+    }
+
+    /**
+     * Makes the cameras' use cases from the types {@code plugins.dir} and the build know; each gets its camera's
+     * zones and the labels of the models.
+     */
+    public static UseCaseMaker useCases(AppConfig config) {
+        UseCaseRegistry registry = UseCaseRegistry.forDir(config.pluginsDir());
+        Set<String> labels = new java.util.LinkedHashSet<>();
+        for (AppConfig.ModelConfig m : config.models()) {
+            if (ModelTypes.findsBoxes(m.type())) {
+                labels.addAll(labels(m));
+            }
+        }
+        return new UseCaseMaker() {
+            @Override
+            public UseCase make(CameraSettings camera, UseCaseSpec spec) throws Exception {
+                UseCaseRegistry.Known known = registry.find(spec.type());
+                if (known == null) {
+                    throw new IllegalStateException("no use case of type '" + spec.type() + "' is known");
+                }
+                Map<String, Area> zones = new LinkedHashMap<>();
+                camera.zones().forEach(z -> zones.put(z.name(), PolygonArea.of(z)));
+                List<String> problems = new ArrayList<>();
+                SettingsView view = new SettingsView(spec.name(), spec.type(), camera.id(), spec.settings(), zones,
+                        labels, (key, message) -> problems.add(key + ": " + message));
+                UseCase u = known.factory().create(view);
+                if (!problems.isEmpty()) {
+                    closeQuietly(u);
+                    throw new IllegalArgumentException(String.join("; ", problems));
+                }
+                return u;
+            }
+
+            @Override
+            public String origin(String type) {
+                UseCaseRegistry.Known known = registry.find(type);
+                return known == null ? "" : known.origin();
+            }
+        };
     }
 
     /** The whole cascade, not yet started; it owns the detector and sinks it is given. */
@@ -228,18 +348,20 @@ public final class Wiring {
         } catch (IOException e) {
             throw new UserError(e.getMessage(), UserError.FAILED, e);
         }
-        Workers detectors;
+        Detectors detectors;
+        UseCaseMaker useCases;
         try {
             detectors = detectors(config, engines);
-        } catch (UserError e) {
+            useCases = useCases(config);
+        } catch (RuntimeException e) {
             closeQuietly(events);
             throw e;
         }
         List<FrameSink> sinks = new ArrayList<>();
         sinks.add(events);
         sinks.addAll(extraSinks);
-        return new Cascade(config.cameras(), SourceFactory.ffmpeg(packets), detectors.detectors(), detectors.reopen(),
-                sinks, config.pipeline(), observers);
+        return new Cascade(config.cameras(), SourceFactory.ffmpeg(packets), detectors, useCases, sinks,
+                config.pipeline(), observers);
     }
 
     /** Reports the forwarder's outcomes to the metrics endpoint. */

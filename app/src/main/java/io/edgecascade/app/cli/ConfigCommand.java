@@ -4,7 +4,10 @@ import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.config.ConfigException;
 import io.edgecascade.app.config.ConfigLoader;
 import io.edgecascade.cascade.motion.Zone;
+import io.edgecascade.cascade.pipeline.CameraAnalytics;
 import io.edgecascade.cascade.pipeline.CameraSettings;
+import io.edgecascade.cascade.pipeline.DetectEntry;
+import io.edgecascade.cascade.pipeline.UseCaseSpec;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
 import io.edgecascade.cascade.source.FfmpegFrameSource;
 import io.edgecascade.cascade.source.FrameSource;
@@ -245,6 +248,34 @@ final class ConfigCommand implements Runnable {
             if (!parts.isEmpty()) {
                 out.println("detector: " + String.join("; ", parts));
             }
+            if (config.models().size() > 1) {
+                out.println("models: " + String.join(", ", config.models().stream().map(model -> model.name() + " ("
+                        + model.type() + ", " + model.path().getFileName() + (model.engine() == null ? ""
+                                : " on " + model.engine()) + ")").toList()));
+            }
+        }
+
+        /** A camera's detect entries, filters, required zones and use cases, when it has more than the defaults. */
+        private static List<String> describeAnalytics(CameraSettings c) {
+            List<String> parts = new ArrayList<>();
+            CameraAnalytics a = c.analytics();
+            if (a.detect().size() > 1 || a.detect().stream().anyMatch(e -> e.cadence() != DetectEntry.Cadence.GATED
+                    || !e.classes().isEmpty())) {
+                parts.add("detect: " + String.join(", ", a.detect().stream().map(e -> e.name()
+                        + (e.name().equals(e.model()) ? "" : " (model " + e.model() + ")")
+                        + (e.secondary() ? " on the boxes of " + e.after() : "") + " " + e.cadence().describe()
+                        + (e.classes().isEmpty() ? "" : " " + new java.util.TreeSet<>(e.classes()))).toList()));
+            }
+            if (!a.filters().byLabel().isEmpty()) {
+                parts.add("filters: " + String.join(", ", new java.util.TreeSet<>(a.filters().byLabel().keySet())));
+            }
+            if (!a.requiredZones().isEmpty()) {
+                parts.add("alerts once an object is in " + String.join(" or ", a.requiredZones()));
+            }
+            for (UseCaseSpec u : a.useCases()) {
+                parts.add("use case " + u.name() + " (" + u.type() + ")");
+            }
+            return parts;
         }
 
         /**
@@ -285,6 +316,7 @@ final class ConfigCommand implements Runnable {
                 parts.add("zone " + z.name() + ": " + z.polygon().describe());
             }
             parts.addAll(describeStream(c));
+            parts.addAll(describeAnalytics(c));
             if (!parts.isEmpty()) {
                 out.println("camera " + c.id() + ": " + String.join("; ", parts));
             }

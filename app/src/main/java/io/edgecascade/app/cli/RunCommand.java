@@ -246,6 +246,15 @@ final class RunCommand implements Callable<Integer> {
                 LOG.warn("camera {}: {} {}", id, n, key.replace('_', ' '));
             }
         }));
+        result.models().forEach((id, runs) -> {
+            if (runs.size() > 1) {
+                LOG.info("camera {} detector runs: {}", id, String.join(", ", runs.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue()).toList()));
+            }
+        });
+        result.useCases().forEach((id, cases) -> cases.forEach((name, counts) -> LOG.info("camera {} use case {}: {}",
+                id, name, counts.isEmpty() ? "nothing counted" : String.join(", ", counts.entrySet().stream()
+                        .map(e -> e.getKey() + " " + e.getValue()).toList()))));
         LOG.info(String.format(java.util.Locale.ROOT, "run took %.2f s", result.wallSeconds()));
         if (summaryFile != null) {
             try {

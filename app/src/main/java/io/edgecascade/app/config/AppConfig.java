@@ -1,6 +1,7 @@
 package io.edgecascade.app.config;
 
 import io.edgecascade.cascade.bestframe.BestFrames;
+import io.edgecascade.cascade.detect.ImageInput;
 import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.metrics.MetricsSettings;
@@ -16,7 +17,8 @@ import java.util.Objects;
 /**
  * A validated config file.
  *
- * @param model    the detector model
+ * @param models   the models ({@code models:}, or the one {@code model:}); the first is the one the summary, the
+ *                 worker layout and the embedded cloud server use
  * @param engine   engine name, or {@code auto}
  * @param threads  inference threads
  * @param events   where positive frames are logged, one JSON line each
@@ -35,11 +37,16 @@ import java.util.Objects;
  * @param bestFrames {@code events.max_tracks} and {@code events.best_frames_mb}: the bounds of the best frames kept
  *                 for the page, the forwarder and the sinks' snapshots
  * @param sinks    the MQTT broker and the webhooks events go to ({@code mqtt:}, {@code webhooks:})
+ * @param pluginsDir {@code plugins.dir}: the folder of use-case plug-in jars
  */
-public record AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
+public record AppConfig(List<ModelConfig> models, String engine, int threads, Path events, CascadeOptions pipeline,
         List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics, CloudSettings cloud,
         SpoolDirectory.Settings spool, EventForwarding.Mode forward, boolean frameLines, UiSettings ui,
-        RecordSettings record, int detectorWorkers, BestFrames.Settings bestFrames, NotifyConfig sinks) {
+        RecordSettings record, int detectorWorkers, BestFrames.Settings bestFrames, NotifyConfig sinks,
+        Path pluginsDir) {
+
+    /** Default of {@code plugins.dir}. */
+    public static final Path DEFAULT_PLUGINS = Path.of("plugins");
 
     /** {@code detectorWorkers} value of {@code pipeline.detector_workers: auto}. */
     public static final int AUTO_WORKERS = 0;
@@ -51,6 +58,11 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
         if (detectorWorkers < 0) {
             throw new IllegalArgumentException("detectorWorkers must be 0 (auto) or more");
         }
+        models = List.copyOf(models);
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("no model");
+        }
+        Objects.requireNonNull(pluginsDir, "pluginsDir");
         cameras = List.copyOf(cameras);
         Objects.requireNonNull(engineSettings, "engineSettings");
         Objects.requireNonNull(metrics, "metrics");
@@ -61,13 +73,27 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
         Objects.requireNonNull(sinks, "sinks");
     }
 
-    /** A config with the default bounds of the best frames, without MQTT or webhooks. */
+    /**
+     * A config of one model, with the default bounds of the best frames and the default plug-ins folder, without MQTT
+     * or webhooks.
+     */
     public AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
             List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics, CloudSettings cloud,
             SpoolDirectory.Settings spool, EventForwarding.Mode forward, boolean frameLines, UiSettings ui,
             RecordSettings record, int detectorWorkers) {
-        this(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool, forward,
-                frameLines, ui, record, detectorWorkers, BestFrames.Settings.DEFAULTS, NotifyConfig.NONE);
+        this(List.of(model), engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool,
+                forward, frameLines, ui, record, detectorWorkers, BestFrames.Settings.DEFAULTS, NotifyConfig.NONE,
+                DEFAULT_PLUGINS);
+    }
+
+    /** The first model (the only one of a config with {@code model:}). */
+    public ModelConfig model() {
+        return models.get(0);
+    }
+
+    /** The model named {@code name}, or null. */
+    public ModelConfig model(String name) {
+        return models.stream().filter(m -> m.name().equals(name)).findFirst().orElse(null);
     }
 
     /** A config whose detector layout is measured at start-up ({@code detector_workers: auto}). */
@@ -89,14 +115,16 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
 
     /** This config with other cameras. */
     public AppConfig withCameras(List<CameraSettings> newCameras) {
-        return new AppConfig(model, engine, threads, events, pipeline, newCameras, engineSettings, metrics, cloud,
-                spool, forward, frameLines, ui, record, detectorWorkers, bestFrames, sinks);
+        return new AppConfig(models, engine, threads, events, pipeline, newCameras, engineSettings, metrics, cloud,
+                spool, forward, frameLines, ui, record, detectorWorkers, bestFrames, sinks,
+                pluginsDir);
     }
 
     /** This config with the web page {@code newUi}. */
     public AppConfig withUi(UiSettings newUi) {
-        return new AppConfig(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool,
-                forward, frameLines, newUi, record, detectorWorkers, bestFrames, sinks);
+        return new AppConfig(models, engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool,
+                forward, frameLines, newUi, record, detectorWorkers, bestFrames, sinks,
+                pluginsDir);
     }
 
     /** A config forwarding the events' best frames (when it forwards at all). */
@@ -122,14 +150,15 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
 
     /** This config forwarding to {@code cloud} through {@code spool}. */
     public AppConfig withCloud(CloudSettings newCloud, SpoolDirectory.Settings newSpool) {
-        return new AppConfig(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, newCloud,
-                newSpool, forward, frameLines, ui, record, detectorWorkers, bestFrames, sinks);
+        return new AppConfig(models, engine, threads, events, pipeline, cameras, engineSettings, metrics, newCloud,
+                newSpool, forward, frameLines, ui, record, detectorWorkers, bestFrames, sinks,
+                pluginsDir);
     }
 
     /** This config telling {@code newSinks}' broker and webhooks about events. */
     public AppConfig withSinks(NotifyConfig newSinks) {
-        return new AppConfig(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool,
-                forward, frameLines, ui, record, detectorWorkers, bestFrames, newSinks);
+        return new AppConfig(models, engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool,
+                forward, frameLines, ui, record, detectorWorkers, bestFrames, newSinks, pluginsDir);
     }
 
     /**
@@ -146,28 +175,56 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
     }
 
     /**
+     * One model ({@code models[]}, or {@code model:}).
+     *
+     * @param name      what detect entries call it ({@code models[].name}; default the file's name without
+     *                  {@code .onnx})
      * @param path      the ONNX model
-     * @param type      the decoder family ({@code yolox})
+     * @param type      the decoder family ({@code yolox}, {@code classifier})
      * @param labels    class names, one per line
-     * @param precision {@code model.precision}: {@code fp32} runs the file as it is, {@code int8} a quantized copy
+     * @param precision {@code precision}: {@code fp32} runs the file as it is, {@code int8} a quantized copy
      *                  made on first start, {@code auto} the faster of the two on the engine
-     * @param calibration {@code model.calibration}: {@code camera} (the first camera's frames) or an image folder
+     * @param calibration {@code calibration}: {@code camera} (the first camera's frames) or an image folder
      * @param calibrationFrames frames the quantization calibrates on
+     * @param engine    the engine it runs on ({@code models[].engine}); null: the config's {@code engine}
+     * @param input     how a classifier's input is made ({@code channels}, {@code mean}, {@code std})
      */
-    public record ModelConfig(Path path, String type, Path labels, String precision, String calibration,
-            int calibrationFrames) {
+    public record ModelConfig(String name, Path path, String type, Path labels, String precision, String calibration,
+            int calibrationFrames, String engine, ImageInput input) {
 
         public static final List<String> PRECISIONS = List.of("fp32", "int8", "auto");
         public static final String CAMERA = "camera";
 
         public ModelConfig {
+            Objects.requireNonNull(name, "name");
             Objects.requireNonNull(precision, "precision");
             Objects.requireNonNull(calibration, "calibration");
+            Objects.requireNonNull(input, "input");
+        }
+
+        /** A model named after its file ({@link #nameOf}), on the config's engine. */
+        public ModelConfig(Path path, String type, Path labels, String precision, String calibration,
+                int calibrationFrames) {
+            this(nameOf(path), path, type, labels, precision, calibration, calibrationFrames, null,
+                    ImageInput.DEFAULTS);
         }
 
         /** An FP32 model as it is. */
         public ModelConfig(Path path, String type, Path labels) {
             this(path, type, labels, "fp32", CAMERA, 50);
+        }
+
+        /** The engine it runs on: its own, or {@code configEngine}. */
+        public String engineOr(String configEngine) {
+            return engine == null ? configEngine : engine;
+        }
+
+        /** A model's default name: its file's name without the extension, made a valid name. */
+        public static String nameOf(Path path) {
+            String file = path.getFileName() == null ? "model" : path.getFileName().toString();
+            int dot = file.lastIndexOf('.');
+            String stem = (dot > 0 ? file.substring(0, dot) : file).replaceAll("[^A-Za-z0-9_.-]", "_");
+            return stem.isEmpty() || !Character.isLetterOrDigit(stem.charAt(0)) ? "model_" + stem : stem;
         }
     }
 }

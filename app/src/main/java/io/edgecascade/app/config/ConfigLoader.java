@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.edgecascade.cascade.bestframe.BestFrames;
-import io.edgecascade.cascade.detect.Labels;
-import io.edgecascade.cascade.detect.ModelTypes;
+import io.edgecascade.cascade.detect.ObjectFilter;
+import io.edgecascade.cascade.detect.ObjectFilters;
 import io.edgecascade.cascade.detect.RegionMode;
 import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.forward.CloudSettings;
@@ -15,18 +15,23 @@ import io.edgecascade.cascade.metrics.MetricsSettings;
 import io.edgecascade.cascade.motion.MotionSettings;
 import io.edgecascade.cascade.motion.Polygon;
 import io.edgecascade.cascade.motion.Zone;
+import io.edgecascade.cascade.pipeline.CameraAnalytics;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
+import io.edgecascade.cascade.pipeline.DetectEntry;
 import io.edgecascade.cascade.pipeline.DetectorSettings;
 import io.edgecascade.cascade.pipeline.SamplingSettings;
+import io.edgecascade.cascade.pipeline.UseCaseSpec;
 import io.edgecascade.cascade.record.RecordSettings;
 import io.edgecascade.cascade.source.HwAccel;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.source.SourceUri;
 import io.edgecascade.cascade.source.StreamOptions;
 import io.edgecascade.cascade.spool.SpoolDirectory;
+import io.edgecascade.cascade.tracking.StationarySettings;
 import io.edgecascade.cascade.tracking.TrackingSettings;
 import io.edgecascade.cascade.ui.UiSettings;
+import io.edgecascade.cascade.usecase.UseCaseRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,23 +114,17 @@ public final class ConfigLoader {
     }
 
     private AppConfig read(Section root, Problems problems) {
-        Section model = root.section("model");
-        String modelPath = model.requiredString("path", "set it to the ONNX detector, e.g. "
-                + "${EDGE_CASCADE_ASSETS}/models/yolox_nano.onnx");
-        String type = model.choice("type", "yolox", ModelTypes.NAMES);
-        String labelsPath = model.requiredString("labels", "set it to the class-names file, e.g. "
-                + "${EDGE_CASCADE_ASSETS}/models/coco_classes.txt");
-        String precision = model.choice("precision", "fp32", AppConfig.ModelConfig.PRECISIONS);
-        String calibration = model.string("calibration", AppConfig.ModelConfig.CAMERA);
-        int calibrationFrames = (int) model.integer("calibration_frames", 50, 1, 10_000);
-        if (calibration != null && !AppConfig.ModelConfig.CAMERA.equals(calibration)
-                && !java.nio.file.Files.isDirectory(Path.of(calibration))) {
-            model.problem("calibration", "'" + calibration + "' is neither 'camera' nor an image folder; use camera"
-                    + " (the first camera's frames) or a folder of .jpg/.png frames from the cameras");
+        List<ModelsConfig.Model> models = ModelsConfig.read(root, engines);
+        List<String> labels = ModelsConfig.boxLabels(models);
+        Section plugins = root.section("plugins");
+        Path pluginsDir = Path.of(plugins.string("dir", AppConfig.DEFAULT_PLUGINS.toString()));
+        if (plugins.has("dir") && !Files.isDirectory(pluginsDir)) {
+            plugins.problem("dir", "not a folder: " + pluginsDir + "; create it and put the use-case plug-in jars"
+                    + " in it, or leave plugins.dir out");
         }
-        model.finish();
-        checkFile(model, "path", modelPath, "run 'edge-cascade models pull' or fix the path");
-        List<String> labels = readLabels(model, labelsPath);
+        plugins.finish();
+        UseCaseRegistry registry = UseCaseRegistry.forDir(pluginsDir);
+        registry.problems().forEach(p -> plugins.warn("dir", p));
 
         String engine = root.choice("engine", "auto", engines);
         int threads = (int) root.integer("threads", io.edgecascade.engines.EngineOptions.defaultThreads(), 1, 256);
@@ -181,7 +180,8 @@ public final class ConfigLoader {
         defaultMotion.finish();
         Section defaultDetector = defaults.section("detector");
         DetectorValues detectorBase = readDetector(defaultDetector,
-                new DetectorValues(0.4, 0.45, List.of("person"), RegionMode.AUTO), labels);
+                new DetectorValues(0.4, 0.45, List.of("person"), RegionMode.AUTO, Map.of(),
+                        StationarySettings.DEFAULTS), labels);
         defaultDetector.finish();
         Section defaultTracking = defaults.section("tracking");
         TrackingSettings trackingBase = readTracking(defaultTracking, new TrackingSettings(
@@ -220,13 +220,17 @@ public final class ConfigLoader {
             Section sampling = c.section("sampling");
             SamplingSettings samplingSettings = readSampling(sampling);
             sampling.finish();
+            List<DetectEntry> entries = AnalyticsConfig.detect(c, models);
+            Set<String> required = AnalyticsConfig.requiredZones(c, zones);
+            List<UseCaseSpec> useCases = AnalyticsConfig.useCases(c, id, zones, labels, registry);
             c.finish();
             if (source != null) {
                 checkSource(c, source);
             }
             if (problems.isEmpty()) {
                 cameras.add(new CameraSettings(id, source, realtime, motion, detector.settings(), tracking, zones,
-                        stream, samplingSettings));
+                        stream, samplingSettings, new CameraAnalytics(entries, new ObjectFilters(detector.filters()),
+                                detector.stationary(), required, useCases)));
             }
         }
         EventForwarding.Mode[] forward = {EventForwarding.Mode.EVENTS};
@@ -242,10 +246,9 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             return null;
         }
-        return new AppConfig(new AppConfig.ModelConfig(Path.of(modelPath), type, Path.of(labelsPath), precision,
-                calibration, calibrationFrames), engine, threads, Path.of(eventsPath), options, cameras,
-                engineSettings, metrics, cloud, spool, forward[0], frameLines, ui, record, detectorWorkers,
-                bestFrames, sinks);
+        return new AppConfig(models.stream().map(ModelsConfig.Model::config).toList(), engine, threads,
+                Path.of(eventsPath), options, cameras, engineSettings, metrics, cloud, spool, forward[0], frameLines, ui,
+                record, detectorWorkers, bestFrames, sinks, pluginsDir);
     }
 
     /** {@code events.max_tracks} and {@code events.best_frames_mb}: the bounds of the kept best frames. */
@@ -585,7 +588,8 @@ public final class ConfigLoader {
     }
 
     /** Detector values before they become settings, so defaults can carry classes unchecked by labels. */
-    private record DetectorValues(double confidence, double nmsIou, List<String> classes, RegionMode regions) {
+    private record DetectorValues(double confidence, double nmsIou, List<String> classes, RegionMode regions,
+            Map<String, ObjectFilter> filters, StationarySettings stationary) {
         DetectorSettings settings() {
             return new DetectorSettings((float) confidence, (float) nmsIou, new LinkedHashSet<>(classes), regions);
         }
@@ -613,10 +617,13 @@ public final class ConfigLoader {
         boolean off = s.has("regions") && "false".equals(s.string("regions", null));
         String regions = off ? "off" : s.choice("regions", base.regions().name().toLowerCase(java.util.Locale.ROOT),
                 RegionMode.NAMES);
-        return new DetectorValues(confidence, nms, classes, regions == null ? base.regions() : RegionMode.parse(regions));
+        Map<String, ObjectFilter> filters = AnalyticsConfig.filters(s, base.filters(), labels);
+        StationarySettings stationary = AnalyticsConfig.stationary(s, base.stationary());
+        return new DetectorValues(confidence, nms, classes, regions == null ? base.regions() : RegionMode.parse(regions),
+                filters, stationary);
     }
 
-    private static void checkFile(Section s, String key, String path, String fix) {
+    static void checkFile(Section s, String key, String path, String fix) {
         if (path == null) {
             return;
         }
@@ -625,18 +632,6 @@ public final class ConfigLoader {
             s.problem(key, "file not found: " + path + "; " + fix);
         } else if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
             s.problem(key, "not a readable file: " + path + "; check the path and its permissions");
-        }
-    }
-
-    private static List<String> readLabels(Section model, String path) {
-        if (path == null) {
-            return null;
-        }
-        try {
-            return Labels.read(Path.of(path));
-        } catch (IOException e) {
-            model.problem("labels", e.getMessage());
-            return null;
         }
     }
 

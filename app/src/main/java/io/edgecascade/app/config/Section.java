@@ -118,6 +118,51 @@ final class Section {
         return v == null || v.isNull() ? null : v;
     }
 
+    /** The keys given in this mapping, in order. */
+    List<String> keys() {
+        List<String> out = new ArrayList<>();
+        node.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    /**
+     * The value of a key as plain values (text, whole numbers as longs, other numbers as doubles, booleans, lists and
+     * maps of them), {@code ${VAR}} expanded in text, marking the key as known; null when absent.
+     */
+    Object plain(String name) {
+        known.add(name);
+        JsonNode v = node.get(name);
+        return v == null ? null : plain(v, key(name));
+    }
+
+    private Object plain(JsonNode v, String k) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isArray()) {
+            List<Object> out = new ArrayList<>();
+            for (int i = 0; i < v.size(); i++) {
+                out.add(plain(v.get(i), k + "[" + i + "]"));
+            }
+            return out;
+        }
+        if (v.isObject()) {
+            java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+            v.fields().forEachRemaining(e -> out.put(e.getKey(), plain(e.getValue(), k + "." + e.getKey())));
+            return out;
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        if (v.isIntegralNumber()) {
+            return v.asLong();
+        }
+        if (v.isNumber()) {
+            return v.asDouble();
+        }
+        return env.expand(v.asText(), k, problems);
+    }
+
     String string(String name, String def) {
         known.add(name);
         JsonNode v = node.get(name);

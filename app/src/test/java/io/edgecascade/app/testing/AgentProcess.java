@@ -79,6 +79,15 @@ public final class AgentProcess implements AutoCloseable {
         }
     }
 
+    /** Waits for the agent to end by itself (a file source ends); its exit code, or -1 when it did not in time. */
+    public int awaitExit(long millis) throws InterruptedException {
+        if (!process.waitFor(millis, TimeUnit.MILLISECONDS)) {
+            return -1;
+        }
+        pump.join(10_000);
+        return process.exitValue();
+    }
+
     /** SIGTERM (through the handle, so our end of its output stays open), then waits; the exit code or -1. */
     public int terminate(long millis) throws InterruptedException {
         process.toHandle().destroy();

@@ -15,6 +15,13 @@ public interface PipelineObserver {
     default void frame(String camera, Outcome outcome) {
     }
 
+    /**
+     * The detect entry {@code model} of {@code camera} ran once: on one frame (a detector, all its regions together),
+     * or on one box of the entry it follows (an {@code after:} entry).
+     */
+    default void modelRun(String camera, String model) {
+    }
+
     /** {@code camera} started ({@code up}) or stopped delivering frames. */
     default void cameraState(String camera, boolean up) {
     }
@@ -81,6 +88,13 @@ public interface PipelineObserver {
             public void frame(String camera, Outcome outcome) {
                 for (PipelineObserver o : all) {
                     o.frame(camera, outcome);
+                }
+            }
+
+            @Override
+            public void modelRun(String camera, String model) {
+                for (PipelineObserver o : all) {
+                    o.modelRun(camera, model);
                 }
             }
 

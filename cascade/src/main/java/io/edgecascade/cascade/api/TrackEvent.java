@@ -22,10 +22,19 @@ import java.util.Objects;
  * @param lastSeenPtsMs when the object was last seen
  * @param bestFrame   index of the frame with the best score
  * @param reason      why an {@code end} ended the event; null for start and update lines
+ * @param model       the detect entry whose track this is ({@code detect[].name})
+ * @param attributes  what secondary models ({@code detect[].after}) said about the object, best answer of each
+ * @param stationary  the object's box has not moved for {@code stationary.seconds}: it is looked at less often
+ * @param alert       the object entered one of the camera's {@code required_zones} (always true without them): the
+ *                    event counts as an alert for the sinks that send only alerts
  */
 public record TrackEvent(String eventId, Type type, String camera, long frame, long ptsMs, Instant time, String label,
         long trackId, float score, float[] box, List<String> zones, long startPtsMs, long lastSeenPtsMs,
-        long bestFrame, EndReason reason) {
+        long bestFrame, EndReason reason, String model, List<Attribute> attributes, boolean stationary,
+        boolean alert) {
+
+    /** The entry name of events made without several models (a cascade built in code with one detector). */
+    public static final String DEFAULT_MODEL = "default";
 
     /** What happened. */
     public enum Type {
@@ -54,9 +63,19 @@ public record TrackEvent(String eventId, Type type, String camera, long frame, l
         Objects.requireNonNull(type, "type");
         box = box.clone();
         zones = List.copyOf(zones);
+        Objects.requireNonNull(model, "model");
+        attributes = List.copyOf(attributes);
         if ((type == Type.END) != (reason != null)) {
             throw new IllegalArgumentException("an end line has a reason, other lines none: " + type + " " + reason);
         }
+    }
+
+    /** A line of the {@link #DEFAULT_MODEL} entry, without attributes, moving, an alert. */
+    public TrackEvent(String eventId, Type type, String camera, long frame, long ptsMs, Instant time, String label,
+            long trackId, float score, float[] box, List<String> zones, long startPtsMs, long lastSeenPtsMs,
+            long bestFrame, EndReason reason) {
+        this(eventId, type, camera, frame, ptsMs, time, label, trackId, score, box, zones, startPtsMs, lastSeenPtsMs,
+                bestFrame, reason, DEFAULT_MODEL, List.of(), false, true);
     }
 
     /** A start or update line (no end reason). */
@@ -65,6 +84,12 @@ public record TrackEvent(String eventId, Type type, String camera, long frame, l
             long bestFrame) {
         this(eventId, type, camera, frame, ptsMs, time, label, trackId, score, box, zones, startPtsMs, lastSeenPtsMs,
                 bestFrame, type == Type.END ? EndReason.LOST : null);
+    }
+
+    /** The box, a copy. */
+    @Override
+    public float[] box() {
+        return box.clone();
     }
 
     /** How long the object has been followed, first to last sighting. */

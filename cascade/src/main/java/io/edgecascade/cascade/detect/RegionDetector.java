@@ -55,8 +55,7 @@ public final class RegionDetector {
             infer += r.inferenceNanos();
             post += r.postprocessNanos();
             for (Detection d : r.detections()) {
-                all.add(new Detection(d.label(), d.classId(), d.score(), d.x1() + s.x(), d.y1() + s.y(),
-                        d.x2() + s.x(), d.y2() + s.y()));
+                all.add(d.shifted(s.x(), s.y()));
             }
         }
         long t0 = System.nanoTime();

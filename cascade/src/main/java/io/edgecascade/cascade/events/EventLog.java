@@ -6,7 +6,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.api.PositiveFrame;
+import io.edgecascade.cascade.api.Attribute;
 import io.edgecascade.cascade.api.TrackEvent;
+import io.edgecascade.cascade.api.UseCaseEvent;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,13 +19,15 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * Appends one JSON line per event line (the start, updates and end of each tracked object) to
- * {@code events.path}: {@code {"camera","frame","pts_ms","time","event_id","type","label","track_id","score","box",
- * "zones","start_pts_ms", ...}}; an {@code end} line adds {@code duration_s}, {@code best_frame} and {@code reason}
- * ({@code lost}, {@code camera_offline}, {@code stream_end}, {@code shutdown}). {@code frame},
- * {@code pts_ms} and {@code time} describe the frame the line is about. With {@code events.frames: true} every
- * positive frame also gets a line {@code {"camera","frame","pts_ms","time","type":"frame","motion","detections":[
- * {"label","class_id","score","box","track_id"}]}}. Each frame's lines are flushed as they are written, so a crash
- * loses at most the line being written.
+ * {@code events.path}: {@code {"camera","frame","pts_ms","time","event_id","type","label","track_id","model","score",
+ * "box","zones","start_pts_ms","stationary","alert", ...}}, with {@code "attributes":[{"colour":"dark","score":0.81}]}
+ * when secondary models said something about the object; an {@code end} line adds {@code duration_s},
+ * {@code best_frame} and {@code reason} ({@code lost}, {@code camera_offline}, {@code stream_end}, {@code shutdown}).
+ * {@code frame}, {@code pts_ms} and {@code time} describe the frame the line is about. The lines of the use cases
+ * follow the frame's track events: {@code {"camera","frame","pts_ms","time","type":<its own>,"use_case":<name>,
+ * ...its fields}}. With {@code events.frames: true} every positive frame also gets a line {@code {"camera","frame",
+ * "pts_ms","time","type":"frame","motion","detections":[{"label","class_id","score","box","model","track_id"}]}}.
+ * Each frame's lines are flushed as they are written, so a crash loses at most the line being written.
  */
 public final class EventLog implements FrameSink {
 
@@ -70,7 +74,7 @@ public final class EventLog implements FrameSink {
     @Override
     public void accept(PositiveFrame p) throws IOException {
         boolean frameLine = frames && p.positive();
-        if (p.tracks().events().isEmpty() && !frameLine) {
+        if (p.tracks().events().isEmpty() && p.tracks().useCaseEvents().isEmpty() && !frameLine) {
             return;
         }
         if (frameLine) {
@@ -85,7 +89,58 @@ public final class EventLog implements FrameSink {
             }
             out.write('\n');
         }
+        for (UseCaseEvent e : p.tracks().useCaseEvents()) {
+            try (JsonGenerator g = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+                write(g, e);
+            }
+            out.write('\n');
+        }
         out.flush();
+    }
+
+    private static void write(JsonGenerator g, UseCaseEvent e) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("camera", e.camera());
+        g.writeNumberField("frame", e.frame());
+        g.writeNumberField("pts_ms", e.ptsMs());
+        g.writeStringField("time", DateTimeFormatter.ISO_INSTANT.format(e.time()));
+        g.writeStringField("type", e.type());
+        g.writeStringField("use_case", e.useCase());
+        for (java.util.Map.Entry<String, Object> f : e.fields().entrySet()) {
+            g.writeFieldName(f.getKey());
+            writeValue(g, f.getValue());
+        }
+        g.writeEndObject();
+    }
+
+    /** A use case's value: text, a number, a boolean, null, or lists and maps of them (checked when it was made). */
+    private static void writeValue(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof String str) {
+            g.writeString(str);
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Float || v instanceof Double) {
+            g.writeNumber(((Number) v).doubleValue());
+        } else if (v instanceof Number n) {
+            g.writeNumber(n.longValue());
+        } else if (v instanceof java.util.Map<?, ?> m) {
+            g.writeStartObject();
+            for (java.util.Map.Entry<?, ?> e : m.entrySet()) {
+                g.writeFieldName(String.valueOf(e.getKey()));
+                writeValue(g, e.getValue());
+            }
+            g.writeEndObject();
+        } else if (v instanceof Iterable<?> list) {
+            g.writeStartArray();
+            for (Object o : list) {
+                writeValue(g, o);
+            }
+            g.writeEndArray();
+        } else {
+            g.writeString(v.toString());
+        }
     }
 
     private static void write(JsonGenerator g, TrackEvent e) throws IOException {
@@ -98,6 +153,7 @@ public final class EventLog implements FrameSink {
         g.writeStringField("type", e.type().label());
         g.writeStringField("label", e.label());
         g.writeNumberField("track_id", e.trackId());
+        g.writeStringField("model", e.model());
         g.writeNumberField("score", round(e.score(), 10_000));
         g.writeArrayFieldStart("box");
         for (float v : e.box()) {
@@ -110,6 +166,18 @@ public final class EventLog implements FrameSink {
         }
         g.writeEndArray();
         g.writeNumberField("start_pts_ms", e.startPtsMs());
+        g.writeBooleanField("stationary", e.stationary());
+        g.writeBooleanField("alert", e.alert());
+        if (!e.attributes().isEmpty()) {
+            g.writeArrayFieldStart("attributes");
+            for (Attribute a : e.attributes()) {
+                g.writeStartObject();
+                g.writeStringField(a.model(), a.label());
+                g.writeNumberField("score", round(a.score(), 10_000));
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
         if (e.type() == TrackEvent.Type.END) {
             g.writeNumberField("duration_s", round(e.durationMs() / 1000.0, 1000));
             g.writeNumberField("best_frame", e.bestFrame());
@@ -143,6 +211,9 @@ public final class EventLog implements FrameSink {
             g.writeNumber(round(d.x2(), 10));
             g.writeNumber(round(d.y2(), 10));
             g.writeEndArray();
+            if (d.model() != null) {
+                g.writeStringField("model", d.model());
+            }
             if (i < p.tracks().trackIds().size()) {
                 g.writeNumberField("track_id", p.tracks().trackIds().get(i));
             }

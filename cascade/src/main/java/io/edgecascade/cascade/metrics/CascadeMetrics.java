@@ -104,6 +104,8 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
     private final Map<String, CameraState> cameras = new ConcurrentHashMap<>();
     private final List<String> cameraOrder = new ArrayList<>();
     private volatile Supplier<Map<String, Map<String, Integer>>> queueDepths = Map::of;
+    private volatile Supplier<Map<String, Map<String, Map<String, Long>>>> useCaseCounts = Map::of;
+    private final Counter modelRuns;
     private volatile java.util.function.LongSupplier sinkPixelBytes;
     private volatile EngineInfo engine;
     private volatile boolean forwarderReporting;
@@ -182,6 +184,17 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
                 .help("Times a stage restarted its resource after pipeline.error_budget failures in a row: detector"
                         + " (a new engine session), capture (the camera reconnected), sink_<name> (the sink reopened)")
                 .labelNames("stage").register(registry);
+        modelRuns = Counter.builder().name(PREFIX + "model_runs_total")
+                .help("Runs of each detect entry per camera: once per frame for an entry that finds boxes (all its"
+                        + " regions together), once per box for an entry that runs after another (detect[].after)")
+                .labelNames("camera", "model").register(registry);
+        GaugeWithCallback.builder().name(PREFIX + "use_case_count")
+                .help("What each use case counted (use_cases[]): line_crossing forward/backward, occupancy per label"
+                        + " now and the day's maximum, loitering, a plug-in's own keys")
+                .labelNames("camera", "use_case", "key")
+                .callback(cb -> useCaseCounts.get().forEach((camera, cases) -> cases.forEach((name, counts) ->
+                        counts.forEach((key, n) -> cb.call(n, camera, name, key)))))
+                .register(registry);
         sinkDropped = Counter.builder().name(PREFIX + "sink_dropped_total")
                 .help("Frames of a live camera a sink did not get because its queue was full (frames without event"
                         + " lines only; the other sinks got them), and frames still queued at the shutdown deadline")
@@ -241,6 +254,16 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
     /** Where {@code queue_depth} reads from at each scrape (camera -> queue -> frames waiting). */
     public void queueDepths(Supplier<Map<String, Map<String, Integer>>> depths) {
         this.queueDepths = depths;
+    }
+
+    /** Where {@code use_case_count} reads from at each scrape (camera -> use case -> key -> count). */
+    public void useCaseCounts(Supplier<Map<String, Map<String, Map<String, Long>>>> counts) {
+        this.useCaseCounts = counts;
+    }
+
+    @Override
+    public void modelRun(String camera, String model) {
+        modelRuns.labelValues(camera, model).inc();
     }
 
     /** Where {@code sink_pixels_bytes} reads from at each scrape. */

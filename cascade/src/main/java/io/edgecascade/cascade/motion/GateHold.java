@@ -22,4 +22,13 @@ public interface GateHold {
     default boolean hurry() {
         return false;
     }
+
+    /**
+     * How often a gate held open without motion lets a frame through, in ms of stream time; -1 for the gate's own
+     * pace (every other {@code min_interval_ms}). Every object followed being stationary slows it to
+     * {@code stationary.interval}.
+     */
+    default long heldIntervalMs() {
+        return -1;
+    }
 }

@@ -10,8 +10,8 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *
  * <p>Stream time (not wall time) paces {@code min_interval_ms}, so a file read faster than real time gets
  * the same decisions as the live camera would. A {@link GateHold} (the camera's tracked objects) can hold the gate
- * open without motion (then it passes a frame every {@value #HELD_INTERVAL_FACTOR} intervals) or let the next frame
- * through early. Not thread-safe: one per camera.
+ * open without motion (then it passes a frame every {@value #HELD_INTERVAL_FACTOR} intervals, or every
+ * {@code stationary.interval} when every object it follows is stationary) or let the next frame through early. Not thread-safe: one per camera.
  */
 public final class MotionGate implements AutoCloseable {
 
@@ -86,7 +86,9 @@ public final class MotionGate implements AutoCloseable {
         }
         // Held open for a tracked object that stopped moving: a look every other interval is enough to see it
         // is still there, and keeps a person standing at a desk from costing the detector as much as one walking.
-        long interval = open ? settings.minIntervalMs() : HELD_INTERVAL_FACTOR * settings.minIntervalMs();
+        long held = hold.heldIntervalMs();
+        long interval = open ? settings.minIntervalMs()
+                : held >= 0 ? held : HELD_INTERVAL_FACTOR * settings.minIntervalMs();
         if (interval > 0 && lastPassPtsMillis != Long.MIN_VALUE && ptsMillis - lastPassPtsMillis < interval
                 && !hold.hurry()) {
             return new Decision(Verdict.THROTTLED, motion);

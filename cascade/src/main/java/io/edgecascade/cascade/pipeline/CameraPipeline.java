@@ -46,6 +46,7 @@ final class CameraPipeline implements Supervisor.StageBody {
     private final SourceFactory sources;
     private final StageQueue<GatedFrame> detectorQueue;
     private final CameraOrder order;
+    private final DetectCadence cadence;
     private final PipelineObserver observer;
     private final CascadeStats stats;
     private final Runnable onEnd;
@@ -59,14 +60,15 @@ final class CameraPipeline implements Supervisor.StageBody {
     private volatile long lastFrameNanos = System.nanoTime();
 
     CameraPipeline(CameraSettings camera, SourceFactory sources, StageQueue<GatedFrame> detectorQueue,
-            CameraOrder order, PipelineObserver observer, CascadeStats stats, GateHold hold, int errorBudget,
-            Runnable onEnd) {
+            CameraOrder order, DetectCadence cadence, PipelineObserver observer, CascadeStats stats, GateHold hold,
+            int errorBudget, Runnable onEnd) {
         this.hold = hold;
         this.camera = camera;
         this.current = camera;
         this.sources = sources;
         this.detectorQueue = detectorQueue;
         this.order = order;
+        this.cadence = cadence;
         this.observer = observer;
         this.stats = stats;
         this.budget = new ErrorBudget(errorBudget);
@@ -270,8 +272,13 @@ final class CameraPipeline implements Supervisor.StageBody {
             observer.frame(id, Outcome.MOTION_SKIPPED);
             return null;
         }
+        List<DetectEntry> due = cadence.due(f.ptsMillis());
+        if (due.isEmpty()) {
+            return null; // no entry's cadence has it run on this frame (every_n, interval_ms)
+        }
         VideoFrame copy = new VideoFrame(id, f.sequence(), f.ptsMillis(), Instant.now(), f.image().clone());
-        return new GatedFrame(settings, copy, gateEnabled ? decision.motion() : null, order.next(), mayDrop);
+        return new GatedFrame(settings, copy, gateEnabled ? decision.motion() : null, order.next(), mayDrop, false,
+                due);
     }
 
     /** Queues a gated frame for the detectors; false when they are gone (the frame was freed). */
@@ -300,6 +307,7 @@ final class CameraPipeline implements Supervisor.StageBody {
         order.skip(g.ticket());
         if (!g.offline()) {
             observer.frame(camera.id(), Outcome.DROPPED);
+            cadence.owe(g.entries()); // a newer frame takes its place: the entries due on it run there
         }
     }
 

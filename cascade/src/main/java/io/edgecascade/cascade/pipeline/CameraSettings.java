@@ -19,10 +19,12 @@ import java.util.Objects;
  * @param stream   how a live camera is opened and reconnected ({@code rtsp_transport}, {@code input_options},
  *                 {@code stall_seconds}, {@code reconnect}), and {@code loop} for files
  * @param sampling which decoded frames reach the motion gate at all
+ * @param analytics which models run on the gated frames and when, the filters, stationary objects, required zones and
+ *                 use cases
  */
 public record CameraSettings(String id, String source, boolean realtime, MotionSettings motion,
         DetectorSettings detector, TrackingSettings tracking, List<Zone> zones, StreamOptions stream,
-        SamplingSettings sampling) {
+        SamplingSettings sampling, CameraAnalytics analytics) {
     public CameraSettings {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(source, "source");
@@ -31,7 +33,20 @@ public record CameraSettings(String id, String source, boolean realtime, MotionS
         Objects.requireNonNull(tracking, "tracking");
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(sampling, "sampling");
+        Objects.requireNonNull(analytics, "analytics");
         zones = List.copyOf(zones);
+    }
+
+    /** A camera with one model on every gated frame ({@link CameraAnalytics#DEFAULT}). */
+    public CameraSettings(String id, String source, boolean realtime, MotionSettings motion,
+            DetectorSettings detector, TrackingSettings tracking, List<Zone> zones, StreamOptions stream,
+            SamplingSettings sampling) {
+        this(id, source, realtime, motion, detector, tracking, zones, stream, sampling, CameraAnalytics.DEFAULT);
+    }
+
+    /** The same camera with other analytics (detect entries, filters, use cases). */
+    public CameraSettings withAnalytics(CameraAnalytics a) {
+        return new CameraSettings(id, source, realtime, motion, detector, tracking, zones, stream, sampling, a);
     }
 
     /** A camera with the default stream options and no sampling. */
@@ -50,13 +65,13 @@ public record CameraSettings(String id, String source, boolean realtime, MotionS
         return new CameraSettings(id, source, realtime, new MotionSettings(m.enabled(), threshold, minArea,
                 m.cooldownFrames(), m.minIntervalMs(), m.frameHeight(), m.backgroundAlpha(), m.recalibrateArea(),
                 m.mask()), new DetectorSettings(confidence, d.nmsIou(), d.classes(), d.regions(), d.enabled()), tracking,
-                zones, stream, sampling);
+                zones, stream, sampling, analytics);
     }
 
     /** The same camera with detection switched on or off (an MQTT command; not a config key). */
     public CameraSettings withDetect(boolean on) {
         return new CameraSettings(id, source, realtime, motion, detector.withEnabled(on), tracking, zones, stream,
-                sampling);
+                sampling, analytics);
     }
 
     /** A camera with the default tracking and no zones. */

@@ -8,7 +8,7 @@ import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.TrackEvent;
 import io.edgecascade.cascade.api.VideoFrame;
 import io.edgecascade.cascade.detect.ObjectDetector;
-import io.edgecascade.cascade.tracking.ObjectEvents;
+import io.edgecascade.cascade.tracking.CameraTracks;
 import io.edgecascade.engines.EngineInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,8 +64,7 @@ public final class Cascade implements AutoCloseable {
 
     private final List<CameraSettings> cameras;
     private final SourceFactory sources;
-    private final List<ObjectDetector> detectors;
-    private final DetectorFactory reopen;
+    private final Detectors detectors;
     private final List<FrameSink> sinks;
     private final CascadeOptions options;
     private final CascadeStats stats;
@@ -73,7 +72,9 @@ public final class Cascade implements AutoCloseable {
     private final EngineInfo engine;
     private final StageQueue<GatedFrame> detectorQueue;
     private final StageQueue<SharedFrame> outputQueue;
-    private final Map<String, ObjectEvents> tracking = new LinkedHashMap<>();
+    private final Map<String, CameraTracks> tracking = new LinkedHashMap<>();
+    private final Map<String, CameraUseCases> useCases = new LinkedHashMap<>();
+    private final Map<String, DetectCadence> cadences = new LinkedHashMap<>();
     private final Map<String, CameraOrder> orders = new LinkedHashMap<>();
     private final TrackingStep step;
     /** Bytes of pixels frames hold between the tracking step and the last sink done with them. */
@@ -115,20 +116,50 @@ public final class Cascade implements AutoCloseable {
      */
     public Cascade(List<CameraSettings> cameras, SourceFactory sources, List<ObjectDetector> detectors,
             DetectorFactory reopen, List<FrameSink> sinks, CascadeOptions options, List<PipelineObserver> observers) {
-        if (cameras.isEmpty()) {
-            throw new IllegalArgumentException("no cameras");
-        }
+        this(cameras, sources, single(cameras, detectors, reopen), UseCaseMaker.NONE, sinks, options, observers);
+    }
+
+    /** One model's sessions, run by every entry of the cameras whatever model it names (one model is all there is). */
+    private static Detectors single(List<CameraSettings> cameras, List<ObjectDetector> detectors,
+            DetectorFactory reopen) {
         if (detectors.isEmpty()) {
             throw new IllegalArgumentException("no detector");
         }
+        java.util.Set<String> models = new java.util.LinkedHashSet<>();
+        cameras.forEach(c -> c.analytics().detect().forEach(e -> models.add(e.model())));
+        return Detectors.single(detectors, reopen, models);
+    }
+
+    /**
+     * A cascade of several models per camera ({@code detect:} entries) and use cases.
+     *
+     * @param detectors every worker's first engine session of each model, and how a worker reopens one
+     * @param maker     makes each camera's use cases ({@code use_cases:}) at the start, and again after failures
+     * @param observers extra observers (metrics) besides the built-in statistics
+     */
+    public Cascade(List<CameraSettings> cameras, SourceFactory sources, Detectors detectors, UseCaseMaker maker,
+            List<FrameSink> sinks, CascadeOptions options, List<PipelineObserver> observers) {
+        if (cameras.isEmpty()) {
+            throw new IllegalArgumentException("no cameras");
+        }
         this.cameras = List.copyOf(cameras);
+        for (CameraSettings c : this.cameras) {
+            for (DetectEntry e : c.analytics().detect()) {
+                if (detectors.key(e.model()) == null) {
+                    throw new IllegalArgumentException("camera " + c.id() + ": detect entry " + e.name()
+                            + " runs model '" + e.model() + "', which no detector worker has");
+                }
+            }
+        }
         this.sources = sources;
-        this.detectors = List.copyOf(detectors);
-        this.reopen = reopen;
+        this.detectors = detectors;
         this.sinks = List.copyOf(sinks);
         this.options = options;
-        this.engine = this.detectors.get(0).engine();
-        this.stats = new CascadeStats(this.cameras.stream().map(CameraSettings::id).toList());
+        this.engine = detectors.first().engine();
+        Map<String, List<String>> entries = new LinkedHashMap<>();
+        this.cameras.forEach(c -> entries.put(c.id(), c.analytics().detect().stream().map(DetectEntry::name)
+                .toList()));
+        this.stats = new CascadeStats(entries);
         List<PipelineObserver> all = new ArrayList<>();
         all.add(stats);
         all.addAll(observers);
@@ -140,15 +171,20 @@ public final class Cascade implements AutoCloseable {
                 Math.max(1, options.detectorQueue() / this.cameras.size()), g -> g.camera().id(),
                 g -> g.frame().pixelBytes(), Math.max(1, options.detectorMemoryBytes() / this.cameras.size()));
         this.outputQueue = new StageQueue<>("output", options.outputQueue(), SharedFrame::camera);
+        this.stop = new StopSignal(options.shutdownTimeout());
+        this.supervisor = new Supervisor(options.stageTimeout(), f -> requestStop());
         for (CameraSettings c : this.cameras) {
             current.put(c.id(), c);
-            tracking.put(c.id(), new ObjectEvents(c.id(), c.tracking(), c.zones()));
+            CameraAnalytics a = c.analytics();
+            tracking.put(c.id(), new CameraTracks(c.id(), a.primaryNames(), c.tracking(), c.zones(), a.stationary(),
+                    a.requiredZones()));
+            useCases.put(c.id(), new CameraUseCases(c, maker, options.errorBudget(), observer,
+                    supervisor.watch("use_cases-" + c.id())));
+            cadences.put(c.id(), new DetectCadence(a.detect()));
             orders.put(c.id(), new CameraOrder(c.id()));
         }
         this.pixels = new PixelBudget(options.sinkMemoryBytes());
-        this.step = new TrackingStep(tracking, outputQueue, observer, this::anySinkNeedsPixels, pixels);
-        this.stop = new StopSignal(options.shutdownTimeout());
-        this.supervisor = new Supervisor(options.stageTimeout(), f -> requestStop());
+        this.step = new TrackingStep(tracking, useCases, outputQueue, observer, this::anySinkNeedsPixels, pixels);
     }
 
     /** Starts every thread. */
@@ -171,10 +207,11 @@ public final class Cascade implements AutoCloseable {
             }
         }
         supervisor.add("output", new OutputStage(outputQueue, sinkRunners));
+        useCases.values().forEach(CameraUseCases::open);
 
-        AtomicInteger workersLeft = new AtomicInteger(detectors.size());
-        for (int i = 0; i < detectors.size(); i++) {
-            supervisor.add("detector-" + i, new DetectorStage("detector-" + i, detectors.get(i), reopen,
+        AtomicInteger workersLeft = new AtomicInteger(detectors.workers().size());
+        for (int i = 0; i < detectors.workers().size(); i++) {
+            supervisor.add("detector-" + i, new DetectorStage("detector-" + i, detectors.workers().get(i), detectors,
                     detectorQueue, orders, tracking, step, observer, supervisor, stop, options.errorBudget(), () -> {
                         if (workersLeft.decrementAndGet() == 0) {
                             workersEnded();
@@ -185,7 +222,7 @@ public final class Cascade implements AutoCloseable {
         AtomicInteger camerasLeft = new AtomicInteger(cameras.size());
         for (CameraSettings c : cameras) {
             CameraPipeline p = new CameraPipeline(current.get(c.id()), sources, detectorQueue, orders.get(c.id()),
-                    observer, stats, tracking.get(c.id()), options.errorBudget(), () -> {
+                    cadences.get(c.id()), observer, stats, tracking.get(c.id()), options.errorBudget(), () -> {
                         cameraEnded(c.id());
                         if (camerasLeft.decrementAndGet() == 0) {
                             beginStop(); // the last camera ended by itself (or on the stop): the rest drains
@@ -275,6 +312,7 @@ public final class Cascade implements AutoCloseable {
             e.getValue().flush();
             step.end(e.getKey(), reason); // nothing left to end, unless a worker died with the camera's last frames
         }
+        useCases.values().forEach(CameraUseCases::close);
         outputQueue.end();
     }
 
@@ -295,12 +333,13 @@ public final class Cascade implements AutoCloseable {
             }
             CameraOrder order = orders.get(c.id());
             GatedFrame marker = new GatedFrame(c, new VideoFrame(c.id(), -1, 0, Instant.now(), new Mat()), null,
-                    order.next(), true, true);
+                    order.next(), true, true, List.of());
             for (GatedFrame out : detectorQueue.offerLatest(marker)) {
                 out.frame().close();
                 order.skip(out.ticket());
                 if (!out.offline()) {
                     observer.frame(c.id(), Outcome.DROPPED);
+                    cadences.get(c.id()).owe(out.entries());
                 }
             }
         }
@@ -520,7 +559,18 @@ public final class Cascade implements AutoCloseable {
             }
         }
         return new RunSummary((end - startNanos) / 1e9, engine.model(), engine.name(), stats.snapshot(), errors)
-                .withEvents(eventsStarted()).withFatal(failure());
+                .withEvents(eventsStarted()).withFatal(failure()).withModels(stats.modelRuns())
+                .withUseCases(useCaseCounts());
+    }
+
+    /**
+     * What each camera's use cases counted so far: camera id -> use case name -> key -> count, every camera and use
+     * case listed (for the metrics and the summary). Thread-safe.
+     */
+    public Map<String, Map<String, Map<String, Long>>> useCaseCounts() {
+        Map<String, Map<String, Map<String, Long>>> m = new LinkedHashMap<>();
+        useCases.forEach((id, u) -> m.put(id, u.counts()));
+        return m;
     }
 
     /** Cameras that ended with an error. */
@@ -552,7 +602,7 @@ public final class Cascade implements AutoCloseable {
             neverStarted = !started;
         }
         if (neverStarted) {
-            for (ObjectDetector d : detectors) {
+            for (ObjectDetector d : detectors.all()) {
                 closeQuietly(d, null);
             }
             for (FrameSink s : sinks) {
@@ -579,6 +629,6 @@ public final class Cascade implements AutoCloseable {
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "cascade of %d camera(s), %d detector worker(s), %d sink(s)",
-                cameras.size(), detectors.size(), sinks.size());
+                cameras.size(), detectors.workers().size(), sinks.size());
     }
 }

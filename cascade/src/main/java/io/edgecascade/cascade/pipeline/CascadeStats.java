@@ -31,16 +31,21 @@ public final class CascadeStats implements PipelineObserver {
 
     private static final class Camera {
         final EnumMap<Outcome, AtomicLong> outcomes = new EnumMap<>(Outcome.class);
+        /** Runs per detect entry, every entry of the config listed (read while others are added). */
+        final Map<String, AtomicLong> runs = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<String> entries;
         final AtomicReference<String> error = new AtomicReference<>();
         final AtomicLong reconnects = new AtomicLong();
         final AtomicLong stalls = new AtomicLong();
         volatile String state;
         volatile String lastError;
 
-        Camera() {
+        Camera(List<String> entries) {
+            this.entries = List.copyOf(entries);
             for (Outcome o : Outcome.values()) {
                 outcomes.put(o, new AtomicLong());
             }
+            entries.forEach(e -> runs.put(e, new AtomicLong()));
         }
 
         long get(Outcome o) {
@@ -50,10 +55,33 @@ public final class CascadeStats implements PipelineObserver {
 
     private final Map<String, Camera> cameras = new LinkedHashMap<>();
 
+    /** Statistics of cameras with one detect entry each ({@link DetectEntry#DEFAULT}). */
     public CascadeStats(List<String> cameraIds) {
         for (String id : cameraIds) {
-            cameras.put(id, new Camera());
+            cameras.put(id, new Camera(List.of(DetectEntry.DEFAULT.name())));
         }
+    }
+
+    /** @param entries per camera id, the names of its detect entries in config order */
+    public CascadeStats(Map<String, List<String>> entries) {
+        entries.forEach((id, names) -> cameras.put(id, new Camera(names)));
+    }
+
+    @Override
+    public void modelRun(String camera, String model) {
+        cameras.get(camera).runs.computeIfAbsent(model, m -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Runs per camera and detect entry so far: camera id -> entry name -> runs, in config order. */
+    public Map<String, Map<String, Long>> modelRuns() {
+        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        cameras.forEach((id, c) -> {
+            Map<String, Long> m = new LinkedHashMap<>();
+            c.entries.forEach(e -> m.put(e, c.runs.get(e).get()));
+            c.runs.forEach((e, n) -> m.putIfAbsent(e, n.get()));
+            out.put(id, m);
+        });
+        return out;
     }
 
     @Override

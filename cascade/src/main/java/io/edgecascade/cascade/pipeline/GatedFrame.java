@@ -11,11 +11,22 @@ import io.edgecascade.cascade.api.VideoFrame;
  * @param mayDrop the camera never waits (a live camera, a file at real time): a full sink queue may skip this frame
  * @param offline a pixel-less marker rather than a frame: the live camera has delivered nothing for
  *                {@code tracking.max_age_s}, its open events end in order
+ * @param entries the detect entries due on this frame (their cadence says so), those that find boxes first
  */
 public record GatedFrame(CameraSettings camera, VideoFrame frame, MotionResult motion, long ticket, boolean mayDrop,
-        boolean offline) {
+        boolean offline, java.util.List<DetectEntry> entries) {
 
-    /** A frame to detect. */
+    public GatedFrame {
+        entries = java.util.List.copyOf(entries);
+    }
+
+    /** A frame to detect with every entry that finds boxes, or a marker. */
+    public GatedFrame(CameraSettings camera, VideoFrame frame, MotionResult motion, long ticket, boolean mayDrop,
+            boolean offline) {
+        this(camera, frame, motion, ticket, mayDrop, offline, camera.analytics().primaries());
+    }
+
+    /** A frame to detect with every entry that finds boxes. */
     public GatedFrame(CameraSettings camera, VideoFrame frame, MotionResult motion, long ticket, boolean mayDrop) {
         this(camera, frame, motion, ticket, mayDrop, false);
     }

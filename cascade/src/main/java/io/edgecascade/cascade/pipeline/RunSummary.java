@@ -9,12 +9,13 @@ import java.util.Map;
 
 /**
  * What a run did, written as the {@code --summary} JSON:
- * {@code {"wall_seconds", "model", "engine", "cameras": {id: {"frames_decoded", ...}}}}, and {@code "fatal":
- * {"stage", "error"}} when a fatal failure stopped the run.
+ * {@code {"wall_seconds", "model", "engine", "cameras": {id: {"frames_decoded", ..., "models": {entry: {"runs"}},
+ * "use_cases": {name: {key: count}}}}}}, and {@code "fatal": {"stage", "error"}} when a fatal failure stopped the run.
  */
 public record RunSummary(double wallSeconds, String model, String engine, Map<String, CascadeStats.CameraCounts> cameras,
         Map<String, String> errors, Forwarding forwarding, Map<String, Long> events, Map<String, Long> framesForwarded,
-        StageFailure fatal, Map<String, Map<String, Long>> sinkCounts) {
+        StageFailure fatal, Map<String, Map<String, Long>> sinkCounts, Map<String, Map<String, Long>> models,
+        Map<String, Map<String, Map<String, Long>>> useCases) {
 
     /**
      * One camera's forwarding outcome.
@@ -54,28 +55,46 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
     /** A summary without event counts. */
     public RunSummary(double wallSeconds, String model, String engine, Map<String, CascadeStats.CameraCounts> cameras,
             Map<String, String> errors, Forwarding forwarding) {
-        this(wallSeconds, model, engine, cameras, errors, forwarding, Map.of(), null, null, Map.of());
+        this(wallSeconds, model, engine, cameras, errors, forwarding, Map.of(), null, null, Map.of(), Map.of(), Map.of());
+    }
+
+    /**
+     * This summary with the runs of each camera's detect entries ({@code cameras.<id>.models.<name>.runs}): camera
+     * id -> entry -> runs.
+     */
+    public RunSummary withModels(Map<String, Map<String, Long>> runs) {
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, framesForwarded, fatal,
+                sinkCounts, runs, useCases);
+    }
+
+    /** This summary with the counts of each camera's use cases ({@code cameras.<id>.use_cases.<name>.<key>}). */
+    public RunSummary withUseCases(Map<String, Map<String, Map<String, Long>>> counts) {
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, framesForwarded, fatal,
+                sinkCounts, models, counts);
     }
 
     /** This summary with the forwarder's outcome added. */
     public RunSummary withForwarding(Forwarding f) {
-        return new RunSummary(wallSeconds, model, engine, cameras, errors, f, events, framesForwarded, fatal, sinkCounts);
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, f, events, framesForwarded, fatal, sinkCounts,
+                models, useCases);
     }
 
     /** This summary with the events started per camera. */
     public RunSummary withEvents(Map<String, Long> started) {
-        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, started, framesForwarded, fatal, sinkCounts);
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, started, framesForwarded, fatal,
+                sinkCounts, models, useCases);
     }
 
     /** This summary with the frames handed to the forwarder per camera ({@code cloud.forward} chose them). */
     public RunSummary withFramesForwarded(Map<String, Long> frames) {
-        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, frames, fatal, sinkCounts);
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, frames, fatal, sinkCounts,
+                models, useCases);
     }
 
     /** This summary with the fatal failure that stopped the run (null: none). */
     public RunSummary withFatal(StageFailure f) {
         return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, framesForwarded, f,
-                sinkCounts);
+                sinkCounts, models, useCases);
     }
 
     /**
@@ -86,7 +105,7 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
         Map<String, Map<String, Long>> all = new LinkedHashMap<>(sinkCounts);
         all.put(key, Map.copyOf(perCamera));
         return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, framesForwarded, fatal,
-                all);
+                all, models, useCases);
     }
 
 
@@ -97,7 +116,15 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
         errors = Map.copyOf(errors);
         events = Map.copyOf(events);
         framesForwarded = framesForwarded == null ? null : Map.copyOf(framesForwarded);
-        sinkCounts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sinkCounts));
+        sinkCounts = ordered(sinkCounts);
+        models = ordered(models);
+        Map<String, Map<String, Map<String, Long>>> counts = new LinkedHashMap<>();
+        useCases.forEach((id, m) -> counts.put(id, ordered(m)));
+        useCases = java.util.Collections.unmodifiableMap(counts);
+    }
+
+    private static <V> Map<String, V> ordered(Map<String, V> m) {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(m));
     }
 
     /** The JSON document, keys in a stable order. */
@@ -136,6 +163,15 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
                 m.put("dead_lettered", f.deadLettered());
             }
             sinkCounts.forEach((key, perCamera) -> m.put(key, perCamera.getOrDefault(id, 0L)));
+            Map<String, Object> runs = new LinkedHashMap<>();
+            models.getOrDefault(id, Map.of()).forEach((entry, n) -> runs.put(entry, Map.of("runs", n)));
+            if (!runs.isEmpty()) {
+                m.put("models", runs);
+            }
+            Map<String, Map<String, Long>> counted = useCases.getOrDefault(id, Map.of());
+            if (!counted.isEmpty()) {
+                m.put("use_cases", counted);
+            }
             if (errors.containsKey(id)) {
                 m.put("error", errors.get(id));
             }

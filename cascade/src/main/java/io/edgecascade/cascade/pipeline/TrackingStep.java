@@ -7,7 +7,8 @@ import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.PositiveFrame;
 import io.edgecascade.cascade.api.TrackEvent;
 import io.edgecascade.cascade.api.VideoFrame;
-import io.edgecascade.cascade.tracking.ObjectEvents;
+import io.edgecascade.cascade.tracking.CameraTracks;
+import io.edgecascade.cascade.tracking.EntryResult;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -16,15 +17,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What happens to a detected frame once its camera's earlier frames are done ({@link CameraOrder}): its camera's
- * tracker sees it, and it goes on to the output stage when it holds detections or event lines; a frame with neither
- * ends here. Also ends a camera's open events on a pixel-less frame (its stream ended, it went offline, the run
- * stopped). Runs on whichever detector worker (or capture thread) drains the camera's order, one frame at a time.
+ * trackers see what each entry found, its use cases see the result, and it goes on to the output stage when it holds
+ * detections or event lines; a frame with neither ends here. Also ends a camera's open events on a pixel-less frame
+ * (its stream ended, it went offline, the run stopped). Runs on whichever detector worker (or capture thread) drains
+ * the camera's order, one frame at a time.
  */
 final class TrackingStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrackingStep.class);
 
-    private final Map<String, ObjectEvents> tracking;
+    private final Map<String, CameraTracks> tracking;
+    private final Map<String, CameraUseCases> useCases;
     private final StageQueue<SharedFrame> out;
     private final PipelineObserver observer;
     private final Predicate<PositiveFrame> pixelsNeeded;
@@ -35,30 +38,36 @@ final class TrackingStep {
      * @param pixelsNeeded whether some sink reads this frame's pixels; the others' pixels are freed here
      * @param pixels       the bytes of pixels frames may hold on their way to the sinks
      */
-    TrackingStep(Map<String, ObjectEvents> tracking, StageQueue<SharedFrame> out, PipelineObserver observer,
-            Predicate<PositiveFrame> pixelsNeeded, PixelBudget pixels) {
+    TrackingStep(Map<String, CameraTracks> tracking, Map<String, CameraUseCases> useCases,
+            StageQueue<SharedFrame> out, PipelineObserver observer, Predicate<PositiveFrame> pixelsNeeded,
+            PixelBudget pixels) {
         this.tracking = tracking;
+        this.useCases = useCases;
         this.out = out;
         this.observer = observer;
         this.pixelsNeeded = pixelsNeeded;
         this.pixels = pixels;
     }
 
-    /** Tracks a detected frame ({@code wanted}: its detections of the camera's classes) and passes it on. */
-    void detected(GatedFrame g, List<Detection> wanted) {
+    /** Tracks a detected frame ({@code found}: what each entry that ran found) and passes it on. */
+    void detected(GatedFrame g, Map<String, EntryResult> found) {
         String id = g.camera().id();
         VideoFrame frame = g.frame();
         boolean passed = false;
         try {
+            CameraTracks camera = tracking.get(id);
             FrameTracks tracks;
+            List<Detection> wanted;
             try {
-                tracks = tracking.get(id).onFrame(frame, wanted);
+                tracks = camera.onFrame(frame, found);
+                wanted = camera.detections(found);
             } catch (RuntimeException e) {
                 observer.error(id, "tracking");
                 log.warn("tracking/" + id, String.format("camera %s: tracking failed on frame %d (%s); the frame is"
                         + " skipped", id, frame.sequence(), StageFailure.describe(e)), e);
                 return;
             }
+            tracks = useCases.get(id).apply(new PositiveFrame(frame, g.motion(), wanted, tracks));
             if (wanted.isEmpty() && tracks.isQuiet()) {
                 return;
             }
@@ -91,6 +100,7 @@ final class TrackingStep {
         TrackEvent last = ends.events().isEmpty() ? null : ends.events().get(0);
         VideoFrame marker = new VideoFrame(camera, last == null ? -1 : last.frame(), last == null ? 0 : last.ptsMs(),
                 last == null ? java.time.Instant.now() : last.time(), new org.bytedeco.opencv.opencv_core.Mat());
+        ends = useCases.get(camera).apply(new PositiveFrame(marker, null, List.of(), ends));
         if (!emit(new PositiveFrame(marker, null, List.of(), ends), false)) {
             marker.close();
             LOG.error("camera {}: {} end line(s) ({}) could not reach the sinks: the output stage is gone", camera,

@@ -1,8 +1,10 @@
 package io.edgecascade.cascade.tracking;
 
+import io.edgecascade.cascade.api.Attribute;
 import io.edgecascade.cascade.api.Detection;
 import io.edgecascade.cascade.api.FrameTracks;
 import io.edgecascade.cascade.api.TrackEvent;
+import io.edgecascade.cascade.api.TrackedObject;
 import io.edgecascade.cascade.api.VideoFrame;
 import io.edgecascade.cascade.motion.GateHold;
 import io.edgecascade.cascade.motion.Zone;
@@ -13,18 +15,23 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
- * Turns one camera's detections into events: a {@link Tracker} follows the objects, and each confirmed track
- * becomes an event with a {@code start} (when confirmed, {@code min_hits}), {@code update}s (when its best score
- * or its zones change, else at most every {@code update_interval}) and an {@code end} with its reason (not seen for
- * {@code max_age}: {@code lost}; the camera offline, its file ended or the run stopped: {@link #finish}).
+ * Turns the detections of one detect entry of one camera into events: a {@link Tracker} follows the objects, and each
+ * confirmed track becomes an event with a {@code start} (when confirmed, {@code min_hits}), {@code update}s (when its
+ * best score, its zones, its attributes or its being stationary change, else at most every {@code update_interval})
+ * and an {@code end} with its reason (not seen for {@code max_age}: {@code lost}; the camera offline, its file ended
+ * or the run stopped: {@link #finish}). Every line names the entry ({@code model}); an object that entered one of the
+ * camera's {@code required_zones} makes its event an alert (without required zones every event is one).
  *
- * <p>Called with each detected frame of the camera in capture order (positive or not, so tracks age) and read by
- * the camera's capture thread (as its {@link GateHold}) to keep looking while objects are tracked, even when they
- * stop moving, and to take a second look at once at an object seen for the first time. When the frame size changes
- * (a camera reconfigured), pixel zones that no longer fit are left out with one warning; fractional zones scale.
- * Thread-safe.
+ * <p>Called with each frame the entry ran on, in capture order (positive or not, so tracks age) and read by the
+ * camera's capture thread (as its {@link GateHold}) to keep looking while objects are tracked, even when they stop
+ * moving (every {@code stationary.interval} once all of them are stationary), and to take a second look at once at an
+ * object seen for the first time. When the frame size changes (a camera reconfigured), pixel zones that no longer fit
+ * are left out with one warning; fractional zones scale. Thread-safe.
  */
 public final class ObjectEvents implements GateHold {
 
@@ -38,6 +45,9 @@ public final class ObjectEvents implements GateHold {
         long lastLineMs;
         Set<String> zonesNow = Set.of();
         final Set<String> zonesEntered = new LinkedHashSet<>();
+        /** Per secondary entry, its best answer so far. */
+        final Map<String, Attribute> attributes = new TreeMap<>();
+        boolean stationary;
     }
 
     /** The frame a line describes when it has no frame of its own (the end of the stream). */
@@ -45,12 +55,16 @@ public final class ObjectEvents implements GateHold {
     }
 
     private final String camera;
+    private final String model;
     private final TrackingSettings settings;
+    private final StationarySettings stationary;
+    private final Set<String> requiredZones;
     private final List<Zone> zones;
     private final Tracker tracker;
     private final Map<Long, State> states = new HashMap<>();
     private volatile boolean active;
     private volatile boolean confirming;
+    private volatile long heldIntervalMs = -1;
     private volatile List<float[]> boxes = List.of();
     private FrameRef lastFrame;
     /** The zones that fit the frames now; rechecked when the frame size changes. */
@@ -59,19 +73,40 @@ public final class ObjectEvents implements GateHold {
     private int checkedHeight = -1;
     private long started;
 
+    /** The events of a camera with one detector ({@link TrackEvent#DEFAULT_MODEL}), no stationary objects. */
     public ObjectEvents(String camera, TrackingSettings settings, List<Zone> zones) {
-        this.camera = camera;
-        this.settings = settings;
-        this.zones = List.copyOf(zones);
-        this.fitting = this.zones;
-        this.tracker = new Tracker(settings);
+        this(camera, TrackEvent.DEFAULT_MODEL, settings, zones, StationarySettings.OFF, Set.of(),
+                new AtomicLong()::incrementAndGet);
     }
 
     /**
-     * Feeds a detected frame's detections (of the camera's classes); returns the track of each detection and the
+     * @param model         the detect entry whose detections these are (named in every line)
+     * @param requiredZones an event is an alert only once its object entered one of these (empty: always)
+     * @param ids           the camera's track ids, shared by its entries
+     */
+    public ObjectEvents(String camera, String model, TrackingSettings settings, List<Zone> zones,
+            StationarySettings stationary, Set<String> requiredZones, LongSupplier ids) {
+        this.camera = camera;
+        this.model = model;
+        this.settings = settings;
+        this.stationary = stationary;
+        this.requiredZones = Set.copyOf(requiredZones);
+        this.zones = List.copyOf(zones);
+        this.fitting = this.zones;
+        this.tracker = new Tracker(settings, stationary, ids);
+    }
+
+    /**
+     * Feeds a detected frame's detections (of the entry's classes); returns the track of each detection and the
      * event lines the frame produced.
      */
-    public synchronized FrameTracks onFrame(VideoFrame frame, List<Detection> detections) {
+    public FrameTracks onFrame(VideoFrame frame, List<Detection> detections) {
+        return onFrame(frame, EntryResult.of(detections));
+    }
+
+    /** Like {@link #onFrame(VideoFrame, List)}, with what secondary entries said about each detection. */
+    public synchronized FrameTracks onFrame(VideoFrame frame, EntryResult found) {
+        List<Detection> detections = found.detections();
         if (frame.width() != checkedWidth || frame.height() != checkedHeight) {
             checkZones(frame.width(), frame.height());
         }
@@ -98,6 +133,9 @@ public final class ObjectEvents implements GateHold {
             Set<String> inside = zonesOf(d, frame.width(), frame.height());
             boolean zonesChanged = !inside.equals(s.zonesNow);
             s.zonesNow = inside;
+            boolean learnt = learn(s, found.attributes().get(i));
+            boolean standingChanged = t.stationary() != s.stationary;
+            s.stationary = t.stationary();
             if (!t.confirmed()) {
                 continue;
             }
@@ -105,10 +143,11 @@ public final class ObjectEvents implements GateHold {
             if (s.eventId == null) {
                 s.eventId = camera + "-" + t.id() + "-" + frame.captured().toEpochMilli();
                 started++;
-                events.add(event(TrackEvent.Type.START, t, s, ref, List.copyOf(inside)));
+                events.add(event(TrackEvent.Type.START, t, s, ref, List.copyOf(inside), null));
                 s.lastLineMs = frame.ptsMillis();
-            } else if (better || zonesChanged || frame.ptsMillis() - s.lastLineMs >= settings.updateIntervalMs()) {
-                events.add(event(TrackEvent.Type.UPDATE, t, s, ref, List.copyOf(inside)));
+            } else if (better || zonesChanged || learnt || standingChanged
+                    || frame.ptsMillis() - s.lastLineMs >= settings.updateIntervalMs()) {
+                events.add(event(TrackEvent.Type.UPDATE, t, s, ref, List.copyOf(inside), null));
                 s.lastLineMs = frame.ptsMillis();
             }
         }
@@ -116,7 +155,36 @@ public final class ObjectEvents implements GateHold {
             end(t, ref, events, discarded, TrackEvent.EndReason.LOST);
         }
         publish();
-        return new FrameTracks(ids, events, bestOf, discarded);
+        return new FrameTracks(ids, events, bestOf, discarded, objects(), List.of(), List.of());
+    }
+
+    /** Keeps each secondary entry's best answer; true when what the track is said to be changed. */
+    private static boolean learn(State s, List<Attribute> answers) {
+        boolean changed = false;
+        for (Attribute a : answers) {
+            Attribute best = s.attributes.get(a.model());
+            if (best == null || a.score() > best.score()) {
+                s.attributes.put(a.model(), a);
+                changed |= best == null || !best.label().equals(a.label());
+            }
+        }
+        return changed;
+    }
+
+    /** Every confirmed track as it stands now. */
+    private List<TrackedObject> objects() {
+        List<TrackedObject> out = new ArrayList<>();
+        for (Track t : tracker.tracks()) {
+            State s = states.get(t.id());
+            if (s == null || s.eventId == null) {
+                continue;
+            }
+            Detection d = t.lastDetection();
+            out.add(new TrackedObject(t.id(), s.eventId, model, t.label(), new float[] {d.x1(), d.y1(), d.x2(),
+                    d.y2()}, List.copyOf(s.zonesNow), t.firstSeenMs(), t.lastSeenMs(), t.stationary(),
+                    List.copyOf(s.attributes.values())));
+        }
+        return out;
     }
 
     /**
@@ -159,6 +227,11 @@ public final class ObjectEvents implements GateHold {
         return !tracker.tracks().isEmpty();
     }
 
+    /** Every confirmed track as it stands now (for use cases of a frame this entry did not run on). */
+    public synchronized List<TrackedObject> confirmed() {
+        return objects();
+    }
+
     private void end(Track t, FrameRef ref, List<TrackEvent> events, List<Long> discarded,
             TrackEvent.EndReason reason) {
         State s = states.remove(t.id());
@@ -169,16 +242,26 @@ public final class ObjectEvents implements GateHold {
         events.add(event(TrackEvent.Type.END, t, s, ref, List.copyOf(s.zonesEntered), reason));
     }
 
-    private TrackEvent event(TrackEvent.Type type, Track t, State s, FrameRef ref, List<String> zoneList) {
-        return event(type, t, s, ref, zoneList, null);
-    }
-
     private TrackEvent event(TrackEvent.Type type, Track t, State s, FrameRef ref, List<String> zoneList,
             TrackEvent.EndReason reason) {
         Detection d = t.lastDetection();
         return new TrackEvent(s.eventId, type, camera, ref.sequence(), ref.ptsMs(), ref.time(), t.label(), t.id(),
                 s.bestScore, new float[] {d.x1(), d.y1(), d.x2(), d.y2()}, zoneList, t.firstSeenMs(),
-                t.lastSeenMs(), s.bestFrame, reason);
+                t.lastSeenMs(), s.bestFrame, reason, model, List.copyOf(s.attributes.values()), t.stationary(),
+                alert(s));
+    }
+
+    /** An alert once the object entered a required zone; every event when there are none. */
+    private boolean alert(State s) {
+        if (requiredZones.isEmpty()) {
+            return true;
+        }
+        for (String z : s.zonesEntered) {
+            if (requiredZones.contains(z)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Set<String> zonesOf(Detection d, int width, int height) {
@@ -196,12 +279,15 @@ public final class ObjectEvents implements GateHold {
 
     private void publish() {
         List<float[]> b = new ArrayList<>();
+        boolean allStanding = true;
         for (Track t : tracker.tracks()) {
             b.add(t.box());
+            allStanding &= t.confirmed() && t.stationary();
         }
         boxes = List.copyOf(b);
         active = !b.isEmpty();
         confirming = tracker.tracks().stream().anyMatch(t -> !t.confirmed());
+        heldIntervalMs = active && allStanding ? stationary.intervalMs() : -1;
     }
 
     /** True while any object is tracked: the gate keeps sending frames so a still object is not lost. */
@@ -216,6 +302,12 @@ public final class ObjectEvents implements GateHold {
         return confirming;
     }
 
+    /** {@code stationary.interval} while every object followed is stationary, else -1 (the gate's own). */
+    @Override
+    public long heldIntervalMs() {
+        return heldIntervalMs;
+    }
+
     /** The tracked objects' boxes {x1, y1, x2, y2} as of the last detected frame (regions to keep looking at). */
     public List<float[]> boxes() {
         return boxes;
@@ -228,5 +320,10 @@ public final class ObjectEvents implements GateHold {
 
     public String camera() {
         return camera;
+    }
+
+    /** The detect entry these events belong to. */
+    public String model() {
+        return model;
     }
 }

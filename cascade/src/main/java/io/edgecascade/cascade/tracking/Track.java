@@ -17,6 +17,10 @@ public final class Track {
     private int hits;
     private boolean confirmed;
     private Detection last;
+    /** Where the box stood when it last moved, and since when (stream time): what stationarity is measured from. */
+    private float[] anchor;
+    private long anchorPtsMs;
+    private boolean stationary;
 
     Track(long id, Detection d, long ptsMs, TrackingSettings settings) {
         this.id = id;
@@ -28,6 +32,8 @@ public final class Track {
         this.hits = 1;
         this.confirmed = settings.minHits() <= 1 || d.score() >= settings.confirmScore();
         this.last = d;
+        this.anchor = new float[] {d.x1(), d.y1(), d.x2(), d.y2()};
+        this.anchorPtsMs = ptsMs;
     }
 
     void predict(double dtSeconds) {
@@ -42,6 +48,29 @@ public final class Track {
         if (hits >= settings.minHits() || d.score() >= settings.confirmScore()) {
             confirmed = true;
         }
+    }
+
+    /**
+     * Measures the last detection against where the box stood: a move beyond the threshold makes the track moving
+     * (and the new position the one to measure from), standing for {@code afterMs} makes it stationary.
+     */
+    void measureStanding(long ptsMs, StationarySettings settings) {
+        Detection d = last;
+        double allowed = settings.allowedMove(anchor[2] - anchor[0], anchor[3] - anchor[1]);
+        double moved = Math.max(Math.max(Math.abs(d.x1() - anchor[0]), Math.abs(d.y1() - anchor[1])),
+                Math.max(Math.abs(d.x2() - anchor[2]), Math.abs(d.y2() - anchor[3])));
+        if (moved > allowed) {
+            anchor = new float[] {d.x1(), d.y1(), d.x2(), d.y2()};
+            anchorPtsMs = ptsMs;
+            stationary = false;
+        } else if (settings.enabled() && ptsMs - anchorPtsMs >= settings.afterMs()) {
+            stationary = true;
+        }
+    }
+
+    /** Its box has not moved beyond {@code stationary.threshold} for {@code stationary.seconds}. */
+    public boolean stationary() {
+        return stationary;
     }
 
     /** The track's id, unique per tracker (per camera), counting from 1. */

@@ -40,12 +40,25 @@ public final class Tracker {
     static final double MAX_CENTRE_DISTANCE = 1.0;
 
     private final TrackingSettings settings;
+    private final StationarySettings stationary;
+    private final java.util.function.LongSupplier ids;
     private final List<Track> tracks = new ArrayList<>();
-    private long nextId = 1;
     private long lastPtsMs = Long.MIN_VALUE;
 
+    /** A tracker with its own ids (1, 2, ...) whose objects never become stationary. */
     public Tracker(TrackingSettings settings) {
+        this(settings, StationarySettings.OFF, new java.util.concurrent.atomic.AtomicLong()::incrementAndGet);
+    }
+
+    /**
+     * @param stationary when a track counts as stationary (and how much longer it may go unseen)
+     * @param ids        the next track id: shared by a camera's trackers (one per detect entry), so a track id names
+     *                   one object of the camera
+     */
+    public Tracker(TrackingSettings settings, StationarySettings stationary, java.util.function.LongSupplier ids) {
         this.settings = settings;
+        this.stationary = stationary;
+        this.ids = ids;
     }
 
     /** Feeds the detections of a frame at {@code ptsMs}; an empty list ages the tracks. */
@@ -79,19 +92,26 @@ public final class Tracker {
         List<Track> removed = new ArrayList<>();
         for (int i = tracks.size() - 1; i >= 0; i--) {
             Track t = tracks.get(i);
-            if (!trackTaken[i] && (!t.confirmed() || lastPtsMs - t.lastSeenMs() > settings.maxAgeMs())) {
+            if (!trackTaken[i] && (!t.confirmed() || lastPtsMs - t.lastSeenMs() > maxAgeMs(t))) {
                 removed.add(0, t);
                 tracks.remove(i);
             }
         }
         for (int j = 0; j < detections.size(); j++) {
             if (matched[j] == null) {
-                Track t = new Track(nextId++, detections.get(j), ptsMs, settings);
+                Track t = new Track(ids.getAsLong(), detections.get(j), ptsMs, settings);
                 tracks.add(t);
                 matched[j] = t;
+            } else {
+                matched[j].measureStanding(ptsMs, stationary);
             }
         }
         return new Update(java.util.Arrays.asList(matched), removed);
+    }
+
+    /** A stationary track is looked at only every {@code stationary.interval}: it may go unseen that much longer. */
+    private long maxAgeMs(Track t) {
+        return t.stationary() ? settings.maxAgeMs() + stationary.intervalMs() : settings.maxAgeMs();
     }
 
     /** A possible match; lower cost is better (negated IoU, or centre distance). */

@@ -24,9 +24,10 @@ import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
  * {@code run --annotate OUT.mp4}: the annotated video of a file camera. During the run this sink notes what the
- * detector found in each positive frame of the camera (a few numbers per frame, no pixels); after the run
- * {@link #write} reads the file once more and writes every frame with the detections and track ids of the latest
- * detected frame (if at most {@value #HOLD_MS} ms older) and the motion mask's outlines, drawn as on the live view.
+ * detector found in each positive frame of the camera and what its use cases draw (a few numbers per frame, no
+ * pixels); after the run {@link #write} reads the file once more and writes every frame with the detections and track
+ * ids of the latest detected frame (if at most {@value #HOLD_MS} ms older), the use cases' latest drawings and the
+ * motion mask's outlines, drawn as on the live view.
  * Two passes keep the annotation exact and cost the run nothing: the detector sees only the frames the gate passes,
  * later than the capture thread reads them.
  */
@@ -48,8 +49,13 @@ public final class AnnotatedVideo implements FrameSink {
     private record Seen(long ptsMillis, List<Detection> detections, List<Long> trackIds) {
     }
 
+    /** What the use cases draw from a frame on. */
+    private record Drawn(long ptsMillis, List<io.edgecascade.cascade.api.Drawing> drawings) {
+    }
+
     private final String camera;
     private final List<Seen> seen = new ArrayList<>();
+    private final List<Drawn> drawn = new ArrayList<>();
 
     public AnnotatedVideo(String camera) {
         this.camera = camera;
@@ -57,8 +63,16 @@ public final class AnnotatedVideo implements FrameSink {
 
     @Override
     public synchronized void accept(PositiveFrame p) {
-        if (p.positive() && p.frame().camera().equals(camera)) {
+        if (!p.frame().camera().equals(camera)) {
+            return;
+        }
+        if (p.positive()) {
             seen.add(new Seen(p.frame().ptsMillis(), p.detections(), p.tracks().trackIds()));
+        }
+        List<io.edgecascade.cascade.api.Drawing> overlay = p.tracks().overlay();
+        if (!p.frame().image().empty()
+                && (drawn.isEmpty() ? !overlay.isEmpty() : !drawn.get(drawn.size() - 1).drawings().equals(overlay))) {
+            drawn.add(new Drawn(p.frame().ptsMillis(), overlay));
         }
     }
 
@@ -68,10 +82,13 @@ public final class AnnotatedVideo implements FrameSink {
      */
     public Result write(CameraSettings settings, Path out) throws SourceException, IOException {
         List<Seen> detected;
+        List<Drawn> drawings;
         synchronized (this) {
             detected = new ArrayList<>(seen);
+            drawings = new ArrayList<>(drawn);
         }
         detected.sort(Comparator.comparingLong(Seen::ptsMillis));
+        drawings.sort(Comparator.comparingLong(Drawn::ptsMillis));
         boolean h264 = avcodec_find_encoder(AV_CODEC_ID_H264) != null;
         long frames = 0;
         long withBoxes = 0;
@@ -80,6 +97,7 @@ public final class AnnotatedVideo implements FrameSink {
                 OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat()) {
             source.open();
             int next = 0;
+            int nextDrawn = 0;
             FrameSource.Frame f;
             while ((f = source.grab()) != null) {
                 Mat image = f.image(); // this pass's own decode: drawing in place touches nothing of the run
@@ -96,7 +114,14 @@ public final class AnnotatedVideo implements FrameSink {
                     next++;
                 }
                 Seen latest = next == 0 ? null : detected.get(next - 1);
+                while (nextDrawn < drawings.size() && drawings.get(nextDrawn).ptsMillis() <= f.ptsMillis()) {
+                    nextDrawn++;
+                }
                 Overlay.mask(image, 1.0, settings.motion().mask(), image.cols(), image.rows());
+                if (nextDrawn > 0) {
+                    Overlay.drawings(image, 1.0, drawings.get(nextDrawn - 1).drawings(),
+                            Math.max(2, image.cols() / 320));
+                }
                 if (latest != null && f.ptsMillis() - latest.ptsMillis() <= HOLD_MS) {
                     Overlay.detections(image, 1.0, latest.detections(), latest.trackIds(),
                             Math.max(2, image.cols() / 320));

@@ -42,9 +42,17 @@ public final class EventStore implements FrameSink {
     record Latest(long ptsMillis, List<Detection> detections, List<Long> trackIds) {
     }
 
-    /** One event as the page lists it. */
+    /**
+     * One event as the page lists it.
+     *
+     * @param model      the detect entry that follows the object
+     * @param attributes what secondary models said about it
+     * @param stationary its box has not moved for {@code stationary.seconds}
+     * @param alert      it entered a required zone (or the camera has none)
+     */
     public record Event(String id, String camera, String label, long trackId, Instant start, long durationMs,
-            float score, float[] box, List<String> zones, boolean ended) {
+            float score, float[] box, List<String> zones, boolean ended, String model,
+            List<io.edgecascade.cascade.api.Attribute> attributes, boolean stationary, boolean alert) {
     }
 
     /** An event's best frame and the track it is drawn for. */
@@ -122,6 +130,8 @@ public final class EventStore implements FrameSink {
     }
 
     private final Map<String, Latest> latest = new ConcurrentHashMap<>();
+    /** Per camera, what its use cases draw now. */
+    private final Map<String, List<io.edgecascade.cascade.api.Drawing>> overlay = new ConcurrentHashMap<>();
     private final ZoneId zone;
     private final BestFrames frames;
     // guarded by this
@@ -143,6 +153,9 @@ public final class EventStore implements FrameSink {
         String camera = p.frame().camera();
         if (p.positive()) {
             latest.put(camera, new Latest(p.frame().ptsMillis(), p.detections(), p.tracks().trackIds()));
+        }
+        if (!p.tracks().overlay().isEmpty() || overlay.containsKey(camera)) {
+            overlay.put(camera, p.tracks().overlay());
         }
         frames.update(p);
         synchronized (this) {
@@ -181,6 +194,11 @@ public final class EventStore implements FrameSink {
         return latest.get(camera);
     }
 
+    /** What a camera's use cases draw now (empty when none). */
+    List<io.edgecascade.cascade.api.Drawing> overlay(String camera) {
+        return overlay.getOrDefault(camera, List.of());
+    }
+
     /** Events started on {@code camera} today (in this store's time zone). */
     public synchronized long eventsToday(String camera, Instant now) {
         LocalDate day = countDay.get(camera);
@@ -193,7 +211,8 @@ public final class EventStore implements FrameSink {
         for (Entry en : events.values()) {
             TrackEvent e = en.last;
             out.add(new Event(en.id, en.camera, e.label(), en.trackId, en.start, e.durationMs(), e.score(), e.box(),
-                    e.zones(), e.type() == TrackEvent.Type.END));
+                    e.zones(), e.type() == TrackEvent.Type.END, e.model(), e.attributes(), e.stationary(),
+                    e.alert()));
         }
         java.util.Collections.reverse(out);
         return out;

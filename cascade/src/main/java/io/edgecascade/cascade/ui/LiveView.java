@@ -110,6 +110,7 @@ public final class LiveView implements CaptureTap, AutoCloseable {
         if (d != null && Math.abs(d.ptsMillis() - c.ptsMillis()) <= DETECTIONS_FRESH_MS) {
             Overlay.detections(image, scale, d.detections(), d.trackIds(), 2);
         }
+        Overlay.drawings(image, scale, events.overlay(c.camera().id()), 2);
         encodes.incrementAndGet();
         return Jpeg.encode(image);
     }

@@ -2,10 +2,12 @@ package io.edgecascade.cascade.ui;
 
 import static org.bytedeco.opencv.global.opencv_imgproc.FONT_HERSHEY_SIMPLEX;
 import static org.bytedeco.opencv.global.opencv_imgproc.LINE_AA;
+import static org.bytedeco.opencv.global.opencv_imgproc.arrowedLine;
 import static org.bytedeco.opencv.global.opencv_imgproc.line;
 import static org.bytedeco.opencv.global.opencv_imgproc.putText;
 import static org.bytedeco.opencv.global.opencv_imgproc.rectangle;
 import io.edgecascade.cascade.api.Detection;
+import io.edgecascade.cascade.api.Drawing;
 import io.edgecascade.cascade.api.MotionResult;
 import io.edgecascade.cascade.motion.Polygon;
 import java.util.List;
@@ -16,8 +18,8 @@ import org.bytedeco.opencv.opencv_core.Scalar;
 
 /**
  * Draws what the cascade knows onto a copy of a frame (never the detector's): detections with their track ids
- * (green), the gate's motion regions (yellow) and the motion mask's outlines (blue). Coordinates are frame pixels
- * scaled by {@code scale} to the copy.
+ * (green), the gate's motion regions (yellow), the motion mask's outlines (blue) and what the use cases draw (their
+ * own colours). Coordinates are frame pixels scaled by {@code scale} to the copy.
  */
 final class Overlay {
 
@@ -73,6 +75,44 @@ final class Overlay {
                 }
             }
         }
+    }
+
+    /** The use cases' drawings (lines, polygons, arrows, texts in frame pixels). */
+    static void drawings(Mat image, double scale, List<Drawing> drawings, int thickness) {
+        for (Drawing d : drawings) {
+            double[] xy = d.xy();
+            int r = (d.rgb() >> 16) & 0xFF;
+            int g = (d.rgb() >> 8) & 0xFF;
+            int b = d.rgb() & 0xFF;
+            try (Scalar c = new Scalar(b, g, r, 0)) {
+                switch (d.kind()) {
+                    case TEXT -> {
+                        try (Point at = point(xy, 0, scale)) {
+                            putText(image, d.text(), at, FONT_HERSHEY_SIMPLEX, 0.45 * Math.max(1, thickness / 2.0), c,
+                                    Math.max(1, thickness / 2), LINE_AA, false);
+                        }
+                    }
+                    case ARROW -> {
+                        try (Point from = point(xy, 0, scale); Point to = point(xy, 2, scale)) {
+                            arrowedLine(image, from, to, c, thickness, LINE_AA, 0, 0.3);
+                        }
+                    }
+                    default -> {
+                        int n = xy.length / 2;
+                        int segments = d.kind() == Drawing.Kind.POLYGON ? n : n - 1;
+                        for (int i = 0; i < segments; i++) {
+                            try (Point pa = point(xy, 2 * i, scale); Point pb = point(xy, 2 * ((i + 1) % n), scale)) {
+                                line(image, pa, pb, c, thickness, LINE_AA, 0);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static Point point(double[] xy, int i, double scale) {
+        return new Point((int) Math.round(xy[i] * scale), (int) Math.round(xy[i + 1] * scale));
     }
 
     private static void box(Mat image, int x1, int y1, int x2, int y2, double[] bgr, int thickness) {

@@ -353,12 +353,23 @@ public final class UiServer implements AutoCloseable {
             m.put("id", e.id());
             m.put("camera", e.camera());
             m.put("label", e.label());
+            m.put("model", e.model());
             m.put("track_id", e.trackId());
             m.put("start", e.start().toString());
             m.put("duration_s", e.durationMs() / 1000.0);
             m.put("score", Math.round(e.score() * 1e4) / 1e4);
             m.put("box", e.box());
             m.put("zones", e.zones());
+            List<Map<String, Object>> attributes = new ArrayList<>();
+            for (io.edgecascade.cascade.api.Attribute a : e.attributes()) {
+                Map<String, Object> am = new LinkedHashMap<>();
+                am.put(a.model(), a.label());
+                am.put("score", Math.round(a.score() * 1e4) / 1e4);
+                attributes.add(am);
+            }
+            m.put("attributes", attributes);
+            m.put("stationary", e.stationary());
+            m.put("alert", e.alert());
             m.put("ended", e.ended());
             m.put("snapshot", "/events/" + e.id() + "/snapshot.jpg");
             m.put("thumbnail", "/events/" + e.id() + "/thumbnail.jpg");

@@ -58,14 +58,17 @@ async function pollEvents() {
       const row = document.createElement("tr");
       const img = '<a href="' + e.snapshot + '"><img src="' + e.thumbnail + '" alt="best frame"></a>'
         + (e.clip ? ' <a href="' + e.clip + '">clip</a>' : "");
-      row.innerHTML = "<td>" + img + "</td><td></td><td></td><td></td><td></td><td></td><td></td>";
+      row.innerHTML = "<td>" + img + "</td><td></td><td></td><td></td><td></td><td></td><td></td><td></td>";
       const cells = row.querySelectorAll("td");
       cells[1].textContent = e.camera;
-      cells[2].textContent = e.label + " #" + e.track_id + (e.ended ? "" : " (now)");
-      cells[3].textContent = new Date(e.start).toLocaleTimeString();
-      cells[4].textContent = e.duration_s.toFixed(1) + " s";
-      cells[5].textContent = e.score.toFixed(2);
-      cells[6].textContent = e.zones.join(", ");
+      const said = (e.attributes || []).map(a => Object.keys(a).filter(k => k !== "score").map(k => a[k]).join(""));
+      cells[2].textContent = e.label + " #" + e.track_id + (said.length ? " (" + said.join(", ") + ")" : "")
+        + (e.stationary ? " (stationary)" : "") + (e.ended ? "" : " (now)");
+      cells[3].textContent = e.model;
+      cells[4].textContent = new Date(e.start).toLocaleTimeString();
+      cells[5].textContent = e.duration_s.toFixed(1) + " s";
+      cells[6].textContent = e.score.toFixed(2);
+      cells[7].textContent = e.zones.join(", ") + (e.alert ? "" : " (no alert)");
       return row;
     }));
   } catch (e) {

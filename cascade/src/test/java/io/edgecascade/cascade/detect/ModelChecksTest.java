@@ -53,7 +53,8 @@ class ModelChecksTest {
         try (InferenceEngine engine = OnnxRuntimeCpuEngine.open(new EngineOptions(TestAssets.model(), 1))) {
             EngineException e = assertThrows(EngineException.class,
                     () -> ModelTypes.detector("yolov99", engine, List.of("person")));
-            assertTrue(e.getMessage().contains("unknown model.type 'yolov99'; use one of [yolox]"), e.getMessage());
+            assertTrue(e.getMessage().contains("unknown model type 'yolov99'; use one of [yolox, classifier]"),
+                    e.getMessage());
         }
     }
 }

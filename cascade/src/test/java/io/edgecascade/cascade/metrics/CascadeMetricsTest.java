@@ -113,6 +113,21 @@ class CascadeMetricsTest {
     }
 
     @Test
+    void detectEntryRunsAndUseCaseCountsHaveTheirSeries() throws IOException {
+        CascadeMetrics m = metrics(false, "lobby");
+        m.modelRun("lobby", "people");
+        m.modelRun("lobby", "people");
+        m.modelRun("lobby", "vehicles");
+        m.useCaseCounts(() -> Map.of("lobby", Map.of("door", Map.of("forward", 2L, "backward", 5L))));
+        Scrape s = scrape(m);
+        assertEquals(2.0, s.value("edge_cascade_model_runs_total{camera=\"lobby\",model=\"people\"}"));
+        assertEquals(1.0, s.value("edge_cascade_model_runs_total{camera=\"lobby\",model=\"vehicles\"}"));
+        String door = "edge_cascade_use_case_count{camera=\"lobby\",key=\"%s\",use_case=\"door\"}";
+        assertEquals(5.0, s.value(door.formatted("backward")));
+        assertEquals(2.0, s.value(door.formatted("forward")));
+    }
+
+    @Test
     void forwardSeriesAppearWhenTheForwarderFirstReports() throws IOException {
         CascadeMetrics m = metrics(false, "lobby", "yard");
         Scrape before = scrape(m);
