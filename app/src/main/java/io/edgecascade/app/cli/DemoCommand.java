@@ -181,7 +181,10 @@ final class DemoCommand implements Callable<Integer> {
                 + (forwarding == null ? ""
                         : " (each event's best frames forwarded to an embedded KServe v2 cloud server)"));
         out.flush();
-        RunSummary summary = CascadeRun.run(cascade);
+        RunSummary summary;
+        try (CascadeRun signals = CascadeRun.handlingSignals(config.pipeline().shutdownTimeout())) {
+            summary = signals.run(cascade, null);
+        }
         if (forwarding != null) {
             summary = forwarding.addTo(summary, List.of(camera.id()));
         }

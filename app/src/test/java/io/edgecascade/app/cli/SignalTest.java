@@ -87,4 +87,54 @@ class SignalTest {
         assertTrue(log.contains("stopping: finishing the frames in flight"), log);
     }
 
+    /**
+     * SIGTERM while the agent is still starting (its metrics endpoint answers, the detector sessions are being opened,
+     * a forwarder would already be replaying its spool): the run stops as soon as it has started, under the deadline
+     * that began with the signal, and exits 0 with its summary. Failed before: the JVM's own SIGTERM handling was still
+     * in place until the cascade started, so the agent exited 143 (a failure to systemd) with no summary.
+     */
+    @Test
+    void sigtermWhileStartingExitsZeroWithinTheDeadline(@TempDir Path dir) throws Exception {
+        Path clip = TestAssets.personClip(dir, 20, 30);
+        Path summary = dir.resolve("summary.json");
+        int metricsPort = io.edgecascade.app.testing.Ports.free();
+        int shutdownTimeout = 5;
+        Path config = Files.writeString(dir.resolve("c.yaml"), """
+                model: { path: %s, labels: %s }
+                threads: 1
+                events: { path: %s }
+                metrics: { listen: "127.0.0.1:%d" }
+                pipeline: { detector_workers: 2, shutdown_timeout_s: %d, progress_interval_s: 0 }
+                cameras: [ { id: cam, source: %s, realtime: true } ]
+                """.formatted(TestAssets.model(), TestAssets.labels(), dir.resolve("e.jsonl"), metricsPort,
+                shutdownTimeout, clip));
+        try (io.edgecascade.app.testing.AgentProcess agent = io.edgecascade.app.testing.AgentProcess.run(config,
+                summary)) {
+            // the endpoint answers from the start of the start-up, before the detector sessions are opened
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!healthy(metricsPort)) {
+                assertTrue(System.nanoTime() < until, "the metrics endpoint did not answer: " + agent.output());
+                Thread.sleep(5);
+            }
+            assertEquals(0, agent.count("camera cam: reading"), "signalled before the cascade started: "
+                    + agent.output());
+            long t0 = System.nanoTime();
+            int rc = agent.terminate(60_000);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            assertEquals(0, rc, agent.output());
+            assertTrue(seconds <= shutdownTimeout + 2, "exited after " + seconds + " s\n" + agent.output());
+            assertTrue(agent.output().contains("stopping"), agent.output());
+        }
+        JsonNode cam = new ObjectMapper().readTree(summary.toFile()).get("cameras").get("cam");
+        assertTrue(cam.get("frames_decoded").asLong() < CLIP_FRAMES, "stopped, not run to the end: " + cam);
+    }
+
+    private static boolean healthy(int port) throws InterruptedException {
+        try {
+            return io.edgecascade.cascade.testing.Http.get("http://127.0.0.1:" + port + "/healthz").statusCode()
+                    == 200;
+        } catch (java.io.IOException notYet) {
+            return false;
+        }
+    }
 }

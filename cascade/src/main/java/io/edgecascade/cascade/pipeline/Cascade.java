@@ -316,15 +316,27 @@ public final class Cascade implements AutoCloseable {
      * still processed and the sinks closed, as far as the deadline allows.
      */
     public void requestStop() {
+        requestStop(null);
+    }
+
+    /**
+     * Like {@link #requestStop()}, under {@code deadline} rather than one that begins now: a stop asked for (a signal)
+     * before this cascade existed keeps the deadline that began with it. Null: one that begins now.
+     */
+    public void requestStop(Deadline deadline) {
         stopRequested = true;
-        beginStop();
+        beginStop(deadline);
         for (CameraPipeline p : pipelines) {
             p.requestStop();
         }
     }
 
     private void beginStop() {
-        if (stop.begin()) {
+        beginStop(null);
+    }
+
+    private void beginStop(Deadline deadline) {
+        if (stop.begin(deadline)) {
             synchronized (this) {
                 if (started) {
                     scheduleDeadline();
