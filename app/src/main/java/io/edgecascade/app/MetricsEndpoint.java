@@ -2,13 +2,16 @@ package io.edgecascade.app;
 
 import io.edgecascade.app.cli.UserError;
 import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.metrics.CascadeMetrics;
 import io.edgecascade.cascade.metrics.ForwardMetrics;
 import io.edgecascade.cascade.metrics.MetricsServer;
 import io.edgecascade.cascade.metrics.MetricsSettings;
 import io.edgecascade.cascade.metrics.ReadinessCheck;
+import io.edgecascade.cascade.metrics.SinkMemoryMetrics;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
+import io.edgecascade.cascade.record.ClipMemory;
 import io.edgecascade.jetson.TegraRelease;
 import io.edgecascade.jetson.tegra.TegraMetrics;
 import io.edgecascade.jetson.tegra.TegraStatsMonitor;
@@ -89,11 +92,26 @@ public final class MetricsEndpoint implements AutoCloseable {
         return metrics == null ? ForwardMetrics.NONE : metrics;
     }
 
+    /** Reports the best frames kept for the page and the forwarder: their bytes and what they gave up. */
+    public void watch(BestFrames bestFrames, List<String> cameraIds) {
+        if (metrics != null) {
+            SinkMemoryMetrics.bestFrames(metrics.registry(), cameraIds, bestFrames::bytes, bestFrames::dropped);
+        }
+    }
+
+    /** Reports the live clips' memory: its bytes and the clips it cut or dropped. */
+    public void watch(ClipMemory clips, List<String> cameraIds) {
+        if (metrics != null) {
+            SinkMemoryMetrics.clips(metrics.registry(), cameraIds, clips::bytes, clips::cut, clips::dropped);
+        }
+    }
+
     /** Connects the built cascade: its engine (the model is loaded now) and its queues. */
     public void attach(Cascade cascade) {
         if (metrics != null) {
             metrics.engine(cascade.engine());
             metrics.queueDepths(cascade::queueDepthsByCamera);
+            metrics.sinkPixelBytes(cascade::sinkPixelBytes);
         }
     }
 

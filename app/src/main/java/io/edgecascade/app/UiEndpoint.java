@@ -3,6 +3,7 @@ package io.edgecascade.app;
 import io.edgecascade.app.cli.UserError;
 import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
 import io.edgecascade.cascade.ui.CameraActivity;
@@ -30,13 +31,13 @@ public final class UiEndpoint implements AutoCloseable {
     private final LiveView live;
     private UiServer server;
 
-    private UiEndpoint(UiSettings settings, List<CameraSettings> cameras, Path configFile) {
+    private UiEndpoint(UiSettings settings, List<CameraSettings> cameras, Path configFile, BestFrames bestFrames) {
         this.settings = settings;
         this.cameraIds = cameras.stream().map(CameraSettings::id).toList();
         this.configFile = configFile;
         if (settings.enabled()) {
             activity = new CameraActivity(cameraIds);
-            events = new EventStore(ZoneId.systemDefault());
+            events = new EventStore(ZoneId.systemDefault(), bestFrames);
             live = new LiveView(settings, cameraIds, events);
         } else {
             activity = null;
@@ -45,9 +46,13 @@ public final class UiEndpoint implements AutoCloseable {
         }
     }
 
-    /** @param configFile the config file, written back on tuning with {@code ui.persist}; null when there is none */
-    public static UiEndpoint create(UiSettings settings, List<CameraSettings> cameras, Path configFile) {
-        return new UiEndpoint(settings, cameras, configFile);
+    /**
+     * @param configFile the config file, written back on tuning with {@code ui.persist}; null when there is none
+     * @param bestFrames the cameras' best frames, shared with the forwarder (the events' snapshots)
+     */
+    public static UiEndpoint create(UiSettings settings, List<CameraSettings> cameras, Path configFile,
+            BestFrames bestFrames) {
+        return new UiEndpoint(settings, cameras, configFile, bestFrames);
     }
 
     public List<PipelineObserver> observers() {

@@ -7,8 +7,10 @@ import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.events.EventLog;
+import io.edgecascade.cascade.events.Uplink;
 import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.forward.ForwardListener;
 import io.edgecascade.cascade.forward.ForwardStats;
@@ -306,12 +308,22 @@ public final class Wiring {
     }
 
     /**
+     * The cameras' best frames, kept once for the web page and the forwarder within {@code events.max_tracks} and
+     * {@code events.best_frames_mb}, encoded at the quality the cloud gets ({@code cloud.jpeg_quality}).
+     */
+    public static BestFrames bestFrames(AppConfig config) {
+        int quality = config.cloud() != null ? config.cloud().jpegQuality()
+                : CloudSettings.defaults(AppConfig.EMBEDDED, "yolox").jpegQuality();
+        return new BestFrames(config.bestFrames(), quality);
+    }
+
+    /**
      * Starts the forwarder the {@code cloud:} section asks for (and with {@code url: embedded} the reference
      * cloud server it sends to), or returns null when there is no {@code cloud:}. Give its {@code uplink()} to
      * {@link #cascade} as an extra sink: the cascade closes it, which closes the forwarder and drains the spool.
      */
     public static Forwarding forwarding(AppConfig config, List<ForwardListener> listeners,
-            List<PipelineObserver> observers) {
+            List<PipelineObserver> observers, BestFrames bestFrames) {
         CloudSettings cloud = config.cloud();
         if (cloud == null) {
             return null;
@@ -333,7 +345,7 @@ public final class Wiring {
         try {
             Forwarder f = Forwarder.start(cloud, config.spool(), ForwardListener.of(all),
                     PipelineObserver.of(observers), embedded);
-            return new Forwarding(f, stats, new EventForwarding(f, config.forward()));
+            return new Forwarding(f, stats, new EventForwarding(Uplink.to(f), config.forward(), bestFrames));
         } catch (IOException e) {
             if (embedded != null) {
                 embedded.close();

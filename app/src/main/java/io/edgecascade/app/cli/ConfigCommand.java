@@ -1,9 +1,8 @@
 package io.edgecascade.app.cli;
 
+import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.config.ConfigException;
 import io.edgecascade.app.config.ConfigLoader;
-import io.edgecascade.engines.EngineRegistry;
-import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.cascade.motion.Zone;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
@@ -11,14 +10,15 @@ import io.edgecascade.cascade.source.FfmpegFrameSource;
 import io.edgecascade.cascade.source.FrameSource;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.source.SourceUri;
+import io.edgecascade.engines.EngineRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code edge-cascade config validate FILE}. */
 @Command(name = "config", description = "Work with config files.", mixinStandardHelpOptions = true,
@@ -75,7 +75,7 @@ final class ConfigCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             describeDetector(config, out);
-            describePipeline(config, out);
+            describePipeline(config, out, warnings);
             for (CameraSettings c : config.cameras()) {
                 describe(c, out);
             }
@@ -99,6 +99,17 @@ final class ConfigCommand implements Runnable {
                 notes.addAll(describeAccess(config.ui().access()));
                 out.println("web page: " + (config.ui().tls() ? "https://" : "http://") + config.ui() + "/"
                         + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")"));
+            }
+            if (config.cloud() != null || config.ui().enabled()) {
+                var b = config.bestFrames();
+                out.println("best frames: JPEG, up to " + b.maxTracks() + " live tracks per camera"
+                        + " (events.max_tracks), " + (b.maxBytes() >> 20) + " MB for all cameras"
+                        + " (events.best_frames_mb)");
+            }
+            if (config.record().events()) {
+                var r = config.record();
+                out.println("record: event clips in " + r.dir() + "; live cameras' clips in memory within "
+                        + (r.maxMemoryBytes() >> 20) + " MB (record.max_memory_mb)");
             }
             if (config.metrics().enabled() && (config.metrics().access().tokenRequired()
                     || !config.metrics().access().allowedHosts().isEmpty())) {
@@ -208,19 +219,21 @@ final class ConfigCommand implements Runnable {
          * The failure model's and the stop's settings when the config sets them away from the defaults, and a warning
          * when the stop's deadline does not fit inside the packaged service's stop timeout.
          */
-        private static void describePipeline(AppConfig config, PrintWriter out) {
+        private static void describePipeline(AppConfig config, PrintWriter out, List<String> warnings) {
             CascadeOptions p = config.pipeline();
             if (p.errorBudget() != CascadeOptions.DEFAULT_ERROR_BUDGET
                     || !p.shutdownTimeout().equals(CascadeOptions.DEFAULT_SHUTDOWN_TIMEOUT)
                     || !p.stageTimeout().equals(CascadeOptions.DEFAULT_STAGE_TIMEOUT)
-                    || p.sinkQueue() != CascadeOptions.DEFAULT_SINK_QUEUE) {
+                    || p.sinkQueue() != CascadeOptions.DEFAULT_SINK_QUEUE
+                    || p.sinkMemoryBytes() != CascadeOptions.DEFAULT_SINK_MEMORY_BYTES) {
                 out.println("pipeline: error_budget " + p.errorBudget() + " failures in a row restart a stage's"
                         + " resource; shutdown_timeout_s " + p.shutdownTimeout().toSeconds() + " for the whole stop;"
                         + " stage_timeout_s " + p.stageTimeout().toSeconds() + " in one call stops the run;"
-                        + " sink_queue " + p.sinkQueue() + " frames per sink");
+                        + " sink_queue " + p.sinkQueue() + " frames per sink; sink_memory_mb "
+                        + (p.sinkMemoryBytes() >> 20) + " MB of pixels on their way to the sinks");
             }
             if (p.shutdownTimeout().toSeconds() > SERVICE_STOP_SECONDS - STOP_MARGIN_SECONDS) {
-                out.println("warning: pipeline.shutdown_timeout_s " + p.shutdownTimeout().toSeconds() + " leaves less"
+                warnings.add("pipeline.shutdown_timeout_s " + p.shutdownTimeout().toSeconds() + " leaves less"
                         + " than " + STOP_MARGIN_SECONDS + " s of the packaged service's TimeoutStopSec ("
                         + SERVICE_STOP_SECONDS + " s): raise it (systemctl edit edge-cascade) and Docker's"
                         + " --stop-timeout (compose stop_grace_period) above the shutdown timeout, or the agent is"

@@ -1,6 +1,7 @@
 package io.edgecascade.app.cli;
 
 import io.edgecascade.app.UiEndpoint;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.app.Wiring;
 import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.models.Asset;
@@ -148,14 +149,15 @@ final class DemoCommand implements Callable<Integer> {
             config = plain.withCloud(cloud, SpoolDirectory.Settings.of(cloudDir.resolve("spool"), 1L << 30,
                     SpoolDirectory.Fsync.NEVER));
         }
-        try (UiEndpoint page = UiEndpoint.create(config.ui(), config.cameras(), null)) {
-            return run(config, camera, dir, results, eventFile, out, page);
+        BestFrames bestFrames = Wiring.bestFrames(config);
+        try (UiEndpoint page = UiEndpoint.create(config.ui(), config.cameras(), null, bestFrames)) {
+            return run(config, camera, dir, results, eventFile, out, page, bestFrames);
         }
     }
 
     private int run(AppConfig config, CameraSettings camera, Path dir, Path results, Path eventFile, PrintWriter out,
-            UiEndpoint page) throws IOException {
-        Wiring.Forwarding forwarding = Wiring.forwarding(config, List.of(), List.of());
+            UiEndpoint page, BestFrames bestFrames) throws IOException {
+        Wiring.Forwarding forwarding = Wiring.forwarding(config, List.of(), List.of(), bestFrames);
         Cascade cascade;
         try {
             List<FrameSink> sinks = new java.util.ArrayList<>(page.sinks());

@@ -7,6 +7,7 @@ import io.edgecascade.app.UiEndpoint;
 import io.edgecascade.app.Wiring;
 import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.config.ConfigException;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.pipeline.CameraSettings;
@@ -68,10 +69,11 @@ final class RunCommand implements Callable<Integer> {
         AnnotatedVideo annotated = annotate == null ? null : annotatedVideo(cfg.cameras().get(0));
         RunSummary result;
         Cascade cascade;
+        BestFrames bestFrames = Wiring.bestFrames(cfg);
         try (MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metrics(), cfg.cameras(), VersionProvider.version());
-                UiEndpoint ui = UiEndpoint.create(cfg.ui(), cfg.cameras(), config)) {
+                UiEndpoint ui = UiEndpoint.create(cfg.ui(), cfg.cameras(), config, bestFrames)) {
             Wiring.Forwarding forwarding = Wiring.forwarding(cfg,
-                    List.of(Wiring.metricsListener(metrics.forwardMetrics())), metrics.observers());
+                    List.of(Wiring.metricsListener(metrics.forwardMetrics())), metrics.observers(), bestFrames);
             EventClips clips = eventClips(cfg);
             List<FrameSink> sinks = new ArrayList<>(ui.sinks());
             if (clips != null) {
@@ -96,6 +98,14 @@ final class RunCommand implements Callable<Integer> {
                 throw e;
             }
             metrics.attach(cascade);
+            List<String> cameraIds = cfg.cameras().stream().map(CameraSettings::id).toList();
+            boolean keepsBestFrames = cfg.ui().enabled() || forwarding != null;
+            if (keepsBestFrames) {
+                metrics.watch(bestFrames, cameraIds);
+            }
+            if (clips != null) {
+                metrics.watch(clips.memory(), cameraIds);
+            }
             try {
                 ui.attach(cascade, clips == null ? id -> null : clips::existingClip);
             } catch (RuntimeException e) {
@@ -111,6 +121,13 @@ final class RunCommand implements Callable<Integer> {
             }
             if (forwarding != null) {
                 result = forwarding.addTo(result, cascade.stats().cameraIds());
+            }
+            if (keepsBestFrames) {
+                result = result.withCameraCounts("best_frames_dropped", bestFrames.dropped());
+            }
+            if (clips != null) {
+                result = result.withCameraCounts("clips_cut", clips.memory().cut())
+                        .withCameraCounts("clips_dropped", clips.memory().dropped());
             }
         }
         report(result, summary);
@@ -214,6 +231,11 @@ final class RunCommand implements Callable<Integer> {
                             + " %d failed requests", id, f.forwarded(), f.spooled(), f.spoolEvicted(),
                     f.forwardErrors())));
         }
+        result.sinkCounts().forEach((key, perCamera) -> perCamera.forEach((id, n) -> {
+            if (n > 0) { // a bound was hit: best frames or clips given up (each counted, see the metrics)
+                LOG.warn("camera {}: {} {}", id, n, key.replace('_', ' '));
+            }
+        }));
         LOG.info(String.format(java.util.Locale.ROOT, "run took %.2f s", result.wallSeconds()));
         if (summaryFile != null) {
             try {

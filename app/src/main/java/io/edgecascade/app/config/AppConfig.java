@@ -1,5 +1,6 @@
 package io.edgecascade.app.config;
 
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.metrics.MetricsSettings;
@@ -31,11 +32,13 @@ import java.util.Objects;
  * @param record   event clips ({@code record:}), or {@link RecordSettings#OFF}
  * @param detectorWorkers {@code pipeline.detector_workers}: detector workers, each with its own engine session of
  *                 {@code threads} threads; {@value #AUTO_WORKERS} = measure the best layout at start-up
+ * @param bestFrames {@code events.max_tracks} and {@code events.best_frames_mb}: the bounds of the best frames kept
+ *                 for the page and the forwarder
  */
 public record AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
         List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics, CloudSettings cloud,
         SpoolDirectory.Settings spool, EventForwarding.Mode forward, boolean frameLines, UiSettings ui,
-        RecordSettings record, int detectorWorkers) {
+        RecordSettings record, int detectorWorkers, BestFrames.Settings bestFrames) {
 
     /** {@code detectorWorkers} value of {@code pipeline.detector_workers: auto}. */
     public static final int AUTO_WORKERS = 0;
@@ -53,6 +56,16 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
         Objects.requireNonNull(forward, "forward");
         Objects.requireNonNull(ui, "ui");
         Objects.requireNonNull(record, "record");
+        Objects.requireNonNull(bestFrames, "bestFrames");
+    }
+
+    /** A config with the default bounds of the best frames. */
+    public AppConfig(ModelConfig model, String engine, int threads, Path events, CascadeOptions pipeline,
+            List<CameraSettings> cameras, EngineSettings engineSettings, MetricsSettings metrics, CloudSettings cloud,
+            SpoolDirectory.Settings spool, EventForwarding.Mode forward, boolean frameLines, UiSettings ui,
+            RecordSettings record, int detectorWorkers) {
+        this(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool, forward,
+                frameLines, ui, record, detectorWorkers, BestFrames.Settings.DEFAULTS);
     }
 
     /** A config whose detector layout is measured at start-up ({@code detector_workers: auto}). */
@@ -75,13 +88,13 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
     /** This config with other cameras. */
     public AppConfig withCameras(List<CameraSettings> newCameras) {
         return new AppConfig(model, engine, threads, events, pipeline, newCameras, engineSettings, metrics, cloud,
-                spool, forward, frameLines, ui, record, detectorWorkers);
+                spool, forward, frameLines, ui, record, detectorWorkers, bestFrames);
     }
 
     /** This config with the web page {@code newUi}. */
     public AppConfig withUi(UiSettings newUi) {
         return new AppConfig(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, cloud, spool,
-                forward, frameLines, newUi, record, detectorWorkers);
+                forward, frameLines, newUi, record, detectorWorkers, bestFrames);
     }
 
     /** A config forwarding the events' best frames (when it forwards at all). */
@@ -108,7 +121,7 @@ public record AppConfig(ModelConfig model, String engine, int threads, Path even
     /** This config forwarding to {@code cloud} through {@code spool}. */
     public AppConfig withCloud(CloudSettings newCloud, SpoolDirectory.Settings newSpool) {
         return new AppConfig(model, engine, threads, events, pipeline, cameras, engineSettings, metrics, newCloud,
-                newSpool, forward, frameLines, ui, record, detectorWorkers);
+                newSpool, forward, frameLines, ui, record, detectorWorkers, bestFrames);
     }
 
     /**

@@ -4,26 +4,27 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.RegionMode;
 import io.edgecascade.cascade.events.EventForwarding;
-import io.edgecascade.cascade.motion.Polygon;
-import io.edgecascade.cascade.motion.Zone;
-import io.edgecascade.cascade.tracking.TrackingSettings;
 import io.edgecascade.cascade.forward.CloudSettings;
 import io.edgecascade.cascade.http.AccessRules;
-import io.edgecascade.cascade.spool.SpoolDirectory;
 import io.edgecascade.cascade.metrics.MetricsSettings;
 import io.edgecascade.cascade.motion.MotionSettings;
+import io.edgecascade.cascade.motion.Polygon;
+import io.edgecascade.cascade.motion.Zone;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
 import io.edgecascade.cascade.pipeline.DetectorSettings;
 import io.edgecascade.cascade.pipeline.SamplingSettings;
-import io.edgecascade.cascade.source.StreamOptions;
+import io.edgecascade.cascade.record.RecordSettings;
 import io.edgecascade.cascade.source.SourceException;
 import io.edgecascade.cascade.source.SourceUri;
-import io.edgecascade.cascade.record.RecordSettings;
+import io.edgecascade.cascade.source.StreamOptions;
+import io.edgecascade.cascade.spool.SpoolDirectory;
+import io.edgecascade.cascade.tracking.TrackingSettings;
 import io.edgecascade.cascade.ui.UiSettings;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -139,6 +140,7 @@ public final class ConfigLoader {
         boolean frameLines = events.bool("frames", false);
         long updateIntervalMs = Math.round(1000 * events.number("update_interval_s",
                 TrackingSettings.DEFAULTS.updateIntervalMs() / 1000.0, 0, 86_400, false));
+        BestFrames.Settings bestFrames = readBestFrames(events);
         events.finish();
 
         Section pipeline = root.section("pipeline");
@@ -152,7 +154,8 @@ public final class ConfigLoader {
                         CascadeOptions.DEFAULT_SHUTDOWN_TIMEOUT.toSeconds(), 1, 3600)),
                 (int) pipeline.integer("sink_queue", CascadeOptions.DEFAULT_SINK_QUEUE, 1, 256),
                 Duration.ofSeconds(pipeline.integer("stage_timeout_s",
-                        CascadeOptions.DEFAULT_STAGE_TIMEOUT.toSeconds(), 1, 86400)));
+                        CascadeOptions.DEFAULT_STAGE_TIMEOUT.toSeconds(), 1, 86400)),
+                pipeline.integer("sink_memory_mb", CascadeOptions.DEFAULT_SINK_MEMORY_BYTES >> 20, 1, 65_536) << 20);
         int detectorWorkers = readWorkers(pipeline);
         pipeline.finish();
 
@@ -233,7 +236,16 @@ public final class ConfigLoader {
         }
         return new AppConfig(new AppConfig.ModelConfig(Path.of(modelPath), type, Path.of(labelsPath), precision,
                 calibration, calibrationFrames), engine, threads, Path.of(eventsPath), options, cameras,
-                engineSettings, metrics, cloud, spool, forward[0], frameLines, ui, record, detectorWorkers);
+                engineSettings, metrics, cloud, spool, forward[0], frameLines, ui, record, detectorWorkers,
+                bestFrames);
+    }
+
+    /** {@code events.max_tracks} and {@code events.best_frames_mb}: the bounds of the kept best frames. */
+    static BestFrames.Settings readBestFrames(Section events) {
+        BestFrames.Settings d = BestFrames.Settings.DEFAULTS;
+        int maxTracks = (int) events.integer("max_tracks", d.maxTracks(), 1, 10_000);
+        long mb = events.integer("best_frames_mb", d.maxBytes() >> 20, 1, 65_536);
+        return new BestFrames.Settings(maxTracks, mb << 20);
     }
 
     /** {@code pipeline.detector_workers}: {@code auto} (measured at start-up) or 1..64 workers. */
@@ -437,8 +449,9 @@ public final class ConfigLoader {
         String dir = s.string("dir", d.dir().toString());
         int retain = (int) s.integer("retain_days", d.retainDays(), 0, 36_500);
         long maxBytes = s.integer("max_bytes", d.maxBytes(), 1 << 20, Long.MAX_VALUE / 4);
+        long memoryMb = s.integer("max_memory_mb", d.maxMemoryBytes() >> 20, 1, 65_536);
         return new RecordSettings(events, pre, post, Path.of(dir == null || dir.isBlank() ? "recordings" : dir),
-                retain, maxBytes);
+                retain, maxBytes, memoryMb << 20);
     }
 
     /** {@code ui:}; off unless {@code listen} is set. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edgecascade.cascade.TestAssets;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.detect.RegionMode;
 import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.pipeline.CameraSettings;
@@ -45,6 +46,16 @@ class EventsConfigTest {
         assertTrue(cam.zones().isEmpty());
         assertTrue(cam.motion().mask().isEmpty());
         assertEquals(EventForwarding.Mode.EVENTS, c.forward());
+        assertEquals(BestFrames.Settings.DEFAULTS, c.bestFrames());
+    }
+
+    @Test
+    void theBoundsOfTheBestFramesAreReadAndChecked() throws Exception {
+        AppConfig c = LOADER.parse(config("events: { max_tracks: 12, best_frames_mb: 48 }", ""), "t.yaml");
+        assertEquals(new BestFrames.Settings(12, 48L << 20), c.bestFrames());
+        String all = String.join("\n", problems(config("events: { max_tracks: 0, best_frames_mb: lots }", "")));
+        assertTrue(all.contains("events.max_tracks: "), all);
+        assertTrue(all.contains("events.best_frames_mb: "), all);
     }
 
     @Test

@@ -34,8 +34,10 @@ class PipelineConfigTest {
         assertEquals(Duration.ofSeconds(60), d.stageTimeout());
         assertEquals(4, d.sinkQueue());
         assertEquals(8, d.outputQueue());
+        assertEquals(32L << 20, d.sinkMemoryBytes());
         CascadeOptions c = LOADER.parse(config("  error_budget: 3\n  shutdown_timeout_s: 8\n  stage_timeout_s: 30\n"
-                + "  sink_queue: 2\n"), "test.yaml").pipeline();
+                + "  sink_queue: 2\n  sink_memory_mb: 100\n"), "test.yaml").pipeline();
+        assertEquals(100L << 20, c.sinkMemoryBytes());
         assertEquals(3, c.errorBudget());
         assertEquals(Duration.ofSeconds(8), c.shutdownTimeout());
         assertEquals(Duration.ofSeconds(30), c.stageTimeout());
@@ -45,13 +47,15 @@ class PipelineConfigTest {
     @Test
     void badValuesNameTheKeyAndWhatIsAllowed() {
         List<String> p = assertThrows(ConfigException.class, () -> LOADER.parse(config("  error_budget: 0\n"
-                + "  shutdown_timeout_s: forever\n  stage_timeout_s: 0\n  sink_queue: 1000\n"), "test.yaml"))
+                + "  shutdown_timeout_s: forever\n  stage_timeout_s: 0\n  sink_queue: 1000\n  sink_memory_mb: 0\n"),
+                "test.yaml"))
                 .problems();
         assertTrue(p.contains("pipeline.error_budget: 0 is out of range; allowed 1..10000"), p.toString());
         assertTrue(p.contains("pipeline.shutdown_timeout_s: 'forever' is not a whole number; allowed 1..3600"),
                 p.toString());
         assertTrue(p.contains("pipeline.stage_timeout_s: 0 is out of range; allowed 1..86400"), p.toString());
         assertTrue(p.contains("pipeline.sink_queue: 1000 is out of range; allowed 1..256"), p.toString());
+        assertTrue(p.contains("pipeline.sink_memory_mb: 0 is out of range; allowed 1..65536"), p.toString());
     }
 
     @Test
@@ -63,9 +67,11 @@ class PipelineConfigTest {
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals(List.of("pipeline: error_budget 5 failures in a row restart a stage's resource;"
                 + " shutdown_timeout_s 40 for the whole stop; stage_timeout_s 60 in one call stops the run; sink_queue 4"
-                + " frames per sink", "warning: pipeline.shutdown_timeout_s 40 leaves less than 5 s of the packaged"
-                + " service's TimeoutStopSec (30 s): raise it (systemctl edit edge-cascade) and Docker's --stop-timeout"
-                + " (compose stop_grace_period) above the shutdown timeout, or the agent is killed before its stop"
-                + " ends", "ok"), r.out().lines().toList(), r.toString());
+                + " frames per sink; sink_memory_mb 32 MB of pixels on their way to the sinks", "ok"),
+                r.out().lines().toList(), r.toString());
+        assertTrue(r.err().lines().anyMatch(l -> l.equals(file + ": warning: pipeline.shutdown_timeout_s 40 leaves"
+                + " less than 5 s of the packaged service's TimeoutStopSec (30 s): raise it (systemctl edit"
+                + " edge-cascade) and Docker's --stop-timeout (compose stop_grace_period) above the shutdown timeout,"
+                + " or the agent is killed before its stop ends")), "on stderr like every warning: " + r);
     }
 }

@@ -35,17 +35,18 @@ class UiRecordConfigTest {
     void everyKeyIsRead() throws ConfigException {
         AppConfig c = parse("ui:\n  listen: 0.0.0.0:8090\n  persist: true\n  preview_fps: 2\n  preview_width: 320\n"
                 + "record:\n  events: true\n  pre_s: 1.5\n  post_s: 4\n  dir: clips\n  retain_days: 2\n"
-                + "  max_bytes: 10000000\n");
+                + "  max_bytes: 10000000\n  max_memory_mb: 32\n");
         assertEquals(new UiSettings(true, "0.0.0.0", 8090, true, 2, 320), c.ui());
-        assertEquals(new RecordSettings(true, 1.5, 4, Path.of("clips"), 2, 10_000_000), c.record());
+        assertEquals(new RecordSettings(true, 1.5, 4, Path.of("clips"), 2, 10_000_000, 32L << 20), c.record());
     }
 
     @Test
     void badValuesAreReportedUnderTheirKeys() {
         ConfigException e = assertThrows(ConfigException.class, () -> parse("ui:\n  listen: nowhere\n"
-                + "  preview_fps: 0\nrecord:\n  pre_s: -1\n"));
+                + "  preview_fps: 0\nrecord:\n  pre_s: -1\n  max_memory_mb: 0\n"));
         String all = String.join("\n", e.problems());
-        assertEquals(3, e.problems().size(), all);
+        assertEquals(4, e.problems().size(), all);
+        assertTrue(all.contains("record.max_memory_mb: "), all);
         assertTrue(all.contains("ui.listen: 'nowhere' is not an address to listen on; write HOST:PORT such as"
                 + " 127.0.0.1:8090"), all);
         assertTrue(all.contains("ui.preview_fps: "), all);

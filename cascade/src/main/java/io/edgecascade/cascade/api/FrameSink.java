@@ -19,6 +19,16 @@ public interface FrameSink extends AutoCloseable {
     void accept(PositiveFrame positive) throws Exception;
 
     /**
+     * Whether this sink reads the pixels ({@link VideoFrame#image()}) of this frame. Asked on the detector's side
+     * before the frame queues for the sinks: a frame no sink needs the pixels of travels without them
+     * ({@link VideoFrame#hasPixels()} false, its size still known), so frames waiting for the sinks cost next to
+     * nothing. The default, true, is always safe; answer false whenever the frame's metadata is enough.
+     */
+    default boolean needsPixels(PositiveFrame positive) {
+        return true;
+    }
+
+    /**
      * A short fixed name for logs and metric labels ({@code [a-z0-9_]}): by default made from the class name
      * ({@code EventLog} -> {@code event_log}), {@code sink} for lambdas and anonymous classes. Never a path or URL.
      */

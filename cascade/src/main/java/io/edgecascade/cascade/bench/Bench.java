@@ -5,6 +5,7 @@ import io.edgecascade.cascade.api.Stage;
 import io.edgecascade.cascade.detect.DetectionResult;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.events.UplinkMeter;
 import io.edgecascade.cascade.forward.CloudSettings;
@@ -247,9 +248,11 @@ public final class Bench {
         SourceFactory limited = s -> new LimitedFrameSource(sources.create(s), limit);
         CascadeOptions cascadeOptions = new CascadeOptions(CascadeOptions.DEFAULTS.detectorQueue(),
                 CascadeOptions.DEFAULTS.outputQueue(), Duration.ZERO);
-        UplinkMeter meter = new UplinkMeter(CloudSettings.defaults("bench", "bench").jpegQuality());
+        UplinkMeter meter = new UplinkMeter();
+        BestFrames bestFrames = new BestFrames(BestFrames.Settings.DEFAULTS,
+                CloudSettings.defaults("bench", "bench").jpegQuality());
         try (Cascade cascade = new Cascade(List.of(camera), limited, detectors,
-                List.of(new EventForwarding(meter, EventForwarding.Mode.EVENTS)), cascadeOptions,
+                List.of(new EventForwarding(meter, EventForwarding.Mode.EVENTS, bestFrames)), cascadeOptions,
                 List.of(observer))) {
             cascade.start();
             cascade.awaitCompletion();

@@ -5,8 +5,11 @@ import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.api.PositiveFrame;
 import io.edgecascade.cascade.api.TrackEvent;
 import io.edgecascade.cascade.api.VideoFrame;
+import io.edgecascade.cascade.bestframe.BestFrame;
+import io.edgecascade.cascade.bestframe.BestFrames;
+import io.edgecascade.cascade.forward.Upload;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,18 +18,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Chooses the frames that go to the cloud ({@code cloud.forward}) and hands them to the forwarder.
+ * Chooses the frames that go to the cloud ({@code cloud.forward}) and hands them to the {@link Uplink}, one
+ * {@link Upload} per distinct frame however many events it stands for.
  *
  * <ul>
  * <li>{@code events} (default): the best frame of each event (the frame with the object's highest score) when the
- * event starts, and again when it ends if a better frame came since. The uplink carries a frame or two per
- * object instead of every positive frame.</li>
- * <li>{@code positives}: every positive frame, as it comes.</li>
+ * event starts, and again when it ends if a better frame came since. Two tracks starting on one frame whose best
+ * frame is the same make one upload naming both events; a frame already uploaded is never uploaded again.</li>
+ * <li>{@code positives}: every positive frame, as it comes, naming the events that start or end on it.</li>
  * </ul>
  *
- * <p>To send an event's best frame at its end, this keeps a copy of the best frame of every live track (one frame
- * per tracked object, freed when the track ends or is discarded). Runs on the output thread; owns the forwarder
- * and closes it.
+ * <p>The best frames come from the cameras' {@link BestFrames} (shared with the web page), already encoded; this
+ * sink keeps no pixels. Runs on the output thread; owns the uplink and closes it.
  */
 public final class EventForwarding implements FrameSink {
 
@@ -41,80 +44,117 @@ public final class EventForwarding implements FrameSink {
         }
     }
 
-    /** A copy of a track's best frame so far. */
-    private static final class Kept implements AutoCloseable {
-        final PositiveFrame frame;
-        boolean sent;
+    /** Frames remembered per camera as uploaded (a best frame is shared by tracks for a few seconds at most). */
+    static final int UPLOADED_MEMORY = 1024;
 
-        Kept(PositiveFrame frame) {
-            this.frame = frame;
-        }
-
-        @Override
-        public void close() {
-            frame.frame().close();
-        }
+    /** One camera's state: which frame each started event sent, and the frames uploaded lately. */
+    private static final class Camera {
+        /** track id -> sequence of the frame sent at its start (its event is open). */
+        final Map<Long, Long> sentAtStart = new HashMap<>();
+        final LinkedHashMap<Long, Boolean> uploaded = new LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                return size() > UPLOADED_MEMORY;
+            }
+        };
     }
 
-    private final FrameSink forwarder;
+    private final Uplink uplink;
     private final Mode mode;
-    /** camera -> track id -> best frame. */
-    private final Map<String, Map<Long, Kept>> kept = new HashMap<>();
+    private final BestFrames frames;
+    private final Map<String, Camera> cameras = new HashMap<>();
     private final Map<String, AtomicLong> forwarded = new ConcurrentHashMap<>();
 
-    public EventForwarding(FrameSink forwarder, Mode mode) {
-        this.forwarder = forwarder;
+    /** @param frames the cameras' best frames, shared with the other sinks that show them */
+    public EventForwarding(Uplink uplink, Mode mode, BestFrames frames) {
+        this.uplink = uplink;
         this.mode = mode;
+        this.frames = frames;
+    }
+
+    /**
+     * {@code positives}: every positive frame is encoded and sent; {@code events}: only a frame that becomes some
+     * track's best frame is encoded (into the shared store).
+     */
+    @Override
+    public boolean needsPixels(PositiveFrame p) {
+        return mode == Mode.POSITIVES ? p.positive() : !p.tracks().bestOf().isEmpty();
     }
 
     @Override
     public void accept(PositiveFrame p) throws Exception {
-        String camera = p.frame().camera();
         if (mode == Mode.POSITIVES) {
             if (p.positive()) {
-                send(camera, p);
+                VideoFrame f = p.frame();
+                List<String> eventIds = new ArrayList<>();
+                for (TrackEvent e : p.tracks().events()) {
+                    if (e.type() != TrackEvent.Type.UPDATE) {
+                        eventIds.add(e.eventId());
+                    }
+                }
+                send(new Upload(f.camera(), f.sequence(), f.ptsMillis(), f.captured().toEpochMilli(), f.width(),
+                        f.height(), frames.jpegOf(f), p.detections(), p.tracks().trackIds(), eventIds));
             }
             return;
         }
-        Map<Long, Kept> tracks = kept.computeIfAbsent(camera, c -> new HashMap<>());
-        for (Long id : p.tracks().bestOf()) {
-            VideoFrame f = p.frame();
-            Kept copy = new Kept(new PositiveFrame(new VideoFrame(f.camera(), f.sequence(), f.ptsMillis(), f.captured(),
-                    f.image().clone()), p.motion(), p.detections()));
-            Kept old = tracks.put(id, copy);
-            if (old != null) {
-                old.close();
-            }
-        }
+        frames.update(p);
+        String camera = p.frame().camera();
+        Camera cam = cameras.computeIfAbsent(camera, c -> new Camera());
+        // sequence -> the frame and the events it goes up for, in the order the events came
+        Map<Long, BestFrame> chosen = new LinkedHashMap<>();
+        Map<Long, List<String>> eventsOf = new HashMap<>();
         for (TrackEvent e : p.tracks().events()) {
+            BestFrame best = frames.frame(camera, e.trackId());
             if (e.type() == TrackEvent.Type.START) {
-                Kept k = tracks.get(e.trackId());
-                if (k != null) {
-                    k.sent = true;
-                    send(camera, k.frame);
+                if (best == null) {
+                    continue; // its frame was given up to stay within the bounds (counted there)
                 }
+                cam.sentAtStart.put(e.trackId(), best.sequence());
             } else if (e.type() == TrackEvent.Type.END) {
-                try (Kept k = tracks.remove(e.trackId())) {
-                    if (k != null && !k.sent) {
-                        send(camera, k.frame);
-                    }
+                Long sent = cam.sentAtStart.remove(e.trackId());
+                if (best == null || sent != null && sent == best.sequence()) {
+                    continue; // nothing better came since its start (or nothing is kept)
                 }
+            } else {
+                continue;
             }
+            if (cam.uploaded.containsKey(best.sequence())) {
+                continue; // up already, for another event: its request names this track in its detections
+            }
+            chosen.putIfAbsent(best.sequence(), best);
+            eventsOf.computeIfAbsent(best.sequence(), s -> new ArrayList<>()).add(e.eventId());
         }
         for (Long id : p.tracks().discarded()) {
-            Kept k = tracks.remove(id);
-            if (k != null) {
-                k.close();
+            cam.sentAtStart.remove(id);
+        }
+        Exception failed = null;
+        for (BestFrame b : chosen.values()) {
+            try {
+                send(new Upload(b.camera(), b.sequence(), b.ptsMillis(), b.capturedMillis(), b.width(), b.height(),
+                        b.jpeg(), b.detections(), b.trackIds(), eventsOf.get(b.sequence())));
+                cam.uploaded.put(b.sequence(), Boolean.TRUE);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                // the other frames still go; the first failure is this frame's
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
             }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 
-    private void send(String camera, PositiveFrame p) throws Exception {
-        forwarded.computeIfAbsent(camera, c -> new AtomicLong()).incrementAndGet();
-        forwarder.accept(p);
+    private void send(Upload u) throws Exception {
+        uplink.upload(u);
+        forwarded.computeIfAbsent(u.camera(), c -> new AtomicLong()).incrementAndGet();
     }
 
-    /** Frames handed to the forwarder per camera. */
+    /** Frames handed to the uplink per camera. */
     public Map<String, Long> framesForwarded() {
         Map<String, Long> m = new LinkedHashMap<>();
         forwarded.forEach((k, v) -> m.put(k, v.get()));
@@ -122,29 +162,17 @@ public final class EventForwarding implements FrameSink {
     }
 
     @Override
-    public void close() throws Exception {
-        freeKept();
-        forwarder.close();
-    }
-
-    /** Closes the forwarder under the stop's deadline (it stores what it accepted and stops by then). */
-    @Override
     public void close(Deadline deadline) throws Exception {
-        freeKept();
-        forwarder.close(deadline);
+        uplink.close(deadline);
     }
 
-    private void freeKept() {
-        for (Map<Long, Kept> tracks : kept.values()) {
-            for (Iterator<Kept> it = tracks.values().iterator(); it.hasNext();) {
-                it.next().close();
-                it.remove();
-            }
-        }
+    @Override
+    public void close() throws Exception {
+        uplink.close();
     }
 
     @Override
     public String toString() {
-        return "cloud forwarding (" + mode.name().toLowerCase(Locale.ROOT) + ") to " + forwarder;
+        return "cloud forwarding (" + mode.name().toLowerCase(Locale.ROOT) + ") to " + uplink;
     }
 }

@@ -27,6 +27,12 @@ import java.time.format.DateTimeFormatter;
  */
 public final class EventLog implements FrameSink {
 
+    /** Lines of metadata only: the pixels can go before the frame queues for this sink. */
+    @Override
+    public boolean needsPixels(PositiveFrame p) {
+        return false;
+    }
+
     // The generator must not close the file it writes to: one generator per line, one file per run.
     private static final JsonFactory JSON = JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
 

@@ -175,6 +175,12 @@ public final class Forwarder implements FrameSink {
         sender.forgetModel();
     }
 
+    /** Every positive frame is encoded and sent. */
+    @Override
+    public boolean needsPixels(PositiveFrame p) {
+        return p.positive();
+    }
+
     @Override
     public void accept(PositiveFrame p) throws InterruptedException {
         long t0 = System.nanoTime();

@@ -101,6 +101,7 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
     private final Map<String, CameraState> cameras = new ConcurrentHashMap<>();
     private final List<String> cameraOrder = new ArrayList<>();
     private volatile Supplier<Map<String, Map<String, Integer>>> queueDepths = Map::of;
+    private volatile java.util.function.LongSupplier sinkPixelBytes;
     private volatile EngineInfo engine;
     private volatile boolean forwarderReporting;
     private volatile boolean cloudUp;
@@ -160,6 +161,15 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
                 .callback(cb -> queueDepths.get().forEach((camera, queues) -> queues.forEach(
                         (queue, depth) -> cb.call(depth, camera, queue))))
                 .register(registry);
+        GaugeWithCallback.builder().name(PREFIX + "sink_pixels_bytes").unit(Unit.BYTES)
+                .help("Bytes of pixels held by detected frames on their way to the sinks (only frames a sink reads"
+                        + " the pixels of hold any; bounded by pipeline.sink_memory_mb)")
+                .callback(cb -> {
+                    var bytes = sinkPixelBytes;
+                    if (bytes != null) {
+                        cb.call(bytes.getAsLong());
+                    }
+                }).register(registry);
         errors = Counter.builder().name(PREFIX + "errors_total")
                 .help("Failures of a stage on one frame of a camera (the frame was dropped there and the stage went"
                         + " on): decode, capture (OpenCV, packet listener), detector (engine error on the input),"
@@ -221,6 +231,11 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
     /** Where {@code queue_depth} reads from at each scrape (camera -> queue -> frames waiting). */
     public void queueDepths(Supplier<Map<String, Map<String, Integer>>> depths) {
         this.queueDepths = depths;
+    }
+
+    /** Where {@code sink_pixels_bytes} reads from at each scrape. */
+    public void sinkPixelBytes(java.util.function.LongSupplier bytes) {
+        this.sinkPixelBytes = bytes;
     }
 
     private CameraState camera(String id) {

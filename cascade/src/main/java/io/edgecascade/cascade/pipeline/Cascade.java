@@ -75,6 +75,8 @@ public final class Cascade implements AutoCloseable {
     private final Map<String, ObjectEvents> tracking = new LinkedHashMap<>();
     private final Map<String, CameraOrder> orders = new LinkedHashMap<>();
     private final TrackingStep step;
+    /** Bytes of pixels frames hold between the tracking step and the last sink done with them. */
+    private final PixelBudget pixels;
     private final StopSignal stop;
     private final Supervisor supervisor;
     /** Read by {@link #requestStop()} on a signal thread while {@link #start()} may still be filling it. */
@@ -140,7 +142,8 @@ public final class Cascade implements AutoCloseable {
             tracking.put(c.id(), new ObjectEvents(c.id(), c.tracking(), c.zones()));
             orders.put(c.id(), new CameraOrder(c.id()));
         }
-        this.step = new TrackingStep(tracking, outputQueue, observer);
+        this.pixels = new PixelBudget(options.sinkMemoryBytes());
+        this.step = new TrackingStep(tracking, outputQueue, observer, this::anySinkNeedsPixels, pixels);
         this.stop = new StopSignal(options.shutdownTimeout());
         this.supervisor = new Supervisor(options.stageTimeout(), f -> requestStop());
     }
@@ -202,6 +205,33 @@ public final class Cascade implements AutoCloseable {
     }
 
     /** {@code base}, or {@code base_2}, {@code base_3}... when two sinks share a name. */
+    /**
+     * Whether some sink reads this frame's pixels ({@link FrameSink#needsPixels}); a sink that cannot say (it throws)
+     * gets them.
+     */
+    private boolean anySinkNeedsPixels(io.edgecascade.cascade.api.PositiveFrame p) {
+        for (FrameSink s : sinks) {
+            try {
+                if (s.needsPixels(p)) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The most bytes of pixels frames held at once on their way to the sinks (tests). */
+    long sinkPixelPeak() {
+        return pixels.peak();
+    }
+
+    /** Bytes of pixels held by frames on their way to the sinks now (the {@code sink_pixels_bytes} gauge). */
+    public long sinkPixelBytes() {
+        return pixels.used();
+    }
+
     private static String uniqueName(String base, Set<String> taken) {
         String safe = base == null || !base.matches("[a-z0-9_]{1,40}") ? "sink" : base;
         String name = safe;

@@ -15,20 +15,30 @@ import java.time.Duration;
  * @param sinkQueue        frames waiting for each sink's thread ({@code pipeline.sink_queue})
  * @param stageTimeout     a stage inside one call (an inference, a sink's accept) for longer stops the run
  *                         ({@code pipeline.stage_timeout_s})
+ * @param sinkMemoryBytes  bytes of pixels detected frames may hold on their way to the sinks
+ *                         ({@code pipeline.sink_memory_mb}); frames no sink reads the pixels of hold none
  */
 public record CascadeOptions(int detectorQueue, int outputQueue, Duration progressInterval, int errorBudget,
-        Duration shutdownTimeout, int sinkQueue, Duration stageTimeout) {
+        Duration shutdownTimeout, int sinkQueue, Duration stageTimeout, long sinkMemoryBytes) {
 
     public static final int DEFAULT_ERROR_BUDGET = 10;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
     public static final int DEFAULT_SINK_QUEUE = 4;
     public static final Duration DEFAULT_STAGE_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Two frames of a 3072x1728 mosaic, five at 1080p: room for the sinks that read pixels (best frames to encode) to
+     * work while the detector goes on, without queued full frames piling up.
+     */
+    public static final long DEFAULT_SINK_MEMORY_BYTES = 32L << 20;
 
     public static final CascadeOptions DEFAULTS = new CascadeOptions(8, 8, Duration.ofSeconds(10));
 
     public CascadeOptions {
         if (detectorQueue < 1 || outputQueue < 1 || sinkQueue < 1) {
             throw new IllegalArgumentException("queue sizes must be at least 1");
+        }
+        if (sinkMemoryBytes < 1) {
+            throw new IllegalArgumentException("the sinks' pixel memory must be at least 1 byte");
         }
         if (errorBudget < 1) {
             throw new IllegalArgumentException("error budget must be at least 1");
@@ -39,33 +49,39 @@ public record CascadeOptions(int detectorQueue, int outputQueue, Duration progre
         }
     }
 
-    /** Queue sizes and progress interval; the default budget, timeouts and sink queue. */
+    /** Queue sizes and progress interval; the default budget, timeouts, sink queue and sink memory. */
     public CascadeOptions(int detectorQueue, int outputQueue, Duration progressInterval) {
         this(detectorQueue, outputQueue, progressInterval, DEFAULT_ERROR_BUDGET, DEFAULT_SHUTDOWN_TIMEOUT,
-                DEFAULT_SINK_QUEUE, DEFAULT_STAGE_TIMEOUT);
+                DEFAULT_SINK_QUEUE, DEFAULT_STAGE_TIMEOUT, DEFAULT_SINK_MEMORY_BYTES);
     }
 
     /** These options with another error budget. */
     public CascadeOptions withErrorBudget(int budget) {
         return new CascadeOptions(detectorQueue, outputQueue, progressInterval, budget, shutdownTimeout, sinkQueue,
-                stageTimeout);
+                stageTimeout, sinkMemoryBytes);
     }
 
     /** These options with another shutdown deadline. */
     public CascadeOptions withShutdownTimeout(Duration timeout) {
         return new CascadeOptions(detectorQueue, outputQueue, progressInterval, errorBudget, timeout, sinkQueue,
-                stageTimeout);
+                stageTimeout, sinkMemoryBytes);
     }
 
     /** These options with another stage timeout. */
     public CascadeOptions withStageTimeout(Duration timeout) {
         return new CascadeOptions(detectorQueue, outputQueue, progressInterval, errorBudget, shutdownTimeout,
-                sinkQueue, timeout);
+                sinkQueue, timeout, sinkMemoryBytes);
     }
 
     /** These options with another sink queue size. */
     public CascadeOptions withSinkQueue(int size) {
         return new CascadeOptions(detectorQueue, outputQueue, progressInterval, errorBudget, shutdownTimeout, size,
-                stageTimeout);
+                stageTimeout, sinkMemoryBytes);
+    }
+
+    /** These options with another bound on the pixels frames hold on their way to the sinks. */
+    public CascadeOptions withSinkMemory(long bytes) {
+        return new CascadeOptions(detectorQueue, outputQueue, progressInterval, errorBudget, shutdownTimeout, sinkQueue,
+                stageTimeout, bytes);
     }
 }

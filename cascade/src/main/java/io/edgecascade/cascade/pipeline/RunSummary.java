@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public record RunSummary(double wallSeconds, String model, String engine, Map<String, CascadeStats.CameraCounts> cameras,
         Map<String, String> errors, Forwarding forwarding, Map<String, Long> events, Map<String, Long> framesForwarded,
-        StageFailure fatal) {
+        StageFailure fatal, Map<String, Map<String, Long>> sinkCounts) {
 
     /**
      * One camera's forwarding outcome.
@@ -54,27 +54,39 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
     /** A summary without event counts. */
     public RunSummary(double wallSeconds, String model, String engine, Map<String, CascadeStats.CameraCounts> cameras,
             Map<String, String> errors, Forwarding forwarding) {
-        this(wallSeconds, model, engine, cameras, errors, forwarding, Map.of(), null, null);
+        this(wallSeconds, model, engine, cameras, errors, forwarding, Map.of(), null, null, Map.of());
     }
 
     /** This summary with the forwarder's outcome added. */
     public RunSummary withForwarding(Forwarding f) {
-        return new RunSummary(wallSeconds, model, engine, cameras, errors, f, events, framesForwarded, fatal);
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, f, events, framesForwarded, fatal, sinkCounts);
     }
 
     /** This summary with the events started per camera. */
     public RunSummary withEvents(Map<String, Long> started) {
-        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, started, framesForwarded, fatal);
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, started, framesForwarded, fatal, sinkCounts);
     }
 
     /** This summary with the frames handed to the forwarder per camera ({@code cloud.forward} chose them). */
     public RunSummary withFramesForwarded(Map<String, Long> frames) {
-        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, frames, fatal);
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, frames, fatal, sinkCounts);
     }
 
     /** This summary with the fatal failure that stopped the run (null: none). */
     public RunSummary withFatal(StageFailure f) {
-        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, framesForwarded, f);
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, framesForwarded, f,
+                sinkCounts);
+    }
+
+    /**
+     * This summary with a sink's count per camera added under {@code key} (e.g. {@code best_frames_dropped}): what a
+     * sink gave up to stay within its bounds.
+     */
+    public RunSummary withCameraCounts(String key, Map<String, Long> perCamera) {
+        Map<String, Map<String, Long>> all = new LinkedHashMap<>(sinkCounts);
+        all.put(key, Map.copyOf(perCamera));
+        return new RunSummary(wallSeconds, model, engine, cameras, errors, forwarding, events, framesForwarded, fatal,
+                all);
     }
 
 
@@ -85,6 +97,7 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
         errors = Map.copyOf(errors);
         events = Map.copyOf(events);
         framesForwarded = framesForwarded == null ? null : Map.copyOf(framesForwarded);
+        sinkCounts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sinkCounts));
     }
 
     /** The JSON document, keys in a stable order. */
@@ -122,6 +135,7 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
                 m.put("forward_errors", f.forwardErrors());
                 m.put("dead_lettered", f.deadLettered());
             }
+            sinkCounts.forEach((key, perCamera) -> m.put(key, perCamera.getOrDefault(id, 0L)));
             if (errors.containsKey(id)) {
                 m.put("error", errors.get(id));
             }

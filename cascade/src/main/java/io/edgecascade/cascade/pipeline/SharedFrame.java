@@ -5,15 +5,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One positive frame handed to several sink threads at once: its pixels (up to 16 MB at 3072x1728) exist once and are
- * freed when the last sink is done with them ({@link #release()}).
+ * freed when the last sink is done with them ({@link #release()}), which also gives their bytes back to the
+ * {@link PixelBudget} they were taken from.
  *
  * @param mayDrop its camera never waits (live, or a file at real time), so a sink whose queue is full may skip it when
  *                it carries nothing for the events ({@link #droppable()})
+ * @param budget  where its pixels' bytes were taken from, or null (no pixels, or not counted)
  */
-record SharedFrame(PositiveFrame positive, boolean mayDrop, AtomicInteger holders) {
+record SharedFrame(PositiveFrame positive, boolean mayDrop, AtomicInteger holders, PixelBudget budget,
+        long pixelBytes) {
 
     SharedFrame(PositiveFrame positive, boolean mayDrop, int holders) {
-        this(positive, mayDrop, new AtomicInteger(holders));
+        this(positive, mayDrop, holders, null, 0);
+    }
+
+    SharedFrame(PositiveFrame positive, boolean mayDrop, int holders, PixelBudget budget, long pixelBytes) {
+        this(positive, mayDrop, new AtomicInteger(holders), budget, pixelBytes);
         if (holders < 1) {
             throw new IllegalArgumentException("a shared frame needs a holder");
         }
@@ -36,6 +43,9 @@ record SharedFrame(PositiveFrame positive, boolean mayDrop, AtomicInteger holder
         int left = holders.decrementAndGet();
         if (left == 0) {
             positive.frame().close();
+            if (budget != null) {
+                budget.release(pixelBytes);
+            }
         } else if (left < 0) {
             throw new IllegalStateException("frame released more often than it was shared");
         }

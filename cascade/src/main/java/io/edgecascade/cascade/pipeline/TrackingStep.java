@@ -10,6 +10,7 @@ import io.edgecascade.cascade.api.VideoFrame;
 import io.edgecascade.cascade.tracking.ObjectEvents;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +27,21 @@ final class TrackingStep {
     private final Map<String, ObjectEvents> tracking;
     private final StageQueue<SharedFrame> out;
     private final PipelineObserver observer;
+    private final Predicate<PositiveFrame> pixelsNeeded;
+    private final PixelBudget pixels;
     private final RateLimitedLog log = new RateLimitedLog(LOG);
 
-    TrackingStep(Map<String, ObjectEvents> tracking, StageQueue<SharedFrame> out, PipelineObserver observer) {
+    /**
+     * @param pixelsNeeded whether some sink reads this frame's pixels; the others' pixels are freed here
+     * @param pixels       the bytes of pixels frames may hold on their way to the sinks
+     */
+    TrackingStep(Map<String, ObjectEvents> tracking, StageQueue<SharedFrame> out, PipelineObserver observer,
+            Predicate<PositiveFrame> pixelsNeeded, PixelBudget pixels) {
         this.tracking = tracking;
         this.out = out;
         this.observer = observer;
+        this.pixelsNeeded = pixelsNeeded;
+        this.pixels = pixels;
     }
 
     /** Tracks a detected frame ({@code wanted}: its detections of the camera's classes) and passes it on. */
@@ -55,7 +65,16 @@ final class TrackingStep {
             if (!wanted.isEmpty()) {
                 observer.frame(id, Outcome.POSITIVE);
             }
-            passed = emit(new PositiveFrame(frame, g.motion(), wanted, tracks), g.mayDrop());
+            PositiveFrame p = new PositiveFrame(frame, g.motion(), wanted, tracks);
+            if (!pixelsNeeded.test(p)) {
+                // no sink reads them: the frame goes on without its pixels, which are freed in the finally below
+                p = new PositiveFrame(frame.withoutPixels(), g.motion(), wanted, tracks);
+                if (!emit(p, g.mayDrop())) {
+                    p.frame().close();
+                }
+                return;
+            }
+            passed = emit(p, g.mayDrop());
         } finally {
             if (!passed) {
                 frame.close();
@@ -79,13 +98,29 @@ final class TrackingStep {
         }
     }
 
-    /** True when the output stage took it (it then frees the frame). */
+    /**
+     * True when the output stage took it (it then frees the frame). A frame with pixels first takes their bytes from
+     * the pixel budget, waiting for room.
+     */
     private boolean emit(PositiveFrame p, boolean mayDrop) {
+        long bytes = p.frame().pixelBytes();
+        boolean taken = false;
         try {
-            return out.put(new SharedFrame(p, mayDrop, 1));
+            if (bytes > 0) {
+                if (!pixels.acquire(bytes, out::ended)) {
+                    return false;
+                }
+                taken = true;
+            }
+            if (out.put(new SharedFrame(p, mayDrop, 1, taken ? pixels : null, bytes))) {
+                return true;
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
         }
+        if (taken) {
+            pixels.release(bytes);
+        }
+        return false;
     }
 }

@@ -36,6 +36,18 @@ public final class ClipWriter {
      * @param toMillis   stream time it ends after
      */
     public static Clip remux(Path video, long fromMillis, long toMillis, Path out) throws IOException {
+        return remux(video, fromMillis, toMillis, out, 0);
+    }
+
+    /**
+     * A clip of a file played in a loop ({@code loop: true}), whose stream time keeps counting across passes: time
+     * {@code t} is {@code t mod periodMillis} of the file, and a clip across the end of a pass goes on from the
+     * file's start, its times continuing.
+     *
+     * @param periodMillis one pass of the looped file ({@link #loopPeriodMillis}); 0 for a file played once
+     */
+    public static Clip remux(Path video, long fromMillis, long toMillis, Path out, long periodMillis)
+            throws IOException {
         Path tmp = out.resolveSibling(out.getFileName() + ".part");
         long packets = 0;
         double first = Double.NaN;
@@ -44,23 +56,14 @@ public final class ClipWriter {
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
             grabber.start();
             AVFormatContext ctx = grabber.getFormatContext();
-            int videoIndex = -1;
-            for (int i = 0; i < ctx.nb_streams(); i++) {
-                if (ctx.streams(i).codecpar().codec_type() == AVMEDIA_TYPE_VIDEO) {
-                    videoIndex = i;
-                    break;
-                }
-            }
-            if (videoIndex < 0) {
-                throw new IOException(video + " has no video stream");
-            }
+            int videoIndex = videoStream(ctx, video);
             AVStream stream = ctx.streams(videoIndex);
             double timeBase = stream.time_base().num() / (double) stream.time_base().den();
             long start = stream.start_time() == AV_NOPTS_VALUE ? 0 : stream.start_time();
-            long target = start + Math.round(Math.max(0, fromMillis) / 1000.0 / timeBase);
-            if (av_seek_frame(ctx, videoIndex, target, AVSEEK_FLAG_BACKWARD) < 0) {
-                throw new IOException("cannot seek in " + video);
-            }
+            long from = Math.max(0, fromMillis);
+            long pass = periodMillis > 0 ? from / periodMillis : 0;
+            long passMillis = pass * periodMillis; // stream time of this pass's start
+            seek(ctx, videoIndex, start + Math.round((from - passMillis) / 1000.0 / timeBase), video);
             codec = grabber.getVideoCodecName();
             try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(tmp.toFile(), grabber.getImageWidth(),
                     grabber.getImageHeight(), 0)) {
@@ -68,30 +71,53 @@ public final class ClipWriter {
                 recorder.setVideoCodec(grabber.getVideoCodec());
                 recorder.setFrameRate(grabber.getFrameRate());
                 recorder.start(ctx);
-                AVPacket p;
                 long shift = Long.MIN_VALUE; // the clip's time starts at 0 (its first packet's pts)
-                while ((p = grabber.grabPacket()) != null) {
+                long passTicks = Math.round(passMillis / 1000.0 / timeBase);
+                long lastDts = Long.MIN_VALUE;
+                boolean newPass = false;
+                while (true) {
+                    AVPacket p = grabber.grabPacket();
+                    if (p == null) {
+                        if (periodMillis <= 0 || packets == 0) {
+                            break;
+                        }
+                        // a looped file: the next pass starts where this one ended
+                        pass++;
+                        passMillis = pass * periodMillis;
+                        if (passMillis > toMillis) {
+                            break;
+                        }
+                        passTicks = Math.round(passMillis / 1000.0 / timeBase);
+                        seek(ctx, videoIndex, start, video);
+                        newPass = true;
+                        continue;
+                    }
                     try {
                         if (p.stream_index() != videoIndex) {
                             continue;
                         }
                         long pts = p.pts() != AV_NOPTS_VALUE ? p.pts() : p.dts();
-                        double ms = (pts - start) * timeBase * 1000;
+                        double ms = passMillis + (pts - start) * timeBase * 1000;
                         if (ms > toMillis && packets > 0 && (p.flags() & 1) != 0 || ms > toMillis + 2000) {
                             break; // past the end: stop at a key frame (or give up waiting for one)
                         }
+                        if (newPass && p.dts() != AV_NOPTS_VALUE && p.dts() + passTicks <= lastDts) {
+                            passTicks += lastDts + 1 - (p.dts() + passTicks); // decoding times only go up
+                        }
+                        newPass = false;
                         if (Double.isNaN(first)) {
                             first = ms;
                         }
                         last = ms;
                         if (shift == Long.MIN_VALUE) {
-                            shift = pts;
+                            shift = pts + passTicks;
                         }
                         if (p.pts() != AV_NOPTS_VALUE) {
-                            p.pts(p.pts() - shift);
+                            p.pts(p.pts() + passTicks - shift);
                         }
                         if (p.dts() != AV_NOPTS_VALUE) {
-                            p.dts(p.dts() - shift);
+                            p.dts(p.dts() + passTicks - shift);
+                            lastDts = p.dts() + shift;
                         }
                         recorder.recordPacket(p);
                         packets++;
@@ -111,5 +137,57 @@ public final class ClipWriter {
         }
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return new Clip(out, codec, packets, (last - first) / 1000.0);
+    }
+
+    /**
+     * How long one pass of a looped file lasts in stream time, as a looped camera counts it: its last frame's time
+     * (from its first frame's) plus one frame interval. Reads the file's packets, decodes nothing.
+     */
+    public static long loopPeriodMillis(Path video) throws IOException {
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
+            grabber.start();
+            AVFormatContext ctx = grabber.getFormatContext();
+            int videoIndex = videoStream(ctx, video);
+            AVStream stream = ctx.streams(videoIndex);
+            long num = stream.time_base().num();
+            long den = stream.time_base().den();
+            long firstMicros = Long.MAX_VALUE;
+            long lastMicros = Long.MIN_VALUE;
+            AVPacket p;
+            while ((p = grabber.grabPacket()) != null) {
+                try {
+                    if (p.stream_index() == videoIndex && p.pts() != AV_NOPTS_VALUE) {
+                        // the decoder's frame times, as the camera's source reads them
+                        long micros = 1_000_000L * p.pts() * num / den;
+                        firstMicros = Math.min(firstMicros, micros);
+                        lastMicros = Math.max(lastMicros, micros);
+                    }
+                } finally {
+                    av_packet_unref(p);
+                }
+            }
+            if (firstMicros > lastMicros) {
+                throw new IOException(video + " has no timed video packet");
+            }
+            double fps = grabber.getFrameRate();
+            return (lastMicros - firstMicros) / 1000 + (fps > 0 ? Math.round(1000 / fps) : 1);
+        } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
+            throw new IOException("cannot read " + video + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int videoStream(AVFormatContext ctx, Path video) throws IOException {
+        for (int i = 0; i < ctx.nb_streams(); i++) {
+            if (ctx.streams(i).codecpar().codec_type() == AVMEDIA_TYPE_VIDEO) {
+                return i;
+            }
+        }
+        throw new IOException(video + " has no video stream");
+    }
+
+    private static void seek(AVFormatContext ctx, int videoIndex, long target, Path video) throws IOException {
+        if (av_seek_frame(ctx, videoIndex, target, AVSEEK_FLAG_BACKWARD) < 0) {
+            throw new IOException("cannot seek in " + video);
+        }
     }
 }

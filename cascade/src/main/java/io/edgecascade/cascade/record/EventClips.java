@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventClips implements FrameSink {
 
+    /** Clips are cut from the camera's own packets, never from decoded pixels. */
+    @Override
+    public boolean needsPixels(PositiveFrame p) {
+        return false;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(EventClips.class);
 
     /**
@@ -49,9 +55,12 @@ public final class EventClips implements FrameSink {
     private final RecordSettings settings;
     /** camera id -> its video file, for the cameras whose clips can be cut. */
     private final Map<String, Path> files = new LinkedHashMap<>();
+    /** camera id -> one pass of its looped file in ms (measured at its first clip), for looped file cameras. */
+    private final Map<String, Long> loopPeriods = new LinkedHashMap<>();
     /** camera id -> its packets, for the live cameras. */
     private final Map<String, PacketRing> rings = new LinkedHashMap<>();
-    private final LiveClipWriter writer = new LiveClipWriter(this::write);
+    private final ClipMemory memory;
+    private final LiveClipWriter writer;
 
     public EventClips(RecordSettings settings, List<CameraSettings> cameras) throws IOException {
         this(settings, cameras, System::currentTimeMillis);
@@ -60,6 +69,8 @@ public final class EventClips implements FrameSink {
     EventClips(RecordSettings settings, List<CameraSettings> cameras, java.util.function.LongSupplier clockMs)
             throws IOException {
         this.settings = settings;
+        this.memory = new ClipMemory(settings.maxMemoryBytes());
+        this.writer = new LiveClipWriter(this::write, memory, settings.maxMemoryBytes());
         Files.createDirectories(settings.dir());
         long window = Math.round(settings.preS() * 1000) + RING_HEADROOM_MS;
         for (CameraSettings c : cameras) {
@@ -70,10 +81,13 @@ public final class EventClips implements FrameSink {
                 continue; // the camera fails to start and says why
             }
             if (uri.live()) {
-                rings.put(c.id(), new PacketRing(c.id(), window, RING_MAX_BYTES, CLIP_MAX_BYTES, clockMs,
+                rings.put(c.id(), new PacketRing(c.id(), window, RING_MAX_BYTES, CLIP_MAX_BYTES, clockMs, memory,
                         writer::submit));
             } else {
                 files.put(c.id(), Path.of(uri.location()));
+                if (c.stream().loop()) {
+                    loopPeriods.put(c.id(), null);
+                }
             }
         }
     }
@@ -89,6 +103,11 @@ public final class EventClips implements FrameSink {
     public InterruptibleFfmpegSource.PacketListener packetListener(String id) {
         PacketRing ring = rings.get(id);
         return ring == null ? null : ring.listener();
+    }
+
+    /** The live clips' memory budget: what it holds now, and the clips it cut or dropped per camera. */
+    public ClipMemory memory() {
+        return memory;
     }
 
     /** Camera {@code id}'s ring, or null (tests). */
@@ -112,12 +131,29 @@ public final class EventClips implements FrameSink {
             long to = e.lastSeenPtsMs() + Math.round(settings.postS() * 1000);
             Path out = clip(e.eventId());
             try {
-                logWritten(e.camera(), e.eventId(), ClipWriter.remux(file, from, to, out), null);
+                logWritten(e.camera(), e.eventId(), ClipWriter.remux(file, from, to, out,
+                        loopPeriod(e.camera(), file)), null);
             } catch (IOException ex) {
                 LOG.error("record: camera {} event {}: no clip: {}", e.camera(), e.eventId(), ex.getMessage());
             }
             prune();
         }
+    }
+
+    /**
+     * A looped file camera's stream time keeps counting across passes ({@code pts_ms}): the length of one pass maps
+     * it back into the file. 0 for a file played once.
+     */
+    private long loopPeriod(String camera, Path file) throws IOException {
+        if (!loopPeriods.containsKey(camera)) {
+            return 0;
+        }
+        Long period = loopPeriods.get(camera);
+        if (period == null) {
+            period = ClipWriter.loopPeriodMillis(file);
+            loopPeriods.put(camera, period);
+        }
+        return period;
     }
 
     /**

@@ -1,32 +1,36 @@
 package io.edgecascade.cascade.record;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that muxes live cameras' clips, so that neither a camera's capture thread nor the output thread
- * waits on the disk. {@link #start()} starts it, {@link #close(long)} writes what is queued within a time limit and
- * logs one line per clip it has to abandon.
+ * waits on the disk. Its queue is bounded in bytes: a clip that would take it past {@code maxQueuedBytes} is dropped
+ * (a disk that stopped must not fill the memory), counted in the {@link ClipMemory} with one line a minute. Each
+ * clip's packets are released there once it is written or given up. {@link #start()} starts the thread,
+ * {@link #close(long)} writes what is queued within a time limit and drops the rest the same way.
  */
 final class LiveClipWriter implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LiveClipWriter.class);
-    /** Clips waiting beyond this are refused (logged): a disk that stopped must not fill the memory. */
-    static final int MAX_QUEUED = 32;
-
     private final Consumer<PacketRing.PendingClip> write;
-    private final LinkedBlockingQueue<PacketRing.PendingClip> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
+    private final ClipMemory memory;
+    private final long maxQueuedBytes;
+    // guarded by this
+    private final ArrayDeque<PacketRing.PendingClip> queue = new ArrayDeque<>();
+    private long queuedBytes;
     private Thread thread;
-    private volatile boolean closing;
+    private boolean closing;
 
-    /** @param write muxes one clip and logs the outcome; must not throw */
-    LiveClipWriter(Consumer<PacketRing.PendingClip> write) {
+    /**
+     * @param write          muxes one clip and logs the outcome; must not throw
+     * @param maxQueuedBytes the most bytes of clips waiting; one clip is always taken when none waits
+     */
+    LiveClipWriter(Consumer<PacketRing.PendingClip> write, ClipMemory memory, long maxQueuedBytes) {
         this.write = write;
+        this.memory = memory;
+        this.maxQueuedBytes = maxQueuedBytes;
     }
 
     synchronized void start() {
@@ -40,35 +44,67 @@ final class LiveClipWriter implements AutoCloseable {
 
     /** Queues a clip; any thread; never blocks. */
     void submit(PacketRing.PendingClip clip) {
-        if (thread == null || closing || !queue.offer(clip)) {
-            abandoned(clip, thread == null ? "the writer is not running" : closing ? "the recorder is closing"
-                    : MAX_QUEUED + " clips already wait for the disk");
+        String refused;
+        synchronized (this) {
+            long bytes = clip.bytes();
+            if (thread == null) {
+                refused = "the writer is not running";
+            } else if (closing) {
+                refused = "the recorder is closing";
+            } else if (!queue.isEmpty() && queuedBytes + bytes > maxQueuedBytes) {
+                refused = queue.size() + " clips (" + queuedBytes + " bytes) already wait for the disk, and"
+                        + " record.max_memory_mb is " + (maxQueuedBytes >> 20) + " MB";
+            } else {
+                queue.addLast(clip);
+                queuedBytes += bytes;
+                notifyAll();
+                return;
+            }
         }
+        giveUp(clip, refused);
     }
 
     private void loop() {
         while (true) {
             PacketRing.PendingClip c;
-            try {
-                c = queue.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                return;
+            synchronized (this) {
+                while (queue.isEmpty() && !closing) {
+                    try {
+                        wait(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (queue.isEmpty()) {
+                    return; // closing, and everything was written
+                }
+                c = queue.peekFirst();
             }
-            if (c != null) {
+            try {
                 write.accept(c);
-            } else if (closing) {
+            } finally {
+                synchronized (this) {
+                    if (queue.peekFirst() == c) { // not taken by close meanwhile
+                        queue.pollFirst();
+                        queuedBytes -= c.bytes();
+                    }
+                }
+                memory.release(c.packets());
+            }
+            if (Thread.currentThread().isInterrupted()) {
                 return;
             }
         }
     }
 
-    /** Writes the queued clips for up to {@code millis}, then abandons the rest (one line each). */
+    /** Writes the queued clips for up to {@code millis}, then drops the rest (counted, one line a minute). */
     void close(long millis) {
         Thread t;
         synchronized (this) {
             t = thread;
+            closing = true;
+            notifyAll();
         }
-        closing = true;
         if (t != null) {
             try {
                 t.join(millis);
@@ -77,9 +113,16 @@ final class LiveClipWriter implements AutoCloseable {
             }
             t.interrupt();
         }
-        List<PacketRing.PendingClip> left = new ArrayList<>();
-        queue.drainTo(left);
-        left.forEach(c -> abandoned(c, "no time left to write it while stopping"));
+        List<PacketRing.PendingClip> left;
+        synchronized (this) {
+            left = new ArrayList<>(queue);
+            if (t != null && t.isAlive() && !left.isEmpty()) {
+                left.remove(0); // the clip the stuck thread is writing: it releases it when (if) it returns
+            }
+            queue.clear();
+            queuedBytes = 0;
+        }
+        left.forEach(c -> giveUp(c, "no time left to write it while stopping"));
     }
 
     @Override
@@ -87,8 +130,13 @@ final class LiveClipWriter implements AutoCloseable {
         close(30_000);
     }
 
-    private static void abandoned(PacketRing.PendingClip c, String why) {
-        LOG.warn("record: camera {} event {}: clip abandoned ({} packets): {}", c.camera(), c.eventId(),
-                c.packets().size(), why);
+    /** Bytes of clips waiting for the disk. */
+    synchronized long queuedBytes() {
+        return queuedBytes;
+    }
+
+    private void giveUp(PacketRing.PendingClip c, String why) {
+        memory.release(c.packets());
+        memory.dropped(c.camera(), c.eventId(), "clip of " + c.packets().size() + " packets dropped: " + why);
     }
 }

@@ -28,10 +28,22 @@ import org.bytedeco.ffmpeg.avformat.AVStream;
  */
 public final class PacketRing {
 
-    /** A clip's packets, ready to be muxed. {@code cut}: why it ends early, or null. */
+    /**
+     * A clip's packets, ready to be muxed. {@code cut}: why it ends early, or null. It holds its packets in the
+     * {@link ClipMemory} until whoever writes (or gives up) it releases them.
+     */
     public record PendingClip(String camera, String eventId, List<EncodedPacket> packets, String cut) {
         public PendingClip {
             packets = List.copyOf(packets);
+        }
+
+        /** Bytes of its packets. */
+        public long bytes() {
+            long n = 0;
+            for (EncodedPacket p : packets) {
+                n += p.size();
+            }
+            return n;
         }
     }
 
@@ -50,6 +62,7 @@ public final class PacketRing {
         final List<EncodedPacket> packets = new ArrayList<>();
         long bytes;
         long endWallMs = Long.MAX_VALUE;
+        boolean outOfMemory;
     }
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PacketRing.class);
@@ -61,6 +74,7 @@ public final class PacketRing {
     private final long maxBytes;
     private final long maxCaptureBytes;
     private final LongSupplier clockMs;
+    private final ClipMemory memory;
     private final Consumer<PendingClip> done;
     private final ArrayDeque<Gop> gops = new ArrayDeque<>();
     private final Map<String, Capture> captures = new LinkedHashMap<>();
@@ -77,10 +91,13 @@ public final class PacketRing {
      * @param maxBytes        and at most this many bytes (whole groups of pictures go first)
      * @param maxCaptureBytes one capture is handed over (cut) when it grows past this
      * @param clockMs         wall clock, epoch ms (the events' clock)
-     * @param done            gets each finished capture, on the thread that finished it; must not block
+     * @param memory          the budget every camera's captures share: a capture holds its packets there, and
+     *                        is cut where the next one does not fit
+     * @param done            gets each finished capture, on the thread that finished it; must not block; it then
+     *                        owns the capture's hold on its packets ({@link ClipMemory#release})
      */
     public PacketRing(String camera, long windowMs, long maxBytes, long maxCaptureBytes, LongSupplier clockMs,
-            Consumer<PendingClip> done) {
+            ClipMemory memory, Consumer<PendingClip> done) {
         if (windowMs < 0 || maxBytes <= 0 || maxCaptureBytes <= 0) {
             throw new IllegalArgumentException("window " + windowMs + " ms, " + maxBytes + " bytes");
         }
@@ -89,6 +106,7 @@ public final class PacketRing {
         this.maxBytes = maxBytes;
         this.maxCaptureBytes = maxCaptureBytes;
         this.clockMs = clockMs;
+        this.memory = memory;
         this.done = done;
     }
 
@@ -189,6 +207,11 @@ public final class PacketRing {
             if (c.packets.isEmpty() && !start) {
                 continue;
             }
+            if (!memory.hold(packet)) {
+                c.outOfMemory = true; // the clip ends before this packet
+                finished.add(e.getKey());
+                continue;
+            }
             c.packets.add(packet);
             c.bytes += data.length;
             if (newestWallMs >= c.endWallMs || c.bytes > maxCaptureBytes) {
@@ -197,8 +220,12 @@ public final class PacketRing {
         }
         for (String id : finished) {
             Capture c = captures.get(id);
-            finish(id, c.bytes > maxCaptureBytes && newestWallMs < c.endWallMs
-                    ? "cut at " + maxCaptureBytes + " bytes" : null);
+            boolean early = newestWallMs < c.endWallMs;
+            if (c.outOfMemory && early) {
+                memory.cut(camera, id);
+            }
+            finish(id, !early ? null : c.outOfMemory ? "cut where record.max_memory_mb was used up"
+                    : c.bytes > maxCaptureBytes ? "cut at " + maxCaptureBytes + " bytes" : null);
         }
     }
 
@@ -237,7 +264,8 @@ public final class PacketRing {
 
     /**
      * Starts an event's capture with the packets from the key frame at or before {@code fromWallMs} (or the oldest
-     * held); a second call for the same event does nothing.
+     * held); a second call for the same event does nothing. When those packets do not fit in the memory budget the
+     * event gets no clip (counted).
      */
     public synchronized void capture(String eventId, long fromWallMs) {
         if (captures.containsKey(eventId)) {
@@ -257,6 +285,12 @@ public final class PacketRing {
                 c.packets.addAll(g.packets);
                 c.bytes += g.bytes;
             }
+        }
+        if (!memory.holdAll(c.packets)) {
+            memory.dropped(camera, eventId, "its first " + c.bytes + " bytes do not fit in record.max_memory_mb ("
+                    + (memory.maxBytes() >> 20) + " MB for all cameras' clips in memory); raise it, or shorten"
+                    + " record.pre_s and record.post_s");
+            return;
         }
         captures.put(eventId, c);
     }
@@ -288,6 +322,7 @@ public final class PacketRing {
         while (n < c.packets.size() && (n == 0 || c.packets.get(n).wallMs() <= c.endWallMs)) {
             n++;
         }
+        memory.release(c.packets.subList(n, c.packets.size()));
         done.accept(new PendingClip(camera, eventId, c.packets.subList(0, n), cut));
     }
 

@@ -32,6 +32,12 @@ import org.bytedeco.opencv.opencv_core.Mat;
  */
 public final class AnnotatedVideo implements FrameSink {
 
+    /** Notes detections only; the video is decoded again after the run. */
+    @Override
+    public boolean needsPixels(PositiveFrame p) {
+        return false;
+    }
+
     /** A detected frame's boxes stay drawn on the frames after it for this long (the gate's interval is 500 ms). */
     static final long HOLD_MS = 1000;
 

@@ -4,6 +4,9 @@ import io.edgecascade.cascade.api.Detection;
 import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.api.PositiveFrame;
 import io.edgecascade.cascade.api.TrackEvent;
+import io.edgecascade.cascade.bestframe.BestFrame;
+import io.edgecascade.cascade.bestframe.BestFrames;
+import io.edgecascade.cascade.bestframe.JpegCodec;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -20,11 +23,18 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * What the page shows of the detector's work, fed on the output thread like the event log: each camera's latest
  * detections (drawn on the live view), the recent events, and each event's best frame.
  *
- * <p>A live track's best frame is kept as a copy (one per tracked object, as the forwarder does); when its event
- * ends it is encoded once, with the box drawn, and the copy is freed. The last {@value #MAX_EVENTS} events are
- * kept.
+ * <p>Best frames are not kept here: they are the cameras' {@link BestFrames} (shared with the forwarder, encoded
+ * once, within {@code events.best_frames_mb}); a snapshot is drawn from the kept JPEG when it is asked for. An
+ * event whose frame was given up (or ended long ago) has no snapshot. The last {@value #MAX_EVENTS} events are
+ * listed.
  */
 public final class EventStore implements FrameSink {
+
+    /** Pixels only for a frame that becomes some track's best frame (encoded into the shared store). */
+    @Override
+    public boolean needsPixels(PositiveFrame p) {
+        return !p.tracks().bestOf().isEmpty();
+    }
 
     static final int MAX_EVENTS = 200;
 
@@ -37,13 +47,70 @@ public final class EventStore implements FrameSink {
             float score, float[] box, List<String> zones, boolean ended) {
     }
 
+    /** An event's best frame and the track it is drawn for. */
+    public record Snapshot(BestFrame frame, long trackId) {
+
+        /** Rows a thumbnail has at least (the events list shows them 60 px high; twice that for sharp screens). */
+        static final int THUMBNAIL_ROWS = 120;
+
+        /** Names this picture: it changes when the event's best frame does. */
+        public String tag() {
+            return frame.camera() + "-" + frame.sequence() + "-" + frame.capturedMillis() + "-" + trackId;
+        }
+
+        /** The frame with the track's box drawn, as JPEG (decoded and encoded now). */
+        public byte[] render() {
+            return draw(1);
+        }
+
+        /**
+         * A small copy for the events list: the frame decoded at 1/2, 1/4 or 1/8 of its size (libjpeg scales while it
+         * decodes: a few milliseconds however large the frame), at least {@value #THUMBNAIL_ROWS} rows, box drawn.
+         */
+        public byte[] thumbnail() {
+            int reduction = 1;
+            while (reduction < 8 && frame.height() / (reduction * 2) >= THUMBNAIL_ROWS) {
+                reduction *= 2;
+            }
+            return draw(reduction);
+        }
+
+        /**
+         * One picture at a time, whichever page request asks, into one canvas kept for it: a full frame decoded is 16
+         * MB at 3072x1728, and the page must neither take cores from the pipeline by drawing many at once nor leave a
+         * freed 16 MB block behind in the allocator of each request thread it ran on.
+         */
+        private byte[] draw(int reduction) {
+            synchronized (Snapshot.class) {
+                int slot = Integer.numberOfTrailingZeros(reduction);
+                if (CANVASES[slot] == null) {
+                    CANVASES[slot] = new Mat();
+                }
+                try (Mat image = JpegCodec.decode(frame.jpeg(), reduction, CANVASES[slot])) {
+                    float[] box = frame.box(trackId);
+                    if (box != null) {
+                        Overlay.box(image, box, 1.0 / reduction, Math.max(reduction == 1 ? 2 : 1,
+                                image.cols() / 320));
+                    }
+                    return Jpeg.encode(image);
+                }
+            }
+        }
+    }
+
+    /**
+     * Where snapshots are drawn, one at a time (guarded by {@code Snapshot.class}): one canvas per reduction (1, 2, 4,
+     * 8), each the size of the last picture drawn at it, so that thumbnails and full pictures do not reallocate each
+     * other's.
+     */
+    private static final Mat[] CANVASES = new Mat[4];
+
     private static final class Entry {
         final String id;
         final String camera;
         final long trackId;
         final Instant start;
         TrackEvent last;
-        byte[] snapshot;
 
         Entry(TrackEvent e) {
             id = e.eventId();
@@ -54,21 +121,21 @@ public final class EventStore implements FrameSink {
         }
     }
 
-    /** A copy of a live track's best frame and the box in it. */
-    private record Kept(Mat image, float[] box) {
-    }
-
     private final Map<String, Latest> latest = new ConcurrentHashMap<>();
     private final ZoneId zone;
+    private final BestFrames frames;
     // guarded by this
     private final LinkedHashMap<String, Entry> events = new LinkedHashMap<>();
-    private final Map<String, Map<Long, Kept>> kept = new HashMap<>();
     private final Map<String, LocalDate> countDay = new HashMap<>();
     private final Map<String, Long> countToday = new HashMap<>();
 
-    /** @param zone the time zone that says when "today" begins */
-    public EventStore(ZoneId zone) {
+    /**
+     * @param zone   the time zone that says when "today" begins
+     * @param frames the cameras' best frames, shared with the other sinks that need them
+     */
+    public EventStore(ZoneId zone, BestFrames frames) {
         this.zone = zone;
+        this.frames = frames;
     }
 
     @Override
@@ -77,33 +144,15 @@ public final class EventStore implements FrameSink {
         if (p.positive()) {
             latest.put(camera, new Latest(p.frame().ptsMillis(), p.detections(), p.tracks().trackIds()));
         }
+        frames.update(p);
         synchronized (this) {
-            Map<Long, Kept> tracks = kept.computeIfAbsent(camera, c -> new HashMap<>());
-            for (Long id : p.tracks().bestOf()) {
-                int i = p.tracks().trackIds().indexOf(id);
-                if (i < 0 || p.frame().image().empty()) {
-                    continue;
-                }
-                Detection d = p.detections().get(i);
-                Kept old = tracks.put(id, new Kept(p.frame().image().clone(), new float[] {d.x1(), d.y1(), d.x2(),
-                        d.y2()}));
-                if (old != null) {
-                    old.image().close();
-                }
-            }
             for (TrackEvent e : p.tracks().events()) {
-                record(e, tracks);
-            }
-            for (Long id : p.tracks().discarded()) {
-                Kept k = tracks.remove(id);
-                if (k != null) {
-                    k.image().close();
-                }
+                record(e);
             }
         }
     }
 
-    private void record(TrackEvent e, Map<Long, Kept> tracks) {
+    private void record(TrackEvent e) {
         Entry entry = events.get(e.eventId());
         if (entry == null) {
             entry = new Entry(e);
@@ -116,16 +165,6 @@ public final class EventStore implements FrameSink {
             }
         }
         entry.last = e;
-        if (e.type() == TrackEvent.Type.END) {
-            Kept k = tracks.remove(e.trackId());
-            if (k != null) {
-                try {
-                    entry.snapshot = snapshot(k);
-                } finally {
-                    k.image().close();
-                }
-            }
-        }
     }
 
     private void countStart(String camera, Instant time) {
@@ -135,13 +174,6 @@ public final class EventStore implements FrameSink {
             countToday.put(camera, 0L);
         }
         countToday.merge(camera, 1L, Long::sum);
-    }
-
-    private static byte[] snapshot(Kept k) {
-        try (Mat copy = k.image().clone()) {
-            Overlay.box(copy, k.box(), 1.0, Math.max(2, copy.cols() / 320));
-            return Jpeg.encode(copy);
-        }
     }
 
     /** A camera's latest detections, or null. */
@@ -167,24 +199,22 @@ public final class EventStore implements FrameSink {
         return out;
     }
 
-    /** The event's best frame with its box (so far, for an event still open), or null when there is none. */
-    public synchronized byte[] snapshot(String eventId) {
-        Entry en = events.get(eventId);
-        if (en == null) {
-            return null;
+    /**
+     * The event's best frame (so far, for an event still open), or null when the event is unknown or its frame is not
+     * kept. Drawing it ({@link Snapshot#render()}) is left to the caller, who may not need to (its tag did not change).
+     */
+    public Snapshot snapshot(String eventId) {
+        String camera;
+        long trackId;
+        synchronized (this) {
+            Entry en = events.get(eventId);
+            if (en == null) {
+                return null;
+            }
+            camera = en.camera;
+            trackId = en.trackId;
         }
-        if (en.snapshot != null) {
-            return en.snapshot;
-        }
-        Kept k = kept.getOrDefault(en.camera, Map.of()).get(en.trackId);
-        return k == null ? null : snapshot(k);
-    }
-
-    @Override
-    public synchronized void close() {
-        for (Map<Long, Kept> tracks : kept.values()) {
-            tracks.values().forEach(k -> k.image().close());
-        }
-        kept.clear();
+        BestFrame f = frames.frame(camera, trackId);
+        return f == null ? null : new Snapshot(f, trackId);
     }
 }

@@ -1,10 +1,6 @@
 package io.edgecascade.cascade.ui;
 
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMWRITE_JPEG_QUALITY;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imencode;
-
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacpp.IntPointer;
+import io.edgecascade.cascade.bestframe.JpegCodec;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /** JPEG encoding of the page's images. */
@@ -17,13 +13,6 @@ final class Jpeg {
     }
 
     static byte[] encode(Mat bgr) {
-        try (BytePointer buf = new BytePointer(); IntPointer params = new IntPointer(IMWRITE_JPEG_QUALITY, QUALITY)) {
-            if (!imencode(".jpg", bgr, buf, params)) {
-                throw new IllegalStateException("JPEG encoding failed");
-            }
-            byte[] out = new byte[(int) buf.limit()];
-            buf.get(out);
-            return out;
-        }
+        return JpegCodec.encode(bgr, QUALITY);
     }
 }

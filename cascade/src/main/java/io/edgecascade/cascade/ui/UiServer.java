@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *       {@code /cameras/{id}/motion.mjpeg} and {@code motion.jpg}: the gate's grey image with its changed
  *       pixels in red;</li>
  *   <li>{@code PUT /cameras/{id}/tuning} with JSON {@code threshold}, {@code min_area}, {@code confidence};</li>
- *   <li>{@code /events} (JSON, newest first), {@code /events/{id}/snapshot.jpg} and, with recording on,
- *       {@code /events/{id}/clip.mp4};</li>
+ *   <li>{@code /events} (JSON, newest first), {@code /events/{id}/snapshot.jpg} (its {@code thumbnail.jpg} for the
+ *       list) and, with recording on, {@code /events/{id}/clip.mp4};</li>
  *   <li>{@code /healthz}: 200 while it serves (container health checks).</li>
  * </ul>
  * Every request first passes {@link AccessFilter} (Host, Origin, {@code ui.token}, the login form); with
@@ -202,22 +202,32 @@ public final class UiServer implements AutoCloseable {
             }
             return;
         }
-        if (parts.length == 3 && parts[0].equals("events") && parts[2].equals("snapshot.jpg")) {
-            byte[] jpeg = events.snapshot(decode(parts[1]));
-            if (jpeg == null) {
-                text(ex, 404, "no snapshot of event '" + decode(parts[1]) + "'; /events lists the events\n");
+        if (parts.length == 3 && parts[0].equals("events")
+                && (parts[2].equals("snapshot.jpg") || parts[2].equals("thumbnail.jpg"))) {
+            EventStore.Snapshot snapshot = events.snapshot(decode(parts[1]));
+            boolean thumbnail = parts[2].equals("thumbnail.jpg");
+            if (snapshot == null) {
+                text(ex, 404, "no snapshot of event '" + decode(parts[1]) + "'; /events lists the events (a best"
+                        + " frame is kept while its event is recent and within events.best_frames_mb)\n");
+            } else if (thumbnail) {
+                Responses.revalidated(ex, snapshot.tag() + "-thumbnail", "image/jpeg", snapshot::thumbnail);
             } else {
-                HttpEndpoint.send(ex, 200, "image/jpeg", jpeg);
+                Responses.revalidated(ex, snapshot.tag(), "image/jpeg", snapshot::render);
             }
             return;
         }
         if (parts.length == 3 && parts[0].equals("events") && parts[2].equals("clip.mp4")) {
             java.nio.file.Path clip = clips.apply(decode(parts[1]));
+            String none = "no clip of event '" + decode(parts[1]) + "'; clips are written when an event ends,"
+                    + " with record.events: true\n";
             if (clip == null) {
-                text(ex, 404, "no clip of event '" + decode(parts[1]) + "'; clips are written when an event ends,"
-                        + " with record.events: true\n");
+                text(ex, 404, none);
             } else {
-                HttpEndpoint.send(ex, 200, "video/mp4", java.nio.file.Files.readAllBytes(clip));
+                try {
+                    Responses.file(ex, clip, "video/mp4");
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    text(ex, 404, none); // deleted by retention since it was looked up
+                }
             }
             return;
         }
@@ -350,6 +360,7 @@ public final class UiServer implements AutoCloseable {
             m.put("zones", e.zones());
             m.put("ended", e.ended());
             m.put("snapshot", "/events/" + e.id() + "/snapshot.jpg");
+            m.put("thumbnail", "/events/" + e.id() + "/thumbnail.jpg");
             if (clips.apply(e.id()) != null) {
                 m.put("clip", "/events/" + e.id() + "/clip.mp4");
             }

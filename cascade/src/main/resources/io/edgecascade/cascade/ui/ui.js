@@ -56,7 +56,7 @@ async function pollEvents() {
     const body = document.querySelector("#events tbody");
     body.replaceChildren(...events.slice(0, 50).map(e => {
       const row = document.createElement("tr");
-      const img = '<a href="' + e.snapshot + '"><img src="' + e.snapshot + '" alt="best frame"></a>'
+      const img = '<a href="' + e.snapshot + '"><img src="' + e.thumbnail + '" alt="best frame"></a>'
         + (e.clip ? ' <a href="' + e.clip + '">clip</a>' : "");
       row.innerHTML = "<td>" + img + "</td><td></td><td></td><td></td><td></td><td></td><td></td>";
       const cells = row.querySelectorAll("td");

@@ -3,8 +3,8 @@ package io.edgecascade.cascade.events;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.edgecascade.cascade.api.Deadline;
-import io.edgecascade.cascade.api.FrameSink;
-import io.edgecascade.cascade.api.PositiveFrame;
+import io.edgecascade.cascade.bestframe.BestFrames;
+import io.edgecascade.cascade.forward.Upload;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -15,9 +15,9 @@ class EventForwardingCloseTest {
     @Test
     void closeHandsTheStopsDeadlineToTheForwarder() throws Exception {
         AtomicReference<Deadline> got = new AtomicReference<>();
-        FrameSink forwarder = new FrameSink() {
+        Uplink forwarder = new Uplink() {
             @Override
-            public void accept(PositiveFrame p) {
+            public void upload(Upload u) {
             }
 
             @Override
@@ -26,7 +26,8 @@ class EventForwardingCloseTest {
             }
         };
         Deadline d = Deadline.after(Duration.ofSeconds(7));
-        new EventForwarding(forwarder, EventForwarding.Mode.EVENTS).close(d);
+        new EventForwarding(forwarder, EventForwarding.Mode.EVENTS, new BestFrames(BestFrames.Settings.DEFAULTS, 90))
+                .close(d);
         assertSame(d, got.get(), "the forwarder drains under the same deadline, not a timeout of its own");
     }
 }

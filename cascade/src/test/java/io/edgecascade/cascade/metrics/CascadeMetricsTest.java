@@ -8,11 +8,8 @@ import io.edgecascade.cascade.api.Stage;
 import io.edgecascade.cascade.testing.Promtool;
 import io.edgecascade.cascade.testing.Scrape;
 import io.edgecascade.engines.EngineInfo;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +28,7 @@ class CascadeMetricsTest {
     }
 
     private static Scrape scrape(CascadeMetrics m) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrometheusTextFormatWriter.create().write(out, m.registry().scrape());
-        return new Scrape(out.toString(StandardCharsets.UTF_8));
+        return Scrape.of(m.registry());
     }
 
     @Test

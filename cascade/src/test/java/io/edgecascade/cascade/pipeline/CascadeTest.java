@@ -12,6 +12,7 @@ import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.events.EventLog;
 import io.edgecascade.cascade.motion.MotionSettings;
@@ -58,7 +59,8 @@ class CascadeTest {
             }
         };
         List<Long> forwarded = new ArrayList<>();
-        FrameSink uplink = new EventForwarding(p -> forwarded.add(p.frame().sequence()), EventForwarding.Mode.EVENTS);
+        FrameSink uplink = new EventForwarding(u -> forwarded.add(u.sequence()), EventForwarding.Mode.EVENTS,
+                new BestFrames(BestFrames.Settings.DEFAULTS, 90));
         try (Cascade cascade = new Cascade(List.of(cam), SourceFactory.ffmpeg(), List.of(detector()),
                 List.of(collect, EventLog.open(events), uplink), QUIET, List.of())) {
             cascade.start();

@@ -30,7 +30,8 @@ class PacketRingRtspTest {
     @Test
     void packetsOfTwoConnectionsAreTwoSegmentsThatEachMuxAndDecode() throws Exception {
         List<PacketRing.PendingClip> done = new ArrayList<>();
-        PacketRing ring = new PacketRing("cam", 60_000, 16 << 20, 16 << 20, System::currentTimeMillis, done::add);
+        PacketRing ring = new PacketRing("cam", 60_000, 16 << 20, 16 << 20, System::currentTimeMillis,
+                new ClipMemory(64 << 20), done::add);
         try (RtspServer server = new RtspServer(dir, TestAssets.personVideo(), List.of("cam"), null)) {
             server.start();
             SourceUri uri = SourceUri.parse(server.url("cam", null));

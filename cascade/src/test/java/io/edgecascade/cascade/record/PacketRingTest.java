@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The ring of one camera's packets: 10 fps, a key frame every 10 packets (1 s), 1 ms time base, a fake clock. */
@@ -15,10 +16,15 @@ class PacketRingTest {
     private static final long T0 = 1_000_000;
 
     private final List<PacketRing.PendingClip> done = new ArrayList<>();
+    private ClipMemory memory = new ClipMemory(1L << 30);
     private long now = T0;
 
     private PacketRing ring(long windowMs, long maxBytes, long maxCaptureBytes) {
-        return new PacketRing("cam", windowMs, maxBytes, maxCaptureBytes, () -> now, done::add);
+        return ring("cam", windowMs, maxBytes, maxCaptureBytes);
+    }
+
+    private PacketRing ring(String camera, long windowMs, long maxBytes, long maxCaptureBytes) {
+        return new PacketRing(camera, windowMs, maxBytes, maxCaptureBytes, () -> now, memory, done::add);
     }
 
     /** Packets {@code from..to-1} (pts = 100 ms each, key every 10th), the clock following the stream. */
@@ -161,5 +167,77 @@ class PacketRingTest {
         feed(ring, s, 10, 30, 50);
         assertEquals(1, done.size());
         assertTrue(done.get(0).cut().startsWith("cut at 1000 bytes"), done.get(0).cut());
+    }
+
+    /** Two cameras' rings feeding the same instants (their packets arrive together). */
+    private void feedBoth(PacketRing a, PacketRing b, StreamParams s, int from, int to, int size) {
+        for (int i = from; i < to; i++) {
+            now = T0 + i * 100L;
+            a.add(s, i * 100L, i * 100L, 100, i % 10 == 0, new byte[size]);
+            b.add(s, i * 100L, i * 100L, 100, i % 10 == 0, new byte[size]);
+        }
+    }
+
+    /**
+     * Failed before (no such budget): two cameras' captures grew without a common bound (up to 256 MiB each). Now
+     * they stop where the shared budget is used up, are counted as cut, and give their bytes back once written.
+     */
+    @Test
+    void capturesOfAllCamerasShareOneBudgetAndAreCutWhereItIsUsedUp() {
+        memory = new ClipMemory(4000);
+        PacketRing a = ring("a", 3000, 1 << 20, 1 << 20);
+        PacketRing b = ring("b", 3000, 1 << 20, 1 << 20);
+        StreamParams s = StreamParams.of("h264", 1, 1000);
+        feedBoth(a, b, s, 0, 10, 100);
+        a.capture("ea", T0); // 10 packets of 100 bytes each: 2000 bytes held
+        b.capture("eb", T0);
+        assertEquals(2000, memory.bytes());
+        feedBoth(a, b, s, 10, 40, 100);
+        assertEquals(2, done.size(), "both captures were cut");
+        for (PacketRing.PendingClip c : done) {
+            assertEquals("cut where record.max_memory_mb was used up", c.cut());
+            assertTrue(c.packets().get(0).key());
+        }
+        assertTrue(memory.bytes() <= 4000, memory.bytes() + " bytes held");
+        assertEquals(4000, done.stream().mapToLong(PacketRing.PendingClip::bytes).sum(), "the budget, not more");
+        assertEquals(Map.of("a", 1L, "b", 1L), memory.cut());
+        done.forEach(c -> memory.release(c.packets())); // the writer wrote them
+        assertEquals(0, memory.bytes());
+    }
+
+    /** A ring holding its first second (10 packets of 100 bytes), its captures within {@code budget} bytes. */
+    private PacketRing secondOfPacketsWithin(long budget) {
+        memory = new ClipMemory(budget);
+        PacketRing ring = ring(3000, 1 << 20, 1 << 20);
+        feed(ring, StreamParams.of("h264", 1, 1000), 0, 10, 100);
+        return ring;
+    }
+
+    @Test
+    void eventsOfOneSceneShareTheirPacketsInTheBudget() {
+        PacketRing ring = secondOfPacketsWithin(3000);
+        StreamParams s = ring.packets().get(0).params();
+        for (int i = 0; i < 5; i++) {
+            ring.capture("e" + i, T0); // five people walk in together
+        }
+        assertEquals(1000, memory.bytes(), "each packet counted once");
+        feed(ring, s, 10, 25, 100);
+        assertEquals(2500, memory.bytes());
+        assertTrue(done.isEmpty(), "five captures of 2500 bytes each fit in 3000");
+        ring.finishAll("stop");
+        assertEquals(5, done.size());
+        done.forEach(c -> memory.release(c.packets()));
+        assertEquals(0, memory.bytes());
+    }
+
+    @Test
+    void aCaptureThatCannotStartIsDroppedAndCounted() {
+        PacketRing ring = secondOfPacketsWithin(500);
+        ring.capture("e1", T0); // its pre-roll alone is 1000 bytes
+        assertEquals(0, ring.capturing());
+        assertEquals(0, memory.bytes());
+        assertEquals(Map.of("cam", 1L), memory.dropped());
+        ring.end("e1", T0 + 500); // its end finds nothing to finish
+        assertTrue(done.isEmpty());
     }
 }

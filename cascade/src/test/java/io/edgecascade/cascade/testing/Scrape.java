@@ -26,6 +26,17 @@ public final class Scrape {
         }
     }
 
+    /** Scrapes {@code registry} as the metrics endpoint would (Prometheus text format). */
+    public static Scrape of(io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new Scrape(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     private static double parse(String v) {
         return switch (v) {
             case "+Inf" -> Double.POSITIVE_INFINITY;

@@ -1,6 +1,7 @@
 package io.edgecascade.cascade.ui;
 
 import io.edgecascade.cascade.motion.MotionSettings;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.DetectorSettings;
 import java.io.IOException;
@@ -25,7 +26,7 @@ final class PageServer implements AutoCloseable {
     PageServer(UiSettings settings) throws IOException {
         CameraSettings camera = new CameraSettings(CAMERA, "demo.mp4", true, MotionSettings.DEFAULTS,
                 new DetectorSettings(0.4f, 0.45f, Set.of("person")));
-        EventStore events = new EventStore(ZoneId.systemDefault());
+        EventStore events = new EventStore(ZoneId.systemDefault(), new BestFrames(BestFrames.Settings.DEFAULTS, 90));
         live = new LiveView(settings, List.of(CAMERA), events);
         server = UiServer.start(settings, List.of(CAMERA), id -> id.equals(CAMERA) ? camera : null, live, events,
                 new CameraActivity(List.of(CAMERA)), (id, values) -> {
