@@ -184,5 +184,9 @@ class ShutdownWithBacklogTest {
             answered.add(JSON.readTree(line).get("id").asText());
         }
         assertTrue(answered.containsAll(spooled), "the cloud's answers to the backlog are in the results file");
+        Set<String> stillSpooled = new HashSet<>();
+        SpoolListing.of(dir.resolve("spool")).forEach(w -> stillSpooled.add(w.id()));
+        List<String> unacknowledged = spooled.stream().filter(stillSpooled::contains).toList();
+        assertEquals(List.of(), unacknowledged, "the backlog was acknowledged: none of it is left in the spool");
     }
 }
