@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The checks and figures of scripts/chaos-soak.sh, read from its work folder after the last stop.
 
-  chaos-check.py WORK CAMERAS SHUTDOWN_TIMEOUT_S THREAD_TOLERANCE FD_TOLERANCE RSS_BOUND_MB SEED MINUTES
+  chaos-check.py WORK CAMERAS SHUTDOWN_TIMEOUT_S THREAD_TOLERANCE FD_TOLERANCE RSS_BOUND_MB SEED MINUTES SCRAPE_GAP_S
+                 FAULTS_BURST_AT FAULTS_BURST_LENGTH
 
 Prints the figures, then one line per failed check ("FAIL: ..."); exits 1 when any check failed.
 """
@@ -20,6 +21,8 @@ fd_tolerance = int(sys.argv[5])
 rss_bound_mb = int(sys.argv[6])
 seed = sys.argv[7]
 minutes = sys.argv[8]
+scrape_gap = int(sys.argv[9])
+burst_end = int(sys.argv[10]) + int(sys.argv[11])
 failures = []
 
 
@@ -91,7 +94,7 @@ for r in started:
         fail("run %d: was never stopped" % r)
 
 # --- no stage thread died -----------------------------------------------------------------------------------------
-print("-- stages: restarts and per-frame errors by stage (metrics at each run's settled end)")
+print("-- stages: restarts and per-frame errors by stage (metrics just before each run's SIGTERM)")
 for r in started:
     s = summaries.get(r, {})
     if "fatal" in s:
@@ -112,7 +115,7 @@ for r in started:
     if begin != end:
         fail("run %d: stage threads at its start and end differ: gone %s, new %s" % (
             r, sorted(set(begin) - set(end)), sorted(set(end) - set(begin))))
-    m = "\n".join(lines("metrics-%d-end.txt" % r))
+    m = "\n".join(lines("metrics-%d-final.txt" % r)) or "\n".join(lines("metrics-%d-end.txt" % r))
     restarts = dict(by_label(m, "edge_cascade_stage_restarts_total", "stage"))
     errors = dict(by_label(m, "edge_cascade_errors_total", "stage"))
     detected = metric(m, "edge_cascade_frames_total", outcome="detected")
@@ -120,18 +123,62 @@ for r in started:
     print("   run %d: restarts %s; errors %s; frames detected %d, detector errors %d; stage threads %d" % (
         r, {k: int(v) for k, v in restarts.items()} or "none", {k: int(v) for k, v in errors.items()} or "none",
         detected, injected, len(begin)))
-    if m and detected + injected < 320:
-        fail("run %d: only %d inferences before its end: the injected burst (inferences 300-319) was not reached"
-             % (r, detected + injected))
+    if m and detected + injected < burst_end:
+        fail("run %d: only %d inferences before its end: the injected burst (up to inference %d) was not reached"
+             % (r, detected + injected, burst_end - 1))
     elif m and (injected < 1 or restarts.get("detector", 0) < 1):
         fail("run %d: the injected engine faults did not show (detector errors %d, detector restarts %d): is the"
              " fault-injecting engine in use?" % (r, injected, restarts.get("detector", 0)))
     if not m:
-        fail("run %d: no metrics at its settled end" % r)
+        fail("run %d: no metrics before its stop" % r)
 for l in lines("unsettled.txt"):
     r, label, up, cloud = l.split()
     fail("run %s %s: only %s of %d cameras streaming (cloud up: %s) 120 s after every server was back"
          % (r, label, up, cameras, cloud))
+
+# --- the agent never hung: its metrics endpoint answered throughout each run ---------------------------------------
+print("-- liveness: /metrics scraped every 2 s while a run is up (longest gap allowed %d s)" % scrape_gap)
+scrapes = collections.defaultdict(list)
+for l in lines("scrapes.tsv"):
+    t, r, ok, secs = l.split("\t")
+    scrapes[int(r)].append((int(t), ok == "ok", float(secs)))
+for r in started:
+    mine = scrapes.get(r, [])
+    answered = [t for t, ok, _ in mine if ok]
+    if not answered:
+        fail("run %d: its metrics endpoint never answered a scrape" % r)
+        continue
+    # from the first answer (the endpoint starts with the agent) to the last scrape before the SIGTERM
+    window = [(t, ok) for t, ok, _ in mine if t >= answered[0]]
+    gap, last_ok, worst_at = 0, answered[0], answered[0]
+    for t, ok in window:
+        if ok:
+            last_ok = t
+        elif t - last_ok > gap:
+            gap, worst_at = t - last_ok, last_ok
+    slowest = max(secs for _, ok, secs in mine if ok)
+    failed = sum(1 for _, ok in window if not ok)
+    print("   run %d: %d scrapes, %d unanswered, longest gap %d s, slowest answer %.1f s"
+          % (r, len(window), failed, gap, slowest))
+    if gap > scrape_gap:
+        fail("run %d: the metrics endpoint went unanswered for %d s from %s (the agent hung?)" % (r, gap, worst_at))
+garbage = [l.split("\t") for l in lines("garbage.tsv")]
+kinds = collections.Counter((g[2], g[3], g[4]) for g in garbage)
+print("-- garbage sent to the page and /metrics: %d requests; answers %s" % (
+    len(garbage), dict(sorted(collections.Counter("%s %s -> %s" % k for k in kinds.elements()).items()))))
+for g in garbage:
+    # cut, slow and long_header are requests the server may answer once the client half-closes: any answer but a 5xx;
+    # random bytes and a POST that lies about its length must never be taken (no 2xx), a foreign Host gets 403
+    if g[4].startswith("5"):
+        fail("garbage %s to %s in run %s was answered %s (a server error)" % (g[3], g[2], g[1], g[4]))
+    if g[3] in ("bytes", "bad_length") and g[4].startswith("2"):
+        fail("garbage %s to %s in run %s was taken: %s" % (g[3], g[2], g[1], g[4]))
+    if g[4] == "refused":
+        fail("the %s endpoint refused a connection in run %s (it had answered before in that run)" % (g[2], g[1]))
+    if g[3] == "foreign_host" and g[4] != "403":
+        fail("a foreign Host to %s in run %s got %s, not 403" % (g[2], g[1], g[4]))
+if not garbage:
+    fail("no garbage was sent (is the prober running?)")
 
 # --- every event that started has an end --------------------------------------------------------------------------
 events = collections.defaultdict(lambda: collections.Counter())
@@ -168,7 +215,7 @@ chosen = total("frames_forwarded")
 acked = total("forwarded")
 dead = total("dead_lettered")
 evicted = total("spool_evicted")
-not_stored = total("spool_store_failed")
+not_stored = total("spool_store_failed")  # a full disk: counted, never silent
 results = [json.loads(l) for l in lines("cloud-results.jsonl")]
 received = set(lines("record.txt"))
 left = [l.split("\t") for l in lines("spool-left.tsv")]
@@ -216,8 +263,8 @@ if chosen == 0:
 # --- threads and descriptors flat, RSS bounded --------------------------------------------------------------------
 samples = [l.split("\t") for l in lines("samples.tsv")[1:]]
 kills = collections.Counter(l.split("\t")[1] for l in lines("kills.tsv"))
-print("-- chaos: cloud SIGKILLed %d times, RTSP servers %d times (a: %d, b: %d)" % (
-    kills["cloud"], kills["rtsp-a"] + kills["rtsp-b"], kills["rtsp-a"], kills["rtsp-b"]))
+print("-- chaos: cloud SIGKILLed %d times and SIGSTOPped %d times, RTSP servers SIGKILLed %d times (a: %d, b: %d)" % (
+    kills["cloud"], kills["cloud-stall"], kills["rtsp-a"] + kills["rtsp-b"], kills["rtsp-a"], kills["rtsp-b"]))
 print("-- resources (settled samples: every camera streaming, cloud up)")
 peak_rss = max((int(s[5]) for s in samples), default=0) // 1024
 peak_spool = max((int(s[6]) for s in samples), default=0)

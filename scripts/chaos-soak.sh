@@ -9,28 +9,35 @@
 #     sample video, two of the sample video side by side with itself (ffmpeg hstack: two tracks start on one frame);
 #     each server SIGKILLed at random every 20-60 s and restarted 1-10 s later;
 #   - the reference cloud server (edge-cascade cloud, its own process, --record) with cloud.mode: stream, SIGKILLed
-#     at random every 30-90 s and restarted 2-20 s later; once, in the middle run, it stays down until the spool's disk
-#     is full (at most a third of that run);
+#     at random every 30-90 s and restarted 2-20 s later, and stalled (SIGSTOP: it holds its connections and answers
+#     nothing) for 5-25 s every 40-120 s; once, in the middle run, it stays down until the spool's disk is full (at
+#     most half of that run);
 #   - the engine 'fault-injecting' (test code: engines/src/test/.../testing/FaultInjectingEngine, registered through
 #     the engines' ServiceLoader from a jar built here from the test classes, on EDGE_CASCADE_CLASSPATH): every 50th
-#     inference of the process fails, and inferences 100-119 fail in a row (once per agent run);
+#     inference of the process fails, and inferences 30-49 fail in a row (once per agent run);
+#   - the page and the metrics endpoint scraped every 2 s and sent garbage every 10-30 s (scripts/chaos-probe.py):
+#     random bytes, cut-off and oversized requests, a foreign Host, a request that never finishes, a lying
+#     Content-Length;
 #   - the spool and its dead-letter folder on a 32 MB tmpfs (mounted here: needs root; without root the spool is
-#     bounded by spool.max_bytes = 32 MB instead, said in one line);
+#     bounded by spool.max_bytes = 32 MB instead, said in one line); in the long outage a ballast file fills that
+#     disk but for 1 MB (another writer), removed before the next run;
 #   - the agent SIGTERMed and started again twice (three runs of MINUTES/3), and SIGTERMed at the end: the first stop
 #     just after the cloud and a camera server were SIGKILLed, the second in the long outage with the spool full.
 #
-# Then it checks, one line per failed check and a non-zero exit on any: each SIGTERM exited 0 within
+# Then it checks (scripts/chaos-check.py), one line per failed check and a non-zero exit on any: the agent never hung
+# (its metrics endpoint answered throughout each run, at most 30 s without an answer); each SIGTERM exited 0 within
 # pipeline.shutdown_timeout_s + 2 s; no stage thread died (exit codes, no fatal failure in the summaries or logs, the
 # same capture/detector/output/sink threads before and after each run); every event that started has an end; every
 # frame the agent chose for the cloud is accounted for: answered (its id in the server's --record file), in the
 # dead-letter folder with a reason, still in the spool after the last stop, or counted as evicted or not stored (full
-# disk); the injected faults were met and survived; threads and file descriptors flat and RSS bounded (settled samples:
-# every camera streaming and the cloud up, at the start and the end of each run; tolerances below).
+# disk); the injected faults were met and survived; garbage was never taken and got no 5xx, a foreign Host got 403;
+# threads and file descriptors flat and RSS bounded (settled samples: every camera streaming and the cloud up, at the
+# start and the end of each run; tolerances below).
 #
 # Environment: EDGE_CASCADE_ASSETS (default ../shared/data beside the checkout), CHAOS_SEED (random seed: the same
 # seed gives the same schedule), CHAOS_WORK (work folder; default a new one under /tmp, removed after a pass, kept
 # after a failure). Needs ffmpeg, python3-gi + gir1.2-gst-rtsp-server-1.0 + the gstreamer1.0 plugins, a JDK (jar,
-# jcmd) and Maven for the build (see .ci/run).
+# jcmd) and Maven for the build (see .ci/run); CHAOS_MAVEN_ARGS adds Maven options to that build (e.g. -o).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 minutes="${1:-}"
@@ -55,8 +62,12 @@ shutdown_timeout_s=20          # pipeline.shutdown_timeout_s: the default
 thread_tolerance=8             # settled end - settled start of a run
 fd_tolerance=8
 rss_bound_mb=1024              # peak RSS of the agent (-Xmx512m), whole soak
+scrape_gap_s=30                # longest time a running agent may leave its metrics endpoint unanswered
+faults_every=50                # the fault-injecting engine: every 50th inference fails,
+faults_burst_at=30             # and inferences 30..49 of each run fail in a row
+faults_burst_length=20
 
-declare -A pid=([agent]="" [cloud]="" [rtsp-a]="" [rtsp-b]="")
+declare -A pid=([agent]="" [cloud]="" [rtsp-a]="" [rtsp-b]="" [probe]="")
 spool_mounted=""
 passed=""
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$work/chaos.log"; }
@@ -75,7 +86,8 @@ stop_pid() { # name signal
   pid[$1]=""
 }
 cleanup() {
-  for name in agent cloud rtsp-a rtsp-b; do stop_pid "$name" KILL; done
+  touch "$work/probe.stop"
+  for name in agent cloud rtsp-a rtsp-b probe; do stop_pid "$name" KILL; done
   exec 8>&- 2>/dev/null || true
   [[ -n "$spool_mounted" ]] && umount "$work/spoolfs" 2>/dev/null
   if [[ -n "$passed" && -z "${CHAOS_WORK:-}" ]]; then
@@ -90,9 +102,19 @@ rand() { echo $(( $1 + RANDOM % ($2 - $1 + 1) )); } # a random integer in [$1, $
 
 log "chaos soak: $minutes min, seed $seed, work folder $work"
 
-# --- build: the distribution and the test classes (./edge-cascade builds them when a source is newer) -------------
-"$root/edge-cascade" --version >/dev/null
+# --- build: the distribution and the test classes, when missing or older than a source (after 'mvn verify': fresh) --
 bin="$root/app/target/edge-cascade/bin/edge-cascade"
+dist_jar=$(ls "$root"/app/target/edge-cascade/lib/edge-cascade-app-*.jar 2>/dev/null | head -1 || true)
+if [[ -z "$dist_jar" || ! -d "$root/engines/target/test-classes/io/edgecascade/engines/testing" \
+      || -n "$(find "$root/pom.xml" "$root"/*/pom.xml "$root"/*/src -newer "$dist_jar" -print -quit 2>/dev/null)" ]]; then
+  log "building the distribution and the test classes (mvn -B -DskipTests package ${CHAOS_MAVEN_ARGS:-})"
+  # shellcheck disable=SC2086 # CHAOS_MAVEN_ARGS: further Maven options, e.g. -o
+  if ! (cd "$root" && mvn -B -q ${CHAOS_MAVEN_ARGS:-} -DskipTests package) >"$work/build.log" 2>&1; then
+    tail -30 "$work/build.log"
+    log "error: the build failed (log: $work/build.log)"
+    exit 1
+  fi
+fi
 mkdir -p "$work/jar/META-INF/services" "$work/jar/io/edgecascade/engines/testing" "$work/jar/io/edgecascade/cascade/testing"
 cp "$root"/engines/target/test-classes/io/edgecascade/engines/testing/FaultInjectingEngine*.class \
   "$work/jar/io/edgecascade/engines/testing/"
@@ -105,7 +127,8 @@ jar --create --file "$work/chaos.jar" -C "$work/jar" .
 # --- the cameras' videos and servers -----------------------------------------------------------------------------
 ffmpeg -nostdin -loglevel error -y -i "$video" -i "$video" -filter_complex hstack -an -c:v libx264 -preset ultrafast \
   -g 20 -pix_fmt yuv420p "$work/twin.mp4"
-declare -A port=([rtsp-a]=$(free_port) [rtsp-b]=$(free_port) [cloud]=$(free_port) [metrics]=$(free_port))
+declare -A port=([rtsp-a]=$(free_port) [rtsp-b]=$(free_port) [cloud]=$(free_port) [metrics]=$(free_port)
+  [ui]=$(free_port))
 declare -A rtsp_video=([rtsp-a]="$video" [rtsp-b]="$work/twin.mp4")
 declare -A rtsp_mounts=([rtsp-a]="cam1,cam2,cam3,cam4,cam5,cam6" [rtsp-b]="twin1,twin2")
 cameras=(cam1 cam2 cam3 cam4 cam5 cam6 twin1 twin2)
@@ -135,7 +158,9 @@ start_cloud() {
   JAVA_OPTS="-Xmx384m" "$bin" cloud --listen "127.0.0.1:${port[cloud]}" --model "yolox=$model" \
     --record "$work/record.txt" --threads 1 >>"$work/cloud.log" 2>&1 &
   pid[cloud]=$!
+  cloud_stalled=""
 }
+cloud_stalled=""
 
 # --- the spool's disk ---------------------------------------------------------------------------------------------
 mkdir -p "$work/spoolfs"
@@ -156,6 +181,7 @@ engine: fault-injecting
 threads: 1
 events: { path: $work/events.jsonl }
 metrics: { listen: "127.0.0.1:${port[metrics]}" }
+ui: { listen: "127.0.0.1:${port[ui]}" }
 pipeline: { detector_workers: 2, shutdown_timeout_s: $shutdown_timeout_s, progress_interval_s: 60 }
 cloud:
   url: 127.0.0.1:${port[cloud]}
@@ -182,16 +208,20 @@ run=0
 start_agent() {
   run=$((run + 1))
   EDGE_CASCADE_CLASSPATH="$work/chaos.jar" \
-    JAVA_OPTS="-Xmx512m -Dedgecascade.faults.every=50 -Dedgecascade.faults.burst_at=100 -Dedgecascade.faults.burst_length=20" \
+    JAVA_OPTS="-Xmx512m -Dedgecascade.faults.every=$faults_every -Dedgecascade.faults.burst_at=$faults_burst_at \
+-Dedgecascade.faults.burst_length=$faults_burst_length" \
     "$bin" run --config "$work/agent.yaml" --summary "$work/summary-$run.json" >"$work/agent-$run.log" 2>&1 &
   pid[agent]=$!
   run_started=$(now)
+  echo "$run up" >"$work/agent.state"
   log "agent run $run started (pid ${pid[agent]})"
 }
 
 # SIGTERM, then the time to exit and the exit code, into sigterm.tsv; a hang is SIGKILLed after the deadline + 30 s.
 stop_agent() {
   local p="${pid[agent]}" t0 t1 rc=0 limit=$((shutdown_timeout_s + 30))
+  scrape >"$work/metrics-$run-final.txt" # the counts just before the stop
+  echo "$run down" >"$work/agent.state"
   t0=$EPOCHREALTIME
   kill -TERM "$p"
   while alive "$p" && (( $(now) - ${t0%.*} < limit )); do sleep 0.05; done
@@ -234,6 +264,7 @@ settle() { # label
     if [[ -z "${pid[$name]}" ]]; then start_rtsp "$name"; next_kill[$name]=$(( $(now) + $(rand 20 60) )); fi
   done
   if [[ -z "${pid[cloud]}" ]]; then start_cloud; next_kill[cloud]=$(( $(now) + $(rand 30 90) )); fi
+  if [[ -n "$cloud_stalled" ]]; then kill -CONT "${pid[cloud]}"; cloud_stalled=""; next_stall=$(( $(now) + $(rand 40 120) )); fi
   while (( $(now) < until )); do
     m=$(scrape)
     up=$(grep -c '^edge_cascade_camera_up{.*} 1\.0$' <<<"$m" || true)
@@ -255,6 +286,7 @@ settle() { # label
 
 kill_server() { # name: SIGKILL, noted in kills.tsv; back after back_at[name]
   stop_pid "$1" KILL
+  [[ $1 == cloud ]] && cloud_stalled=""
   printf '%s\t%s\t%d\n' "$(now)" "$1" "$run" >>"$work/kills.tsv"
 }
 
@@ -266,6 +298,15 @@ chaos_tick() {
     log "the cloud server ended by itself (see cloud.log); starting it again"
     wait "${pid[cloud]}" || true
     start_cloud
+  fi
+  if [[ -n "$cloud_stalled" ]] && (( t >= cloud_stalled )); then
+    kill -CONT "${pid[cloud]}" 2>/dev/null || true
+    cloud_stalled=""
+    next_stall=$(( t + $(rand 40 120) ))
+  elif [[ -n "${pid[cloud]}" && -z "$cloud_stalled" ]] && (( t >= next_stall && t + 25 < ${next_kill[cloud]} )); then
+    kill -STOP "${pid[cloud]}"
+    cloud_stalled=$(( t + $(rand 5 25) ))
+    printf '%s\t%s\t%d\n' "$t" cloud-stall "$run" >>"$work/kills.tsv"
   fi
   for name in cloud rtsp-a rtsp-b; do
     if [[ -n "${pid[$name]}" ]] && (( t >= ${next_kill[$name]} )); then
@@ -304,16 +345,28 @@ soak_start=$(now)
 run_seconds=$(( minutes * 60 / 3 ))
 declare -A next_kill=([cloud]=$(( soak_start + $(rand 30 90) )) [rtsp-a]=$(( soak_start + $(rand 20 60) ))
   [rtsp-b]=$(( soak_start + $(rand 20 60) ))) back_at=([cloud]=0 [rtsp-a]=0 [rtsp-b]=0)
+next_stall=$(( soak_start + $(rand 20 60) ))
+echo "0 down" >"$work/agent.state"
+/usr/bin/python3 "$root/scripts/chaos-probe.py" "$work" "${port[metrics]}" "${port[ui]}" "$seed" \
+  >"$work/probe.log" 2>&1 &
+pid[probe]=$!
 next_sample=$soak_start
 # The settled start of a run: once the JIT and the connections warmed up (a sixth of the run, 20..120 s).
 warm=$(( run_seconds / 6 ))
 (( warm < 20 )) && warm=20
 (( warm > 120 )) && warm=120
 for r in 1 2 3; do
+  if [[ -f "$work/spoolfs/ballast" ]]; then
+    rm -f "$work/spoolfs/ballast" # the disk is freed while the agent is down: the spool stores again
+    log "the spool's disk freed (ballast removed)"
+  fi
   start_agent
   chaos_until $(( run_started + warm )) && settle start
-  # the chaos until 20 s before the run's planned end, then the settled end
-  if chaos_until $(( soak_start + r * run_seconds - 20 )); then
+  # the chaos until 20 s before the run's planned end (MINUTES/3 from its start, at least 30 s after its settled
+  # start), then the settled end
+  run_end=$(( run_started + run_seconds - 20 ))
+  (( run_end < $(now) + 30 )) && run_end=$(( $(now) + 30 ))
+  if chaos_until "$run_end"; then
     settle end
     case $r in
       1) # the stop meets a broken stream: the cloud and a camera server SIGKILLed just before the SIGTERM
@@ -324,6 +377,13 @@ for r in 1 2 3; do
         kill_server cloud
         back_at[cloud]=$(( $(now) + 1000000000 )) # held down here
         log "the long outage: the cloud stays down until the spool's disk is full, at most $(( run_seconds / 2 )) s"
+        if [[ -n "$spool_mounted" ]]; then # another writer fills the disk but for 1 MB: the spool meets ENOSPC soon
+          free=$(df --output=avail -B1 "$work/spoolfs" | tail -1)
+          if (( free > 1048576 )); then
+            fallocate -l $(( free - 1048576 )) "$work/spoolfs/ballast" || true
+            log "the spool's disk filled by another writer but for 1 MB ($(( (free - 1048576) >> 20 )) MB of ballast)"
+          fi
+        fi
         until_back=$(( $(now) + run_seconds / 2 ))
         while (( $(now) < until_back )) && alive "${pid[agent]}"; do
           if grep -q 'cannot store a positive' "$work/agent-$run.log"; then
@@ -344,7 +404,10 @@ for r in 1 2 3; do
     printf '%d\t-\tended by itself\n' "$run" >>"$work/sigterm.tsv"
   fi
 done
+touch "$work/probe.stop"
+[[ -n "$cloud_stalled" ]] && kill -CONT "${pid[cloud]}" 2>/dev/null
 stop_pid cloud TERM
+stop_pid probe TERM
 stop_pid rtsp-a TERM
 stop_pid rtsp-b TERM
 java -cp "$root/app/target/edge-cascade/lib/*:$work/chaos.jar" io.edgecascade.cascade.testing.SpoolListing \
@@ -352,7 +415,8 @@ java -cp "$root/app/target/edge-cascade/lib/*:$work/chaos.jar" io.edgecascade.ca
 
 # --- the checks ---------------------------------------------------------------------------------------------------
 if /usr/bin/python3 "$root/scripts/chaos-check.py" "$work" "${#cameras[@]}" "$shutdown_timeout_s" \
-    "$thread_tolerance" "$fd_tolerance" "$rss_bound_mb" "$seed" "$minutes"; then
+    "$thread_tolerance" "$fd_tolerance" "$rss_bound_mb" "$seed" "$minutes" "$scrape_gap_s" \
+    "$faults_burst_at" "$faults_burst_length"; then
   passed=1
   log "chaos soak passed"
 else

@@ -13,15 +13,12 @@ import io.edgecascade.app.testing.PositiveIds;
 import io.edgecascade.cascade.TestAssets;
 import io.edgecascade.cascade.testing.Await;
 import io.edgecascade.cascade.testing.RtspServer;
+import io.edgecascade.cascade.testing.SilentServer;
 import io.edgecascade.cascade.testing.SpoolListing;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -75,41 +72,6 @@ class ShutdownWithBacklogTest {
                 cameras.url("cam2", null)));
     }
 
-    /** A server that accepts TCP connections and never says a word: a cloud that hangs rather than refuses. */
-    private static final class Silent implements AutoCloseable {
-        private final ServerSocket socket;
-        private final List<Socket> accepted = new ArrayList<>();
-        private final Thread acceptor;
-
-        Silent(int port) throws IOException {
-            socket = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
-            acceptor = new Thread(() -> {
-                try {
-                    while (true) {
-                        Socket s = socket.accept();
-                        synchronized (accepted) {
-                            accepted.add(s);
-                        }
-                    }
-                } catch (IOException closed) {
-                    // closed by the test
-                }
-            }, "silent-cloud");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-            synchronized (accepted) {
-                for (Socket s : accepted) {
-                    s.close();
-                }
-            }
-        }
-    }
-
     private void terminateTimed(AgentProcess agent, String what) throws Exception {
         long t0 = System.nanoTime();
         int rc = agent.terminate(TimeUnit.SECONDS.toMillis(SHUTDOWN_TIMEOUT_S + 60));
@@ -148,7 +110,7 @@ class ShutdownWithBacklogTest {
                             () -> PositiveIds.of(events).size() >= before + BACKLOG);
                     terminateTimed(agent, "first run, the cloud killed");
                 } else {
-                    try (Silent silent = new Silent(cloudPort)) {
+                    try (SilentServer silent = new SilentServer(cloudPort)) {
                         Await.until(BACKLOG + " positives", Duration.ofSeconds(120),
                                 () -> PositiveIds.of(events).size() >= BACKLOG);
                         terminateTimed(agent, "first run, the cloud silent");
