@@ -18,15 +18,15 @@ import sun.misc.SignalHandler;
  *
  * <p>The signals are taken over when this is made, at the start of the command, not when the cascade starts: a stop
  * asked for while the agent is still starting (opening its engine sessions, its forwarder already replaying the spool)
- * is held, and the cascade stops as soon as it has started, under the deadline that began with the signal. A start-up
- * step still running when that deadline and its grace have passed (an INT8 quantization of the first start) is left
- * behind: the process exits 0, as from any other stop; the spool is safe as after a crash.
+ * is held; when the start-up reaches the cascade, the cascade is not started but closed (its sinks, the forwarder
+ * among them, under the deadline that began with the signal) and the run ends with its summary. A start-up step still
+ * running at that deadline (engine sessions on a loaded machine, an INT8 quantization of the first start) is left
+ * behind: the process exits 0 then, as from any other stop, so the stop stays within the deadline; the spool is safe
+ * as after a crash (no frame has been through the pipeline yet).
  */
 final class CascadeRun implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CascadeRun.class);
-    /** After the deadline of a stop asked for during start-up: time for the start-up to reach the cascade. */
-    static final Duration START_UP_GRACE = Duration.ofSeconds(1);
 
     private final Duration shutdownTimeout;
     private final AtomicInteger signals = new AtomicInteger();
@@ -52,28 +52,30 @@ final class CascadeRun implements AutoCloseable {
             Runtime.getRuntime().halt(130);
         }
         Cascade c;
+        Deadline deadline;
         synchronized (this) {
             c = cascade;
             if (c == null) {
                 early = Deadline.after(shutdownTimeout);
             }
+            deadline = early;
         }
         if (c != null) {
             LOG.info("stopping: finishing the frames in flight (signal again to exit at once)");
             c.requestStop();
             return;
         }
-        LOG.info("stopping: the agent is still starting; it stops as soon as it has started, within {} s (signal"
+        LOG.info("stopping: the agent is still starting; it stops when its start-up step ends, within {} s (signal"
                 + " again to exit at once)", shutdownTimeout.toSeconds());
-        Thread watch = new Thread(this::leaveAStuckStartUp, "start-up-stop");
+        Thread watch = new Thread(() -> leaveAStuckStartUp(deadline), "start-up-stop");
         watch.setDaemon(true);
         watch.start();
     }
 
-    /** A stop during start-up: when the start-up has not reached the cascade by the deadline and its grace, exit. */
-    private void leaveAStuckStartUp() {
+    /** A stop during start-up: when the start-up has not reached the cascade by the stop's deadline, exit. */
+    private void leaveAStuckStartUp(Deadline deadline) {
         try {
-            Thread.sleep(shutdownTimeout.plus(START_UP_GRACE).toMillis());
+            Thread.sleep(Math.max(0, deadline.remaining().toMillis()));
         } catch (InterruptedException e) {
             return;
         }
@@ -89,7 +91,7 @@ final class CascadeRun implements AutoCloseable {
 
     /**
      * Runs {@code cascade} to its end, and on SIGHUP runs {@code onHangup} (the config reload) on the signal's thread;
-     * null leaves SIGHUP as it was. A stop asked for before applies at once.
+     * null leaves SIGHUP as it was. After a stop asked for before, the cascade is closed without being started.
      */
     RunSummary run(Cascade cascade, Runnable onHangup) {
         List<Installed> hangup = onHangup == null ? List.of() : handle(new String[] {"HUP"}, onHangup);
@@ -98,10 +100,13 @@ final class CascadeRun implements AutoCloseable {
             this.cascade = cascade;
             stopAsked = early;
         }
-        if (stopAsked != null) {
-            cascade.requestStop(stopAsked);
-        }
         try {
+            if (stopAsked != null) {
+                // nothing has gone through the pipeline yet: no reason to start it only to stop it
+                LOG.info("stopping: the start-up ended; the agent stops without starting its cameras");
+                cascade.requestStop(stopAsked);
+                return cascade.summary();
+            }
             cascade.start();
             cascade.awaitCompletion();
             return cascade.summary();

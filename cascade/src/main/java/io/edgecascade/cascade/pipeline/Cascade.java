@@ -498,6 +498,9 @@ public final class Cascade implements AutoCloseable {
     /** The run's summary; call after {@link #awaitCompletion()}. */
     public synchronized RunSummary summary() {
         long end = endNanos == 0 ? System.nanoTime() : endNanos;
+        if (startNanos == 0) {
+            end = 0; // never started (a stop asked for while the agent was starting): it ran for no time
+        }
         Map<String, String> errors = new LinkedHashMap<>();
         for (String id : stats.cameraIds()) {
             if (stats.error(id) != null) {
