@@ -68,6 +68,7 @@ faults_burst_at=30             # and inferences 30..49 of each run fail in a row
 faults_burst_length=20
 
 declare -A pid=([agent]="" [cloud]="" [rtsp-a]="" [rtsp-b]="" [probe]="")
+declare -A next_kill=() back_at=([cloud]=0 [rtsp-a]=0 [rtsp-b]=0) # epoch seconds of each server's next kill and return
 spool_mounted=""
 passed=""
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$work/chaos.log"; }
@@ -159,8 +160,12 @@ start_cloud() {
     --record "$work/record.txt" --threads 1 >>"$work/cloud.log" 2>&1 &
   pid[cloud]=$!
   cloud_stalled=""
-}
+  cloud_listening=""
+  next_kill[cloud]=$(( $(now) + 1000000000 )) # its 30-90 s begin once it listens (chaos_tick): a JVM start takes a
+}                                            # while on a loaded machine, and a cloud never up tests nothing
 cloud_stalled=""
+cloud_listening=""
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # --- the spool's disk ---------------------------------------------------------------------------------------------
 mkdir -p "$work/spoolfs"
@@ -263,7 +268,7 @@ settle() { # label
   for name in rtsp-a rtsp-b; do
     if [[ -z "${pid[$name]}" ]]; then start_rtsp "$name"; next_kill[$name]=$(( $(now) + $(rand 20 60) )); fi
   done
-  if [[ -z "${pid[cloud]}" ]]; then start_cloud; next_kill[cloud]=$(( $(now) + $(rand 30 90) )); fi
+  [[ -z "${pid[cloud]}" ]] && start_cloud
   if [[ -n "$cloud_stalled" ]]; then kill -CONT "${pid[cloud]}"; cloud_stalled=""; next_stall=$(( $(now) + $(rand 40 120) )); fi
   while (( $(now) < until )); do
     m=$(scrape)
@@ -299,11 +304,15 @@ chaos_tick() {
     wait "${pid[cloud]}" || true
     start_cloud
   fi
+  if [[ -n "${pid[cloud]}" && -z "$cloud_listening" ]] && port_open "${port[cloud]}"; then
+    cloud_listening=1
+    next_kill[cloud]=$(( t + $(rand 30 90) ))
+  fi
   if [[ -n "$cloud_stalled" ]] && (( t >= cloud_stalled )); then
     kill -CONT "${pid[cloud]}" 2>/dev/null || true
     cloud_stalled=""
     next_stall=$(( t + $(rand 40 120) ))
-  elif [[ -n "${pid[cloud]}" && -z "$cloud_stalled" ]] && (( t >= next_stall && t + 25 < ${next_kill[cloud]} )); then
+  elif [[ -n "$cloud_listening" && -z "$cloud_stalled" ]] && (( t >= next_stall && t + 25 < ${next_kill[cloud]} )); then
     kill -STOP "${pid[cloud]}"
     cloud_stalled=$(( t + $(rand 5 25) ))
     printf '%s\t%s\t%d\n' "$t" cloud-stall "$run" >>"$work/kills.tsv"
@@ -313,7 +322,7 @@ chaos_tick() {
       kill_server "$name"
       if [[ $name == cloud ]]; then back_at[$name]=$(( t + $(rand 2 20) )); else back_at[$name]=$(( t + $(rand 1 10) )); fi
     elif [[ -z "${pid[$name]}" ]] && (( t >= ${back_at[$name]} )); then
-      if [[ $name == cloud ]]; then start_cloud; next_kill[$name]=$(( t + $(rand 30 90) ))
+      if [[ $name == cloud ]]; then start_cloud
       else start_rtsp "$name"; next_kill[$name]=$(( $(now) + $(rand 20 60) )); fi
     fi
   done
@@ -343,8 +352,8 @@ start_rtsp rtsp-b
 start_cloud
 soak_start=$(now)
 run_seconds=$(( minutes * 60 / 3 ))
-declare -A next_kill=([cloud]=$(( soak_start + $(rand 30 90) )) [rtsp-a]=$(( soak_start + $(rand 20 60) ))
-  [rtsp-b]=$(( soak_start + $(rand 20 60) ))) back_at=([cloud]=0 [rtsp-a]=0 [rtsp-b]=0)
+next_kill[rtsp-a]=$(( soak_start + $(rand 20 60) ))
+next_kill[rtsp-b]=$(( soak_start + $(rand 20 60) ))
 next_stall=$(( soak_start + $(rand 20 60) ))
 echo "0 down" >"$work/agent.state"
 /usr/bin/python3 "$root/scripts/chaos-probe.py" "$work" "${port[metrics]}" "${port[ui]}" "$seed" \
