@@ -1,7 +1,8 @@
 #!/bin/sh
 # edge-cascade launcher of the self-contained distribution: runs the bundled Java runtime (runtime/) on lib/,
 # with the native libraries already unpacked in native/, so a start writes nothing to the home directory.
-# JAVA_OPTS adds JVM options (e.g. JAVA_OPTS=-Xmx1g).
+# JAVA_OPTS adds JVM options (e.g. JAVA_OPTS=-Xmx1g); EDGE_CASCADE_CLASSPATH adds jars or folders (colon-separated)
+# after the distribution's own: engines of other jars, registered through ServiceLoader.
 set -e
 self=$(readlink -f "$0")
 here=$(cd "$(dirname "$self")/.." && pwd)
@@ -17,4 +18,4 @@ exec "$here/runtime/bin/java" --enable-native-access=ALL-UNNAMED \
   -Djava.library.path="$native" -Dorg.bytedeco.javacpp.pathsFirst=true -Dorg.bytedeco.javacpp.cachedir="$cache" \
   -Donnxruntime.native.path="$native" \
   -Djna.boot.library.path="$native" -Djna.nounpack=true \
-  $JAVA_OPTS -cp "$here/lib/*" io.edgecascade.app.cli.Main "$@"
+  $JAVA_OPTS -cp "$here/lib/*${EDGE_CASCADE_CLASSPATH:+:$EDGE_CASCADE_CLASSPATH}" io.edgecascade.app.cli.Main "$@"

@@ -10,15 +10,15 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.edgecascade.app.cli.Main;
+import io.edgecascade.app.testing.CloudProcess;
+import io.edgecascade.app.testing.PositiveIds;
 import io.edgecascade.cascade.forward.Forwarder;
 import io.edgecascade.cloud.CloudServer;
-import io.edgecascade.cascade.spool.SpoolDirectory;
+import io.edgecascade.cascade.testing.SpoolListing;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -125,16 +125,7 @@ class ForwardingAcceptanceTest {
 
     /** Request ids of the positives in the event log, in log order. */
     private List<String> eventIds() throws IOException {
-        List<String> ids = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("events.jsonl"))) {
-            JsonNode n = JSON.readTree(line);
-            if (!n.path("type").asText().equals("frame")) {
-                continue; // event lines: these tests forward every positive frame (cloud.forward: positives)
-            }
-            ids.add(n.get("camera").asText() + ":" + n.get("frame").asLong() + ":" + n.get("pts_ms").asLong() + ":"
-                    + Instant.parse(n.get("time").asText()).toEpochMilli());
-        }
-        return ids;
+        return PositiveIds.of(dir.resolve("events.jsonl"));
     }
 
     /** Positive frames in the event log so far, read while the agent writes it (a line may be half written). */
@@ -234,24 +225,9 @@ class ForwardingAcceptanceTest {
     }
 
     /** The reference server as a child JVM, so that it can be SIGKILLed; returns once it listens. */
-    private Process serverProcess(int port, int start) throws Exception {
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.edgecascade.app.cli.Main", "cloud", "--listen",
-                "127.0.0.1:" + port, "--model", "yolox=" + assets.resolve("models/yolox_nano.onnx"), "--record",
-                dir.resolve("record.txt").toString(), "--threads", "1")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("server-" + start + ".log").toFile()).start();
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < until) {
-            assertTrue(p.isAlive(), "server " + start + " died: " + Files.readString(dir.resolve("server-" + start
-                    + ".log")));
-            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
-                return p;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        p.destroyForcibly();
-        throw new AssertionError("server " + start + " did not listen within 60 s");
+    private CloudProcess serverProcess(int port, int start) throws Exception {
+        return CloudProcess.start(port, assets.resolve("models/yolox_nano.onnx"), dir.resolve("record.txt"),
+                dir.resolve("server-" + start + ".log"));
     }
 
     /**
@@ -273,23 +249,21 @@ class ForwardingAcceptanceTest {
             cams.append(camera.replace("cam1", "cam" + i));
         }
         Files.writeString(config, yaml.substring(0, yaml.indexOf("  - id: cam1")) + cams);
-        Process server = serverProcess(port, 0);
+        CloudProcess server = serverProcess(port, 0);
         AtomicInteger rc = new AtomicInteger(-1);
         Thread agent = new Thread(() -> rc.set(run(config)), "agent");
         agent.start();
         try {
             for (int kill = 1; kill <= 4; kill++) {
                 Thread.sleep(2_500);
-                server.destroyForcibly(); // SIGKILL: no goodbye to the agent's calls in flight
-                assertTrue(server.waitFor(30, TimeUnit.SECONDS));
+                server.kill(); // SIGKILL: no goodbye to the agent's calls in flight
                 Thread.sleep(500);
                 server = serverProcess(port, kill);
             }
             agent.join(TimeUnit.SECONDS.toMillis(400));
             assertFalse(agent.isAlive(), "agent ended");
         } finally {
-            server.destroyForcibly();
-            server.waitFor(30, TimeUnit.SECONDS);
+            server.close();
         }
         assertEquals(0, rc.get());
         List<String> events = eventIds();
@@ -361,29 +335,8 @@ class ForwardingAcceptanceTest {
 
     /** Ids of the frames in the spool folder now. */
     private Set<String> spooledIds() throws IOException {
-        Path spoolDir = dir.resolve("spool");
-        if (!Files.isDirectory(spoolDir)) {
-            return Set.of();
-        }
-        // Copy the folder so that the running agent keeps its lock and files untouched.
-        Path copy = Files.createTempDirectory(dir, "spool-copy");
-        try (Stream<Path> files = Files.list(spoolDir)) {
-            for (Path f : files.filter(p -> !p.getFileName().toString().equals(".lock")).toList()) {
-                try {
-                    Files.copy(f, copy.resolve(f.getFileName()));
-                } catch (java.nio.file.NoSuchFileException gone) {
-                    // acknowledged and deleted meanwhile
-                }
-            }
-        }
         Set<String> ids = new LinkedHashSet<>();
-        try (SpoolDirectory s = SpoolDirectory.open(SpoolDirectory.Settings.of(copy, 1L << 30,
-                SpoolDirectory.Fsync.NEVER), t -> { })) {
-            SpoolDirectory.Entry e;
-            while ((e = s.poll()) != null) {
-                ids.add(io.edgecascade.cascade.forward.ForwardItem.fromBytes(s.read(e)).id());
-            }
-        }
+        SpoolListing.of(dir.resolve("spool")).forEach(w -> ids.add(w.id()));
         return ids;
     }
 

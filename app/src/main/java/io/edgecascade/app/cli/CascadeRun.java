@@ -1,55 +1,112 @@
 package io.edgecascade.app.cli;
 
+import io.edgecascade.cascade.api.Deadline;
 import io.edgecascade.cascade.pipeline.Cascade;
 import io.edgecascade.cascade.pipeline.RunSummary;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.ArrayList;
-import java.util.List;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
 /**
- * Runs a cascade to its end: until every file source ends, or until SIGINT/SIGTERM, after which in-flight
- * frames are drained and the command still exits normally. A second signal exits at once.
+ * Runs a cascade to its end: until every file source ends, or until SIGINT/SIGTERM, after which in-flight frames are
+ * drained and the command still exits normally. A second signal exits at once.
+ *
+ * <p>The signals are taken over when this is made, at the start of the command, not when the cascade starts: a stop
+ * asked for while the agent is still starting (opening its engine sessions, its forwarder already replaying the spool)
+ * is held; when the start-up reaches the cascade, the cascade is not started but closed (its sinks, the forwarder
+ * among them, under the deadline that began with the signal) and the run ends with its summary. A start-up step still
+ * running at that deadline (engine sessions on a loaded machine, an INT8 quantization of the first start) is left
+ * behind: the process exits 0 then, as from any other stop, so the stop stays within the deadline; the spool is safe
+ * as after a crash (no frame has been through the pipeline yet).
  */
-final class CascadeRun {
+final class CascadeRun implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CascadeRun.class);
 
-    private CascadeRun() {
-    }
+    private final Duration shutdownTimeout;
+    private final AtomicInteger signals = new AtomicInteger();
+    private final List<Installed> installed;
+    private Cascade cascade;
+    private Deadline early;
 
-    static RunSummary run(Cascade cascade) {
-        return run(cascade, null);
+    private CascadeRun(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+        this.installed = handle(new String[] {"INT", "TERM"}, this::signalled);
     }
 
     /**
-     * Like {@link #run(Cascade)}, and on SIGHUP runs {@code onHangup} (the config reload) on the signal's
-     * thread; null leaves SIGHUP as it was.
+     * Takes over SIGINT and SIGTERM now; {@code shutdownTimeout} is the stop's deadline
+     * ({@code pipeline.shutdown_timeout_s}), from the signal.
      */
-    static RunSummary run(Cascade cascade, Runnable onHangup) {
-        List<Installed> hangup = onHangup == null ? List.of() : handle(new String[] {"HUP"}, onHangup);
-        try {
-            return runToEnd(cascade);
-        } finally {
-            restore(hangup);
-        }
+    static CascadeRun handlingSignals(Duration shutdownTimeout) {
+        return new CascadeRun(shutdownTimeout);
     }
 
-    private static RunSummary runToEnd(Cascade cascade) {
-        AtomicInteger signals = new AtomicInteger();
-        Runnable onSignal = () -> {
-            if (signals.incrementAndGet() == 1) {
-                LOG.info("stopping: finishing the frames in flight (signal again to exit at once)");
-                cascade.requestStop();
-            } else {
-                Runtime.getRuntime().halt(130);
+    private void signalled() {
+        if (signals.incrementAndGet() > 1) {
+            Runtime.getRuntime().halt(130);
+        }
+        Cascade c;
+        Deadline deadline;
+        synchronized (this) {
+            c = cascade;
+            if (c == null) {
+                early = Deadline.after(shutdownTimeout);
             }
-        };
-        var previous = handle(new String[] {"INT", "TERM"}, onSignal);
+            deadline = early;
+        }
+        if (c != null) {
+            LOG.info("stopping: finishing the frames in flight (signal again to exit at once)");
+            c.requestStop();
+            return;
+        }
+        LOG.info("stopping: the agent is still starting; it stops when its start-up step ends, within {} s (signal"
+                + " again to exit at once)", shutdownTimeout.toSeconds());
+        Thread watch = new Thread(() -> leaveAStuckStartUp(deadline), "start-up-stop");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
+    /** A stop during start-up: when the start-up has not reached the cascade by the stop's deadline, exit. */
+    private void leaveAStuckStartUp(Deadline deadline) {
         try {
+            Thread.sleep(Math.max(0, deadline.remaining().toMillis()));
+        } catch (InterruptedException e) {
+            return;
+        }
+        synchronized (this) {
+            if (cascade != null) {
+                return;
+            }
+        }
+        LOG.error("stopping: the start-up did not end by the stop's deadline (pipeline.shutdown_timeout_s {}); the agent"
+                + " exits without it (what the spool holds is sent on the next start)", shutdownTimeout.toSeconds());
+        System.exit(0);
+    }
+
+    /**
+     * Runs {@code cascade} to its end, and on SIGHUP runs {@code onHangup} (the config reload) on the signal's thread;
+     * null leaves SIGHUP as it was. After a stop asked for before, the cascade is closed without being started.
+     */
+    RunSummary run(Cascade cascade, Runnable onHangup) {
+        List<Installed> hangup = onHangup == null ? List.of() : handle(new String[] {"HUP"}, onHangup);
+        Deadline stopAsked;
+        synchronized (this) {
+            this.cascade = cascade;
+            stopAsked = early;
+        }
+        try {
+            if (stopAsked != null) {
+                // nothing has gone through the pipeline yet: no reason to start it only to stop it
+                LOG.info("stopping: the start-up ended; the agent stops without starting its cameras");
+                cascade.requestStop(stopAsked);
+                return cascade.summary();
+            }
             cascade.start();
             cascade.awaitCompletion();
             return cascade.summary();
@@ -58,8 +115,14 @@ final class CascadeRun {
             throw new UserError("interrupted", UserError.FAILED, e);
         } finally {
             cascade.close();
-            restore(previous);
+            restore(hangup);
         }
+    }
+
+    /** Gives SIGINT and SIGTERM back to the JVM. */
+    @Override
+    public void close() {
+        restore(installed);
     }
 
     /** A signal handler we installed, and the one it replaced. */

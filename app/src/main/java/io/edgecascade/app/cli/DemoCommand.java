@@ -229,7 +229,10 @@ final class DemoCommand implements Callable<Integer> {
                     + " mosquitto_sub -h " + m.host() + " -p " + m.port() + " -t '" + m.topicPrefix() + "/#' -v)");
         }
         out.flush();
-        RunSummary summary = CascadeRun.run(cascade);
+        RunSummary summary;
+        try (CascadeRun signals = CascadeRun.handlingSignals(config.pipeline().shutdownTimeout())) {
+            summary = signals.run(cascade, null);
+        }
         if (forwarding != null) {
             summary = forwarding.addTo(summary, List.of(camera.id()));
         }

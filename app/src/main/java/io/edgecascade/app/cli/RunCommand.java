@@ -60,6 +60,13 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AppConfig cfg = load(config);
+        // SIGINT/SIGTERM are the agent's from here: a stop while it starts waits for the cascade, not the JVM's exit
+        try (CascadeRun signals = CascadeRun.handlingSignals(cfg.pipeline().shutdownTimeout())) {
+            return run(cfg, signals);
+        }
+    }
+
+    private Integer run(AppConfig cfg, CascadeRun signals) {
         AnnotatedVideo annotated = annotate == null ? null : annotatedVideo(cfg.cameras().get(0));
         RunSummary result;
         Cascade cascade;
@@ -124,7 +131,7 @@ final class RunCommand implements Callable<Integer> {
             }
             ConfigReload reload = new ConfigReload(config, ConfigCommand.loader(), cascade, cfg);
             try (ConfigWatcher watcher = watchConfig ? watch(config, reload, cascade) : null) {
-                result = CascadeRun.run(cascade, reload);
+                result = signals.run(cascade, reload);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new UserError("interrupted", UserError.FAILED, e);

@@ -42,7 +42,10 @@ class FatalStopTest {
                 n -> new OutOfMemoryError("Java heap space (test)"), ScriptedDetector.PERSON));
         Cascade cascade = new Cascade(List.of(cam), SourceFactory.ffmpeg(), List.of(detector),
                 List.of(EventLog.open(events)), new CascadeOptions(2, 4, Duration.ZERO), List.of());
-        RunSummary result = CascadeRun.run(cascade);
+        RunSummary result;
+        try (CascadeRun signals = CascadeRun.handlingSignals(CascadeOptions.DEFAULT_SHUTDOWN_TIMEOUT)) {
+            result = signals.run(cascade, null);
+        }
         Path summary = dir.resolve("summary.json");
         RunCommand.report(result, summary);
 

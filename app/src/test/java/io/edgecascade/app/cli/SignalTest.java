@@ -1,6 +1,7 @@
 package io.edgecascade.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +17,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** SIGTERM to a running agent: it finishes the frames in flight, writes its summary and exits 0. */
 class SignalTest {
@@ -87,4 +90,64 @@ class SignalTest {
         assertTrue(log.contains("stopping: finishing the frames in flight"), log);
     }
 
+    /**
+     * SIGTERM while the agent is still starting (its metrics endpoint answers, the detector sessions are being opened,
+     * a forwarder would already be replaying its spool): exit 0 within {@code pipeline.shutdown_timeout_s} + 2 s
+     * whatever the start-up does. With a deadline the start-up meets (20 s) the cameras are never started and the
+     * summary is written; with one it cannot meet (1 s: opening two engine sessions takes longer) the process exits 0
+     * at the deadline. Failed before: the JVM's own SIGTERM handling was in place until the cascade started (exit 143,
+     * no summary); then, with the stop held until the start-up ended and the cascade started and stopped, the exit
+     * came 7.5 s after a SIGTERM with a 5 s deadline on a loaded machine (the start-up was waited for 1 s past the
+     * deadline).
+     */
+    @ParameterizedTest(name = "shutdown_timeout_s {0}")
+    @ValueSource(ints = {20, 1})
+    void sigtermWhileStartingExitsZeroWithinTheDeadline(int shutdownTimeout, @TempDir Path dir) throws Exception {
+        Path clip = TestAssets.personClip(dir, 20, 30);
+        Path summary = dir.resolve("summary.json");
+        int metricsPort = io.edgecascade.app.testing.Ports.free();
+        Path config = Files.writeString(dir.resolve("c.yaml"), """
+                model: { path: %s, labels: %s }
+                threads: 1
+                events: { path: %s }
+                metrics: { listen: "127.0.0.1:%d" }
+                pipeline: { detector_workers: 2, shutdown_timeout_s: %d, progress_interval_s: 0 }
+                cameras: [ { id: cam, source: %s, realtime: true } ]
+                """.formatted(TestAssets.model(), TestAssets.labels(), dir.resolve("e.jsonl"), metricsPort,
+                shutdownTimeout, clip));
+        String output;
+        try (io.edgecascade.app.testing.AgentProcess agent = io.edgecascade.app.testing.AgentProcess.run(config,
+                summary)) {
+            // the endpoint answers from the start of the start-up, before the detector sessions are opened
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!healthy(metricsPort)) {
+                assertTrue(System.nanoTime() < until, "the metrics endpoint did not answer: " + agent.output());
+                Thread.sleep(5);
+            }
+            assertEquals(0, agent.count("camera cam: reading"), "signalled before the cascade started: "
+                    + agent.output());
+            long t0 = System.nanoTime();
+            int rc = agent.terminate(60_000);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            output = agent.output();
+            assertEquals(0, rc, output);
+            assertTrue(seconds <= shutdownTimeout + 2, "exited after " + seconds + " s\n" + output);
+            assertTrue(output.contains("stopping: the agent is still starting"), output);
+        }
+        assertFalse(output.contains("camera cam: reading"), "no camera is started after the stop: " + output);
+        if (shutdownTimeout == 20) {
+            JsonNode cam = new ObjectMapper().readTree(summary.toFile()).get("cameras").get("cam");
+            assertEquals(0, cam.get("frames_decoded").asLong(), "stopped before any frame: " + cam);
+            assertTrue(output.contains("the agent stops without starting its cameras"), output);
+        }
+    }
+
+    private static boolean healthy(int port) throws InterruptedException {
+        try {
+            return io.edgecascade.cascade.testing.Http.get("http://127.0.0.1:" + port + "/healthz").statusCode()
+                    == 200;
+        } catch (java.io.IOException notYet) {
+            return false;
+        }
+    }
 }

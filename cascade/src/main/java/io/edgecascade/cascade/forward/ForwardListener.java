@@ -21,6 +21,13 @@ public interface ForwardListener {
     default void onError(String camera) {
     }
 
+    /**
+     * A positive of {@code camera} could not be stored in the spool (the disk is full, the folder unwritable, or the
+     * JPEG encoding failed): it is lost, and counted as such. Also reported as {@link #onError}.
+     */
+    default void onStoreFailed(String camera) {
+    }
+
     /** A positive of {@code camera} was evicted from the full spool without being sent. */
     default void onEvicted(String camera) {
     }
@@ -61,6 +68,11 @@ public interface ForwardListener {
             @Override
             public void onError(String camera) {
                 all.forEach(l -> l.onError(camera));
+            }
+
+            @Override
+            public void onStoreFailed(String camera) {
+                all.forEach(l -> l.onStoreFailed(camera));
             }
 
             @Override

@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ForwardStats implements ForwardListener {
 
     private record Counters(AtomicLong acked, AtomicLong spooled, AtomicLong evicted, AtomicLong errors,
-            AtomicLong deadLettered) {
+            AtomicLong deadLettered, AtomicLong storeFailed) {
         Counters() {
-            this(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong());
+            this(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong(),
+                    new AtomicLong());
         }
     }
 
@@ -40,6 +41,11 @@ public final class ForwardStats implements ForwardListener {
     }
 
     @Override
+    public void onStoreFailed(String camera) {
+        of(camera).storeFailed().incrementAndGet();
+    }
+
+    @Override
     public void onEvicted(String camera) {
         of(camera).evicted().incrementAndGet();
     }
@@ -59,9 +65,9 @@ public final class ForwardStats implements ForwardListener {
         Map<String, RunSummary.ForwardCounts> out = new LinkedHashMap<>();
         for (String id : cameraIds) {
             Counters c = cameras.get(id);
-            out.put(id, c == null ? new RunSummary.ForwardCounts(0, 0, 0, 0, 0)
+            out.put(id, c == null ? RunSummary.ForwardCounts.NONE
                     : new RunSummary.ForwardCounts(c.acked().get(), c.spooled().get(), c.evicted().get(),
-                            c.errors().get(), c.deadLettered().get()));
+                            c.errors().get(), c.deadLettered().get(), c.storeFailed().get()));
         }
         return out;
     }

@@ -281,6 +281,7 @@ final class SpoolWriter implements Runnable {
 
     private void storeFailed(String camera, String why) {
         listener.onError(camera);
+        listener.onStoreFailed(camera);
         if (!storeFailing) {
             storeFailing = true;
             listener.spoolAccepting(false);

@@ -412,15 +412,27 @@ public final class Cascade implements AutoCloseable {
      * still processed and the sinks closed, as far as the deadline allows.
      */
     public void requestStop() {
+        requestStop(null);
+    }
+
+    /**
+     * Like {@link #requestStop()}, under {@code deadline} rather than one that begins now: a stop asked for (a signal)
+     * before this cascade existed keeps the deadline that began with it. Null: one that begins now.
+     */
+    public void requestStop(Deadline deadline) {
         stopRequested = true;
-        beginStop();
+        beginStop(deadline);
         for (CameraPipeline p : pipelines) {
             p.requestStop();
         }
     }
 
     private void beginStop() {
-        if (stop.begin()) {
+        beginStop(null);
+    }
+
+    private void beginStop(Deadline deadline) {
+        if (stop.begin(deadline)) {
             synchronized (this) {
                 if (started) {
                     scheduleDeadline();
@@ -552,6 +564,9 @@ public final class Cascade implements AutoCloseable {
     /** The run's summary; call after {@link #awaitCompletion()}. */
     public synchronized RunSummary summary() {
         long end = endNanos == 0 ? System.nanoTime() : endNanos;
+        if (startNanos == 0) {
+            end = 0; // never started (a stop asked for while the agent was starting): it ran for no time
+        }
         Map<String, String> errors = new LinkedHashMap<>();
         for (String id : stats.cameraIds()) {
             if (stats.error(id) != null) {

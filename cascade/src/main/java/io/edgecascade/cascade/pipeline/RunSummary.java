@@ -25,9 +25,11 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
      * @param spoolEvicted  evicted from the full spool without being sent
      * @param forwardErrors failed requests (retried) and positives that could not be stored
      * @param deadLettered  given up and moved to the dead-letter folder
+     * @param spoolStoreFailed could not be stored in the spool (a full disk): lost, and counted here
      */
     public record ForwardCounts(long forwarded, long spooled, long spoolEvicted, long forwardErrors,
-            long deadLettered) {
+            long deadLettered, long spoolStoreFailed) {
+        public static final ForwardCounts NONE = new ForwardCounts(0, 0, 0, 0, 0, 0);
     }
 
     /**
@@ -155,12 +157,13 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
                 m.put("frames_forwarded", framesForwarded.getOrDefault(id, 0L));
             }
             if (forwarding != null) {
-                ForwardCounts f = forwarding.cameras().getOrDefault(id, new ForwardCounts(0, 0, 0, 0, 0));
+                ForwardCounts f = forwarding.cameras().getOrDefault(id, ForwardCounts.NONE);
                 m.put("forwarded", f.forwarded());
                 m.put("spooled", f.spooled());
                 m.put("spool_evicted", f.spoolEvicted());
                 m.put("forward_errors", f.forwardErrors());
                 m.put("dead_lettered", f.deadLettered());
+                m.put("spool_store_failed", f.spoolStoreFailed());
             }
             sinkCounts.forEach((key, perCamera) -> m.put(key, perCamera.getOrDefault(id, 0L)));
             Map<String, Object> runs = new LinkedHashMap<>();

@@ -18,13 +18,16 @@ final class StopSignal {
         this.timeout = timeout;
     }
 
-    /** Begins the stop (once); true for the call that began it. */
-    boolean begin() {
+    /**
+     * Begins the stop (once) under {@code given}, a deadline that began earlier (null: the timeout from now); true for
+     * the call that began it.
+     */
+    boolean begin(Deadline given) {
         synchronized (this) {
             if (deadline != null) {
                 return false;
             }
-            deadline = Deadline.after(timeout);
+            deadline = given != null ? given : Deadline.after(timeout);
             notifyAll();
             return true;
         }

@@ -173,4 +173,42 @@ class SpoolWriterTest {
         DeadLetters reopened = DeadLetters.open(dead, 2_000, "yolox", "x");
         assertEquals(letters.bytes(), reopened.bytes(), "taken stock of at open");
     }
+    /**
+     * A positive the spool cannot store (here its folder is gone, as a full disk refuses a new segment) is lost: it
+     * must be counted as such, per camera ({@code spool_store_failed} in the summary), or the chaos soak cannot tell a
+     * full disk from silent loss. Failed before: only {@code forward_errors} counted it, with every failed request.
+     */
+    @Test
+    @Timeout(60)
+    void aPositiveTheSpoolCannotStoreIsCountedAsLost() throws Exception {
+        ForwardStats stats = new ForwardStats();
+        Path spoolDir = dir.resolve("spool");
+        try (SpoolDirectory spool = SpoolDirectory.open(SpoolDirectory.Settings.of(spoolDir, 64 << 10,
+                SpoolDirectory.Fsync.NEVER), tag -> { });
+                ResultsLog results = ResultsLog.open(null, false)) {
+            SpoolWriter w = new SpoolWriter(spool, stats, PipelineObserver.of(List.of()), results,
+                    DeadLetters.open(dir.resolve("dead"), 1 << 20, "yolox", "x"), "yolox", 90, camera -> false,
+                    () -> { }, () -> { });
+            Thread t = new Thread(w, "forward-spool");
+            t.start();
+            // 20 KB fills the first segment (16 KiB of a 64 KiB bound): the next record needs a new file
+            w.put(frame(1, new byte[20_000]));
+            assertTrue(w.awaitQueued(Deadline.after(Duration.ofSeconds(30))));
+            Files.move(spoolDir, dir.resolve("spool-gone"));
+            w.put(frame(2, new byte[100]));
+            assertTrue(w.awaitQueued(Deadline.after(Duration.ofSeconds(30))));
+            w.end();
+            t.join(30_000);
+            assertEquals(1, spool.pendingCount(), "the first positive was stored");
+        }
+        var counts = stats.snapshot(List.of("cam", "other")).get("cam");
+        assertEquals(1, counts.spoolStoreFailed(), "the second one is counted as lost: " + counts);
+        assertEquals(1, counts.forwardErrors());
+        assertEquals(0, stats.snapshot(List.of("other")).get("other").spoolStoreFailed());
+    }
+
+    private static SpoolWriter.Frame frame(int n, byte[] jpeg) {
+        return new SpoolWriter.Frame("cam:" + n + ":0:1700000000000", "cam", n, 0, 1_700_000_000_000L, null, jpeg,
+                "{\"camera\":\"cam\",\"detections\":[]}");
+    }
 }

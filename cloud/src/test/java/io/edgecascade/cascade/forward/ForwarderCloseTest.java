@@ -10,16 +10,14 @@ import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.PositiveFrame;
 import io.edgecascade.cascade.api.VideoFrame;
 import io.edgecascade.cascade.spool.SpoolDirectory;
+import io.edgecascade.cascade.testing.SilentServer;
 import io.edgecascade.cloud.CloudServer;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -48,39 +46,6 @@ class ForwarderCloseTest {
         SILENT
     }
 
-    /** A TCP listener that accepts and then says nothing. */
-    private static final class SilentListener implements AutoCloseable {
-        final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        final List<Socket> held = new ArrayList<>();
-        final Thread acceptor = new Thread(() -> {
-            while (!socket.isClosed()) {
-                try {
-                    Socket s = socket.accept();
-                    synchronized (held) {
-                        held.add(s);
-                    }
-                } catch (IOException closed) {
-                    return;
-                }
-            }
-        }, "silent-acceptor");
-
-        SilentListener() throws IOException {
-            acceptor.start();
-        }
-
-        @Override
-        public void close() throws Exception {
-            socket.close();
-            synchronized (held) {
-                for (Socket s : held) {
-                    s.close();
-                }
-            }
-            acceptor.join(5000);
-        }
-    }
-
     private static int closedPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
@@ -107,8 +72,8 @@ class ForwarderCloseTest {
     @Timeout(180)
     void closeReturnsByTheDeadlineWithTheBacklogSpooledAndTheNextStartSendsAll(Cloud kind) throws Exception {
         Set<String> ids = new HashSet<>();
-        try (SilentListener silent = kind == Cloud.SILENT ? new SilentListener() : null) {
-            int port = silent != null ? silent.socket.getLocalPort() : closedPort();
+        try (SilentServer silent = kind == Cloud.SILENT ? new SilentServer(0) : null) {
+            int port = silent != null ? silent.port() : closedPort();
             for (CloudSettings.Mode mode : CloudSettings.Mode.values()) {
                 // a drain far longer than the stop's deadline: the deadline wins; requests time out meanwhile
                 Forwarder f = Forwarder.start(settings(port, mode, Duration.ofSeconds(120), Duration.ofMillis(700)),
