@@ -95,6 +95,11 @@ final class CascadeRun implements AutoCloseable {
      */
     RunSummary run(Cascade cascade, Runnable onHangup) {
         List<Installed> hangup = onHangup == null ? List.of() : handle(new String[] {"HUP"}, onHangup);
+        if (onHangup != null && hangupIgnored(procStatus())) {
+            // the JVM keeps a signal ignored at its start ignored, whatever handler is installed: say so once
+            LOG.warn("SIGHUP is ignored in this process (started under nohup?), so it will not reload the config:"
+                    + " use 'run --watch-config', or start the agent without nohup (systemd, a container)");
+        }
         Deadline stopAsked;
         synchronized (this) {
             this.cascade = cascade;
@@ -117,6 +122,29 @@ final class CascadeRun implements AutoCloseable {
             cascade.close();
             restore(hangup);
         }
+    }
+
+    /** This process's {@code /proc/self/status}, or empty where there is none. */
+    private static String procStatus() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/status"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** Whether a {@code /proc/PID/status} text says SIGHUP (signal 1, the mask's lowest bit) is ignored. */
+    static boolean hangupIgnored(String status) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith("SigIgn:")) {
+                try {
+                    return (Long.parseUnsignedLong(line.substring("SigIgn:".length()).trim(), 16) & 1L) != 0;
+                } catch (NumberFormatException e) {
+                    return false;
+                }
+            }
+        }
+        return false;
     }
 
     /** Gives SIGINT and SIGTERM back to the JVM. */
