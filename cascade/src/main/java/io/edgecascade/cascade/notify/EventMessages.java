@@ -24,7 +24,7 @@ import java.util.Set;
  *
  * <pre>
  * {"type": "new"|"update"|"end", "before": {...}, "after": {...}}
- * {"id", "camera", "frame_time", "label", "sub_label", "track_id", "score", "top_score", "box": [x1, y1, x2, y2],
+ * {"id", "camera", "frame_time", "label", "sub_label", "track_id", "model", "attributes", "score", "top_score", "box": [x1, y1, x2, y2],
  *  "area", "start_time", "end_time" (null while active), "current_zones", "entered_zones", "stationary", "active",
  *  "has_snapshot", "has_clip", "false_positive", "reason" (end only)}
  * </pre>
@@ -140,6 +140,11 @@ public final class EventMessages {
         o.put("label", e.label());
         o.putNull("sub_label");
         o.put("track_id", e.trackId());
+        o.put("model", e.model()); // the detect entry that tracks it (detect[].name)
+        ArrayNode attributes = o.putArray("attributes"); // what detect[].after models said of it
+        for (io.edgecascade.cascade.api.Attribute a : e.attributes()) {
+            attributes.addObject().put("model", a.model()).put("label", a.label()).put("score", round(a.score()));
+        }
         o.put("score", round(score));
         o.put("top_score", round(e.score()));
         ArrayNode b = o.putArray("box");
@@ -159,7 +164,8 @@ public final class EventMessages {
         }
         ArrayNode entered = o.putArray("entered_zones");
         l.entered.forEach(entered::add);
-        o.put("stationary", !end && e.ptsMs() - l.anchorPtsMs >= STATIONARY_AFTER_MS);
+        // the tracker's own verdict (detector.filters' stationary) where it has one, else the box's stillness here
+        o.put("stationary", !end && (e.stationary() || e.ptsMs() - l.anchorPtsMs >= STATIONARY_AFTER_MS));
         o.put("active", !end);
         o.put("has_snapshot", hasSnapshot);
         o.put("has_clip", false);
