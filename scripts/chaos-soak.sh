@@ -31,8 +31,8 @@
 # frame the agent chose for the cloud is accounted for: answered (its id in the server's --record file), in the
 # dead-letter folder with a reason, still in the spool after the last stop, or counted as evicted or not stored (full
 # disk); the injected faults were met and survived; garbage was never taken and got no 5xx, a foreign Host got 403;
-# threads and file descriptors flat and RSS bounded (settled samples: every camera streaming and the cloud up, at the
-# start and the end of each run; tolerances below).
+# threads and file descriptors flat (the peak of each run's second half against its first half's: pools fill in the
+# first minutes, a leak keeps growing) and RSS bounded (samples every 10 s; tolerances below).
 #
 # Environment: EDGE_CASCADE_ASSETS (default ../shared/data beside the checkout), CHAOS_SEED (random seed: the same
 # seed gives the same schedule), CHAOS_WORK (work folder; default a new one under /tmp, removed after a pass, kept
