@@ -22,7 +22,8 @@ import sun.misc.SignalHandler;
  * among them, under the deadline that began with the signal) and the run ends with its summary. A start-up step still
  * running at that deadline (engine sessions on a loaded machine, an INT8 quantization of the first start) is left
  * behind: the process exits 0 then, as from any other stop, so the stop stays within the deadline; the spool is safe
- * as after a crash (no frame has been through the pipeline yet).
+ * as after a crash (no frame has been through the pipeline yet). That exit is {@link ImmediateExit}'s, which runs no
+ * shutdown hooks or exit handlers under the start-up thread.
  */
 final class CascadeRun implements AutoCloseable {
 
@@ -33,6 +34,7 @@ final class CascadeRun implements AutoCloseable {
     private final List<Installed> installed;
     private Cascade cascade;
     private Deadline early;
+    private ImmediateExit immediateExit;
 
     private CascadeRun(Duration shutdownTimeout) {
         this.shutdownTimeout = shutdownTimeout;
@@ -49,8 +51,10 @@ final class CascadeRun implements AutoCloseable {
 
     private void signalled() {
         if (signals.incrementAndGet() > 1) {
-            Runtime.getRuntime().halt(130);
+            // detector workers may be inside ONNX Runtime: no exit hooks or handlers under them
+            immediateExit().now(130);
         }
+        immediateExit();
         Cascade c;
         Deadline deadline;
         synchronized (this) {
@@ -72,8 +76,17 @@ final class CascadeRun implements AutoCloseable {
         watch.start();
     }
 
+    /** The exit that leaves work behind, its binding loaded at the first signal (not at every start). */
+    private synchronized ImmediateExit immediateExit() {
+        if (immediateExit == null) {
+            immediateExit = ImmediateExit.prepare();
+        }
+        return immediateExit;
+    }
+
     /** A stop during start-up: when the start-up has not reached the cascade by the stop's deadline, exit. */
     private void leaveAStuckStartUp(Deadline deadline) {
+        ImmediateExit exit = immediateExit();
         try {
             Thread.sleep(Math.max(0, deadline.remaining().toMillis()));
         } catch (InterruptedException e) {
@@ -86,7 +99,9 @@ final class CascadeRun implements AutoCloseable {
         }
         LOG.error("stopping: the start-up did not end by the stop's deadline (pipeline.shutdown_timeout_s {}); the agent"
                 + " exits without it (what the spool holds is sent on the next start)", shutdownTimeout.toSeconds());
-        System.exit(0);
+        // not System.exit: the start-up thread may be inside ONNX Runtime (an engine session being created), and
+        // ONNX Runtime's shutdown hook would close its environment under it (SIGBUS)
+        exit.now(0);
     }
 
     /**

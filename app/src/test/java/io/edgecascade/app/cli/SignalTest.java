@@ -3,11 +3,11 @@ package io.edgecascade.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edgecascade.cascade.TestAssets;
 import io.edgecascade.app.testing.AgentMetrics;
+import io.edgecascade.app.testing.SlowOpeningEngine;
+import io.edgecascade.cascade.TestAssets;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
@@ -140,6 +140,67 @@ class SignalTest {
             assertEquals(0, cam.get("frames_decoded").asLong(), "stopped before any frame: " + cam);
             assertTrue(output.contains("the agent stops without starting its cameras"), output);
         }
+    }
+
+    /**
+     * SIGTERM while the start-up is inside ONNX Runtime's native session creation at the stop's deadline (an engine
+     * that keeps opening sessions for 15 s, as a big model's first start on a slow box does): the process exits 0 at
+     * the deadline and does not crash. Failed before: the exit at the deadline (System.exit) ran ONNX Runtime's shutdown hook,
+     * which closes its native environment, while the start-up thread was still inside ONNX Runtime's session creation,
+     * and the JVM died of SIGBUS ("A fatal error has been detected by the Java Runtime Environment", exit 134).
+     */
+    @Test
+    void sigtermWhileAnEngineSessionIsBeingCreatedExitsZeroWithoutACrash(@TempDir Path dir) throws Exception {
+        try (io.edgecascade.app.testing.AgentProcess agent = startSlowOpening(dir, 1)) {
+            long t0 = System.nanoTime();
+            int rc = agent.terminate(60_000);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            String output = agent.output();
+            assertFalse(output.contains("A fatal error has been detected"), output);
+            assertEquals(0, rc, output);
+            assertTrue(seconds <= 1 + 2, "exited after " + seconds + " s\n" + output);
+            assertTrue(output.contains("the start-up did not end by the stop's deadline"), output);
+        }
+    }
+
+    /** A second SIGTERM exits at once with 130, also while the start-up is inside ONNX Runtime, without a crash. */
+    @Test
+    void aSecondSigtermExits130AtOnceWithoutACrash(@TempDir Path dir) throws Exception {
+        try (io.edgecascade.app.testing.AgentProcess agent = startSlowOpening(dir, 20)) {
+            agent.sigterm();
+            assertTrue(agent.await("stopping: the agent is still starting", 1, 60_000), agent.output());
+            int rc = agent.terminate(60_000);
+            String output = agent.output();
+            assertFalse(output.contains("A fatal error has been detected"), output);
+            assertEquals(130, rc, output);
+        }
+    }
+
+    /** An agent whose engine keeps opening sessions for 15 s, once its metrics endpoint answers. */
+    private static io.edgecascade.app.testing.AgentProcess startSlowOpening(Path dir, int shutdownTimeout)
+            throws Exception {
+        int metricsPort = io.edgecascade.app.testing.Ports.free();
+        Path config = Files.writeString(dir.resolve("c.yaml"), """
+                model: { path: %s, labels: %s }
+                engine: %s
+                threads: 1
+                events: { path: %s }
+                metrics: { listen: "127.0.0.1:%d" }
+                pipeline: { detector_workers: 1, shutdown_timeout_s: %d, progress_interval_s: 0 }
+                cameras: [ { id: cam, source: %s } ]
+                """.formatted(TestAssets.model(), TestAssets.labels(), SlowOpeningEngine.NAME, dir.resolve("e.jsonl"),
+                metricsPort, shutdownTimeout, io.edgecascade.cascade.testing.TestMedia.video()));
+        io.edgecascade.app.testing.AgentProcess agent = io.edgecascade.app.testing.AgentProcess.run(config,
+                dir.resolve("summary.json"));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!healthy(metricsPort)) {
+            if (System.nanoTime() >= until) {
+                agent.close();
+                throw new AssertionError("the metrics endpoint did not answer: " + agent.output());
+            }
+            Thread.sleep(5);
+        }
+        return agent;
     }
 
     private static boolean healthy(int port) throws InterruptedException {

@@ -88,6 +88,11 @@ public final class AgentProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGTERM, without waiting. */
+    public void sigterm() {
+        process.toHandle().destroy();
+    }
+
     /** SIGTERM (through the handle, so our end of its output stays open), then waits; the exit code or -1. */
     public int terminate(long millis) throws InterruptedException {
         process.toHandle().destroy();
