@@ -14,6 +14,14 @@ import java.util.TreeMap;
  * never two at once; the others go back to detecting. So tracking sees the frames in order, and event lines and best
  * frames reach the sinks in order.
  *
+ * <p>Work handed in waits with its frame (and the frame's pixels, 16 MB at 3072x1728) until its turn. While another
+ * thread runs the camera's work, and that work is blocked (a frame waiting for room in the sinks' pixel budget), the
+ * other workers would keep detecting and handing in frames: without a bound they pile up here, outside every queue's
+ * bound (20 frames, 300 MB, in the 4x4 mosaic's run with the page and forwarding). So at most {@link #MAX_WAITING}
+ * frames' work waits while the camera's work runs; a worker with one more waits for the line to move (it is the same
+ * back-pressure a full queue gives). Skipped tickets hold no frame and never wait, nor does the work of the ticket
+ * whose turn it is.
+ *
  * <p>Every ticket handed out must be completed or skipped, else the camera's later frames wait; at the end of the
  * run {@link #flush()} runs whatever is left in order and reports tickets that never came; what is handed in after it
  * (a capture thread freeing its last frame) runs at once. Thread-safe.
@@ -23,6 +31,8 @@ final class CameraOrder {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CameraOrder.class);
     private static final Runnable SKIPPED = () -> {
     };
+    /** Frames' work that may wait in line while the camera's work runs on another thread. */
+    static final int MAX_WAITING = 2;
 
     private final String camera;
     private final Map<Long, Runnable> done = new HashMap<>();
@@ -30,6 +40,7 @@ final class CameraOrder {
     private long head;
     private boolean draining;
     private boolean flushed;
+    private boolean flushRan;
 
     CameraOrder(String camera) {
         this.camera = camera;
@@ -52,6 +63,17 @@ final class CameraOrder {
     void complete(long ticket, Runnable work) {
         boolean late;
         synchronized (this) {
+            // the camera's work runs on another thread and its line is full: wait for it to move (its runner never
+            // waits for a worker, so this ends; a flush ends it too). Interrupted (a stop): the work is handed in all
+            // the same, so that no ticket goes missing, and the interrupt stays set for the caller.
+            try {
+                while (work != SKIPPED && (flushed ? !flushRan
+                        : draining && ticket != head && done.size() >= MAX_WAITING)) {
+                    wait(); // also while the flush runs what was left: a late hand-in comes after it
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             late = flushed; // the run's end: nothing is in flight any more, a late hand-in runs as it comes
             if (!late) {
                 if (ticket < head || done.putIfAbsent(ticket, work) != null) {
@@ -80,9 +102,11 @@ final class CameraOrder {
                     if (next == null) {
                         draining = false;
                         finished = true;
+                        notifyAll(); // a worker waiting for room may run the line itself now
                         return;
                     }
                     head++;
+                    notifyAll(); // room in the line
                 }
                 next.run();
             }
@@ -90,6 +114,7 @@ final class CameraOrder {
             if (!finished) {
                 synchronized (this) {
                     draining = false; // the work threw (an Error): the next completion drains on
+                    notifyAll();
                 }
             }
         }
@@ -114,7 +139,14 @@ final class CameraOrder {
             LOG.warn("camera {}: {} frame(s) never came back from the detector; their place in the order is skipped",
                     camera, missing);
         }
-        left.forEach(Runnable::run);
+        try {
+            left.forEach(Runnable::run);
+        } finally {
+            synchronized (this) {
+                flushRan = true;
+                notifyAll();
+            }
+        }
     }
 
     /** Tickets handed out and not yet run (for tests and metrics). */
