@@ -146,4 +146,32 @@ class ForwarderCloseTest {
         assertTrue(lines.stream().anyMatch(l -> l.contains("3 positives") && l.contains("stay in the spool")), "what"
                 + " really happened: " + lines);
     }
+
+    /**
+     * Defect (chaos soak, issue 17 follow-up: the JVM's exit after a run's summary): the forwarder's channel and the
+     * embedded cloud server ran on gRPC's shared event loops, which outlive their last user by a second; a thread
+     * waiting in epoll (native code) when the process exits holds HotSpot's exit about 300 ms. Failed before: after
+     * close() the gRPC worker and boss threads were still waiting in epollWait.
+     */
+    @Test
+    @Timeout(120)
+    void closeLeavesNoNetworkThreadWaitingInNativeCode() throws Exception {
+        positive("warm", 0).frame().image().close(); // JavaCPP's own threads start before the snapshot
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        CloudServer server = CloudServer.start(new CloudServer.Settings("127.0.0.1", 0,
+                Map.of("yolox", TestAssets.model()), null, 1), new CloudServer.Answering(Duration.ZERO, true));
+        Forwarder f = Forwarder.start(settings(server.port(), CloudSettings.Mode.UNARY, Duration.ofSeconds(60),
+                Duration.ofSeconds(30)), spool(), new ForwardListener() { }, PipelineObserver.of(List.of()), server);
+        for (int i = 0; i < 3; i++) {
+            f.accept(positive("cam", i));
+        }
+        f.close();
+        assertEquals(0, f.remaining(), "the frames were delivered over the channel");
+        List<String> inNative = Thread.getAllStackTraces().entrySet().stream()
+                .filter(e -> !before.contains(e.getKey()) && e.getKey().isAlive()
+                        && e.getKey().getState() == Thread.State.RUNNABLE && e.getValue().length > 0
+                        && e.getValue()[0].isNativeMethod())
+                .map(e -> e.getKey().getName() + " in " + e.getValue()[0]).toList();
+        assertEquals(List.of(), inNative, "threads the forwarder or its server started, still in native code");
+    }
 }
