@@ -20,7 +20,7 @@
 #     Content-Length;
 #   - the spool and its dead-letter folder on a 32 MB tmpfs (mounted here: needs root; without root the spool is
 #     bounded by spool.max_bytes = 32 MB instead, said in one line); in the long outage a ballast file fills that
-#     disk but for 1 MB (another writer), removed before the next run;
+#     disk but for 1 MB (another writer), removed before the next run: the spool evicts its oldest positives;
 #   - the agent SIGTERMed and started again twice (three runs of MINUTES/3), and SIGTERMed at the end: the first stop
 #     just after the cloud and a camera server were SIGKILLed, the second in the long outage with the spool full.
 #
@@ -386,7 +386,7 @@ for r in 1 2 3; do
         kill_server cloud
         back_at[cloud]=$(( $(now) + 1000000000 )) # held down here
         log "the long outage: the cloud stays down until the spool's disk is full, at most $(( run_seconds / 2 )) s"
-        if [[ -n "$spool_mounted" ]]; then # another writer fills the disk but for 1 MB: the spool meets ENOSPC soon
+        if [[ -n "$spool_mounted" ]]; then # another writer fills the disk but for 1 MB: the spool finds its disk full soon
           free=$(df --output=avail -B1 "$work/spoolfs" | tail -1)
           if (( free > 1048576 )); then
             fallocate -l $(( free - 1048576 )) "$work/spoolfs/ballast" || true
@@ -395,9 +395,10 @@ for r in 1 2 3; do
         fi
         until_back=$(( $(now) + run_seconds / 2 ))
         while (( $(now) < until_back )) && alive "${pid[agent]}"; do
-          if grep -q 'cannot store a positive' "$work/agent-$run.log"; then
+          # a full disk makes the spool evict its oldest positives (or, if even that cannot help, refuse new ones)
+          if grep -qE 'spool: its disk is full|cannot store a positive' "$work/agent-$run.log"; then
             echo "$run $(now)" >"$work/spool-full.txt"
-            log "the spool's disk is full (the agent cannot store a positive)"
+            log "the spool's disk is full (the agent evicts its oldest positives or cannot store new ones)"
             break
           fi
           chaos_tick

@@ -4,10 +4,14 @@ import io.edgecascade.engines.EngineException;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerCredentials;
-import io.grpc.TlsServerCredentials;
 import io.grpc.ServerInterceptors;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -100,14 +104,18 @@ public final class CloudServer implements AutoCloseable {
     private final Map<String, ServedModel> models;
     private final BufferedWriter record;
     private final InferenceService service;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup network;
 
     private CloudServer(Server server, ExecutorService workers, Map<String, ServedModel> models, BufferedWriter record,
-            InferenceService service) {
+            InferenceService service, EventLoopGroup boss, EventLoopGroup network) {
         this.server = server;
         this.workers = workers;
         this.models = models;
         this.record = record;
         this.service = service;
+        this.boss = boss;
+        this.network = network;
     }
 
     /**
@@ -127,6 +135,10 @@ public final class CloudServer implements AutoCloseable {
         Map<String, ServedModel> models = new LinkedHashMap<>();
         BufferedWriter record = null;
         ExecutorService workers = null;
+        // the server's own event loops, ended by close(): gRPC's shared ones linger a second after the server, and
+        // a thread waiting in epoll when the process exits holds the JVM's exit ~300 ms (the embedded server)
+        EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("cloud-netty-accept", true));
+        EventLoopGroup network = new NioEventLoopGroup(0, new DefaultThreadFactory("cloud-netty", true));
         try {
             for (var m : settings.models().entrySet()) {
                 try {
@@ -159,6 +171,8 @@ public final class CloudServer implements AutoCloseable {
             // that order; the inference itself runs on the worker pool.
             Server server = NettyServerBuilder.forAddress(new InetSocketAddress(settings.host(), settings.port()),
                             credentials(settings))
+                    .bossEventLoopGroup(boss).workerEventLoopGroup(network)
+                    .channelType(NioServerSocketChannel.class)
                     .withOption(ChannelOption.SO_REUSEADDR, true)
                     .directExecutor()
                     .maxInboundMessageSize(64 << 20)
@@ -178,8 +192,10 @@ public final class CloudServer implements AutoCloseable {
             }
             LOG.info("cloud server: KServe v2 gRPC on {}:{}, models {}{}", settings.host(), server.getPort(),
                     models.keySet(), settings.authority() == null ? "" : ", for authority " + settings.authority());
-            return new CloudServer(server, workers, models, record, service);
+            return new CloudServer(server, workers, models, record, service, boss, network);
         } catch (IOException | RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            network.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             models.values().forEach(ServedModel::close);
             if (workers != null) {
                 workers.shutdownNow();
@@ -231,6 +247,15 @@ public final class CloudServer implements AutoCloseable {
         server.awaitTermination();
     }
 
+    /** Ends the network threads once the transports are gone (a few milliseconds; at most 5 s). */
+    private void endEventLoops() {
+        var accept = boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        var io = network.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        if (!accept.awaitUninterruptibly(5, TimeUnit.SECONDS) || !io.awaitUninterruptibly(5, TimeUnit.SECONDS)) {
+            LOG.warn("cloud server: its network threads did not end within 5 s");
+        }
+    }
+
     /** Stops taking calls, finishes the ones accepted (up to 10 s), frees the models. */
     @Override
     public void close() {
@@ -244,6 +269,7 @@ public final class CloudServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             server.shutdownNow();
         }
+        endEventLoops();
         try {
             service.closeRecorder();
         } catch (InterruptedException e) {

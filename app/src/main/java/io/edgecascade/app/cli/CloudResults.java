@@ -2,6 +2,7 @@ package io.edgecascade.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edgecascade.cascade.forward.Forwarder;
 import io.edgecascade.cascade.pipeline.RunSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -48,8 +49,7 @@ final class CloudResults {
             out.println("  busiest frame: " + describe(example, labels));
         }
         if (forwarding != null && forwarding.timingMillis().get("round_trip_p50") != null) {
-            out.println(String.format(Locale.ROOT, "  median round trip %.1f ms, JPEG encode %.1f ms",
-                    forwarding.timingMillis().get("round_trip_p50"), forwarding.timingMillis().get("encode_p50")));
+            out.println("  median " + Forwarder.describeTiming(forwarding.timingMillis()));
         }
     }
 

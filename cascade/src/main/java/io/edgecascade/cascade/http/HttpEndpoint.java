@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
 
 /**
  * What the agent's small HTTP servers (metrics, web page) share: binding with one clear error line, and
@@ -57,6 +58,20 @@ public final class HttpEndpoint {
             throw new IOException(key + ": cannot listen on " + (host.contains(":") ? "[" + host + "]" : host) + ":"
                     + port + " (" + e.getMessage() + "); another process holds the port or the address is not this"
                     + " machine's; choose another port, or 0 to turn the endpoint off", e);
+        }
+    }
+
+    /**
+     * Logs a request whose handling failed. An {@link IOException} is the client going away mid-answer (a scraper's
+     * timeout, a closed browser tab: a broken pipe, a connection reset): one debug line, no stack trace, since the
+     * agent can do nothing about it. Anything else is a defect of the handler: debug with its stack trace.
+     */
+    public static void requestFailed(Logger log, String server, HttpExchange exchange, Exception e) {
+        String path = exchange.getRequestURI().getPath();
+        if (e instanceof IOException) {
+            log.debug("{}: the client of {} went away ({})", server, path, e.toString());
+        } else {
+            log.debug("{}: request {} failed", server, path, e);
         }
     }
 

@@ -6,7 +6,8 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.edgecascade.cascade.http.AccessFilter;
 import io.edgecascade.cascade.http.HttpEndpoint;
-import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
+import io.prometheus.metrics.exporter.httpserver.HttpExchangeAdapter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.util.Collections;
@@ -74,8 +75,9 @@ public final class MetricsServer implements AutoCloseable {
                 server.getAddress().getPort());
         MetricsServer s = new MetricsServer(server, executor,
                 Collections.unmodifiableMap(new LinkedHashMap<>(checks)), access);
-        MetricsHandler metrics = new MetricsHandler(registry);
-        server.createContext("/metrics", exchange -> s.serve(exchange, metrics)).getFilters().add(access);
+        PrometheusScrapeHandler scrape = new PrometheusScrapeHandler(registry);
+        server.createContext("/metrics", exchange -> s.serve(exchange,
+                ex -> scrape.handleRequest(new ScrapeExchange(ex)))).getFilters().add(access);
         server.createContext("/healthz", exchange -> s.serve(exchange, s::healthz)).getFilters().add(access);
         server.createContext("/readyz", exchange -> s.serve(exchange, s::readyz)).getFilters().add(access);
         server.createContext("/", exchange -> s.serve(exchange, s::index)).getFilters().add(access);
@@ -105,7 +107,7 @@ public final class MetricsServer implements AutoCloseable {
             }
             handler.handle(exchange);
         } catch (IOException | RuntimeException e) {
-            LOG.debug("metrics: request {} failed", exchange.getRequestURI().getPath(), e);
+            HttpEndpoint.requestFailed(LOG, "metrics", exchange, e);
         }
     }
 
@@ -147,6 +149,22 @@ public final class MetricsServer implements AutoCloseable {
 
     private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         HttpEndpoint.send(exchange, status, contentType, body);
+    }
+
+    /**
+     * The Prometheus client's exchange, but an I/O failure (the scraper hung up mid-answer) is thrown to
+     * {@link #serve} rather than logged by the client library at SEVERE with two stack traces per hang-up. A
+     * failure of the scrape itself ({@link RuntimeException}) still answers 500 with the library's message.
+     */
+    private static final class ScrapeExchange extends HttpExchangeAdapter {
+        ScrapeExchange(HttpExchange exchange) {
+            super(exchange);
+        }
+
+        @Override
+        public void handleException(IOException e) throws IOException {
+            throw e;
+        }
     }
 
     /** Stops serving and frees the port; a scrape in progress is cut off. */

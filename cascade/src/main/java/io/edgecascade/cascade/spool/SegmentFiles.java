@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,16 +73,26 @@ final class SegmentFiles {
     }
 
     private final Path dir;
-    private final long segmentBytes;
+    private final LongSupplier segmentBytes;
     private final SyncPolicy sync;
     private final SegmentCodec codec = new SegmentCodec();
     private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
     private Segment active;
+    private long activeLimit;
     private long nextSegmentId;
     private volatile long diskBytes;
     private boolean dirty;
 
+    /** Segments sealed at a fixed size. */
     SegmentFiles(Path dir, long segmentBytes, SyncPolicy sync) {
+        this(dir, () -> segmentBytes, sync);
+    }
+
+    /**
+     * @param segmentBytes the size at which a segment is sealed, asked once as each segment starts (the spool
+     *                     sizes segments by the room it has: {@link SpoolEvictor#segmentBytes})
+     */
+    SegmentFiles(Path dir, LongSupplier segmentBytes, SyncPolicy sync) {
         this.dir = dir;
         this.segmentBytes = segmentBytes;
         this.sync = sync;
@@ -193,6 +204,7 @@ final class SegmentFiles {
             FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             active = new Segment(id, f, ch, new IntLog(ackPath(id), 1), new IntLog(attemptsPath(id), 2), 0);
+            activeLimit = segmentBytes.getAsLong();
             segments.put(id, active);
         }
         ByteBuffer record = codec.encode(tag, payload);
@@ -217,7 +229,7 @@ final class SegmentFiles {
         diskBytes += recordBytes;
         dirty = true;
         sync.written(s.channel, this::forceAll);
-        if (s.size >= segmentBytes) {
+        if (s.size >= activeLimit) {
             s.sealed = true;
             active = null;
             sync.finished(s.channel);

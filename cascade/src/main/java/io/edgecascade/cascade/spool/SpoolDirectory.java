@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@code .ack} file (records delivered) and a {@code .try} file (failed attempts per record, {@link #countAttempt}),
  * both {@link IntLog}s kept by {@link SegmentFiles}; a {@code .lock} file keeps other agents out
  * ({@link SpoolFolderLock}). A segment is deleted once every record in it is acknowledged. When a new record
- * would take the directory over {@code maxBytes}, the oldest segments are evicted whole ({@link SpoolEvictor})
- * and each record lost is reported to the {@link EvictionListener} with its tag.
+ * would take the directory over {@code maxBytes}, or would fill its disk (a disk smaller than the bound, or one
+ * another writer filled), the oldest segments are evicted whole ({@link SpoolEvictor}) and each record lost is
+ * reported to the {@link EvictionListener} with its tag; segments are sized by the room the spool really has,
+ * so an eviction frees about an eighth of it.
  *
  * <p>Thread-safe, with two locks so that a slow disk stalls only the thread writing: the <em>index</em> lock
  * guards the in-memory state ({@link TagIndex} of the records waiting, records in flight, counters) and is never
@@ -52,7 +54,8 @@ public final class SpoolDirectory implements AutoCloseable {
      * @param dir                the spool folder (created when missing)
      * @param maxBytes           bound of the files in the folder; the oldest segments are evicted beyond it
      * @param fsync              durability policy
-     * @param segmentBytes       a segment is closed and a new one started once it reaches this size
+     * @param segmentBytes       a segment is closed and a new one started once it reaches this size (or an eighth of
+     *                           what the disk holds for the spool, when that is smaller)
      * @param deadLetterDir      where the forwarder moves records it gives up on (beside the spool by default)
      * @param deadLetterMaxBytes bound of that folder; its oldest files are deleted beyond it
      */
@@ -80,7 +83,10 @@ public final class SpoolDirectory implements AutoCloseable {
             this(dir, maxBytes, fsync, segmentBytes, null, DEFAULT_DEAD_LETTER_BYTES);
         }
 
-        /** Segments of an eighth of the bound (16 KiB .. 64 MiB), so eviction loses a small part at a time. */
+        /**
+         * Segments of an eighth of the bound (16 KiB .. 64 MiB), so eviction loses a small part at a time; smaller
+         * on a disk that holds less than the bound ({@link SpoolEvictor#segmentBytes}).
+         */
         public static Settings of(Path dir, long maxBytes, Fsync fsync) {
             return new Settings(dir, maxBytes, fsync, Math.max(16 << 10, Math.min(64L << 20, maxBytes / 8)));
         }
@@ -153,11 +159,17 @@ public final class SpoolDirectory implements AutoCloseable {
     private volatile boolean closed; // set under both locks
 
     private SpoolDirectory(Settings settings, EvictionListener evictions, SyncPolicy sync,
-            SpoolFolderLock folderLock) {
+            SpoolFolderLock folderLock, SpoolEvictor.DiskSpace disk) {
         this.settings = settings;
         this.folderLock = folderLock;
-        this.files = new SegmentFiles(settings.dir(), settings.segmentBytes(), sync);
-        this.evictor = new SpoolEvictor(settings.maxBytes(), files, this::dropSegment, evictions);
+        // each new segment is sized by the room the spool has then (the bound, or a smaller disk)
+        this.files = new SegmentFiles(settings.dir(), this::nextSegmentBytes, sync);
+        this.evictor = new SpoolEvictor(settings.maxBytes(), files, this::dropSegment, evictions, disk);
+    }
+
+    /** The size of a segment started now (asked by {@link SegmentFiles} under the I/O lock). */
+    private long nextSegmentBytes() {
+        return evictor.segmentBytes(settings.segmentBytes());
     }
 
     /**
@@ -177,8 +189,14 @@ public final class SpoolDirectory implements AutoCloseable {
     static SpoolDirectory open(Settings settings, EvictionListener evictions, LongSupplier nanoClock,
             SyncPolicy.Forcer forcer) throws IOException {
         SpoolFolderLock folderLock = SpoolFolderLock.acquire(settings.dir());
-        SpoolDirectory spool = new SpoolDirectory(settings, evictions,
-                new SyncPolicy(settings.fsync(), nanoClock, forcer), folderLock);
+        SpoolDirectory spool;
+        try {
+            spool = new SpoolDirectory(settings, evictions, new SyncPolicy(settings.fsync(), nanoClock, forcer),
+                    folderLock, SpoolEvictor.diskOf(settings.dir()));
+        } catch (IOException | RuntimeException e) {
+            folderLock.close();
+            throw e;
+        }
         try {
             spool.recover();
         } catch (IOException | RuntimeException e) {
@@ -201,6 +219,12 @@ public final class SpoolDirectory implements AutoCloseable {
                         unsent.size(), pendingBytes);
             }
         }
+        long room = evictor.capacity();
+        if (room < settings.maxBytes()) {
+            LOG.info("spool {}: its disk holds {} bytes for the spool, less than spool.max_bytes {}; when the disk is"
+                    + " full the oldest positives are evicted", settings.dir(), Math.max(0, room),
+                    settings.maxBytes());
+        }
     }
 
     /** A segment found at open: its records not yet acknowledged wait to be sent. */
@@ -221,9 +245,12 @@ public final class SpoolDirectory implements AutoCloseable {
 
     /**
      * Appends a record (durable per the fsync policy when this returns). Evicts the oldest segments first when
-     * the record would take the folder over its bound. Lookups and reads of other threads go on meanwhile.
+     * the record would take the folder over its bound or fill its disk, and again when the write fails because
+     * another writer filled the disk meanwhile. Lookups and reads of other threads go on meanwhile.
      *
      * @return false when the record alone is larger than the bound (it is not stored, and counted as evicted)
+     * @throws IOException when the record cannot be written even after evicting (a disk too small for it, a disk
+     *                     error): it is not stored
      */
     public boolean append(String tag, byte[] payload) throws IOException {
         byte[] tagBytes = tag.getBytes(StandardCharsets.UTF_8);
@@ -238,7 +265,17 @@ public final class SpoolDirectory implements AutoCloseable {
         try {
             checkOpen();
             evictor.makeRoom(recordBytes);
-            long key = files.append(tagBytes, payload);
+            long key;
+            while (true) {
+                try {
+                    key = files.append(tagBytes, payload);
+                    break;
+                } catch (IOException e) {
+                    if (!evictor.evictAfterFailedWrite(recordBytes)) {
+                        throw e; // not for want of room, or evicting cannot help: the caller counts the failure
+                    }
+                }
+            }
             // published only once durable per the policy: the sender never sends what a power loss would lose
             synchronized (index) {
                 unsent.add(new Entry(key, tag, (int) (recordBytes - SegmentCodec.HEADER)));

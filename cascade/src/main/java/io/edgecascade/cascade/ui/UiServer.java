@@ -135,7 +135,7 @@ public final class UiServer implements AutoCloseable {
         try (exchange) {
             route(exchange);
         } catch (IOException | RuntimeException e) {
-            LOG.debug("ui: request {} failed", exchange.getRequestURI().getPath(), e);
+            HttpEndpoint.requestFailed(LOG, "ui", exchange, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +22,8 @@ class SpoolEvictorTest {
     private static final long RECORD = 116;
     /** Two records per segment. */
     private static final long SEGMENT = 2 * RECORD;
+    /** A disk with room to spare. */
+    private static final SpoolEvictor.DiskSpace ROOMY = () -> 1L << 40;
 
     @TempDir
     Path dir;
@@ -56,7 +57,7 @@ class SpoolEvictorTest {
     @Test
     void evictsWholeOldestSegmentsUntilTheRecordFitsAndReportsEveryLostTagInOrder() throws IOException {
         SegmentFiles files = filesWith(6); // segments 0 (r0 r1), 1 (r2 r3), 2 (r4 r5): 696 bytes
-        SpoolEvictor evictor = new SpoolEvictor(700, files, waiting::removeSegment, lost::add);
+        SpoolEvictor evictor = new SpoolEvictor(700, files, waiting::removeSegment, lost::add, ROOMY);
 
         evictor.makeRoom(RECORD); // 696 + 116 > 700: segment 0 goes, 464 + 116 fits
         assertEquals(List.of("r0", "r1"), lost);
@@ -78,7 +79,7 @@ class SpoolEvictorTest {
     @Test
     void nothingIsEvictedWhileTheRecordFits() throws IOException {
         SegmentFiles files = filesWith(4);
-        SpoolEvictor evictor = new SpoolEvictor(5 * RECORD, files, waiting::removeSegment, lost::add);
+        SpoolEvictor evictor = new SpoolEvictor(5 * RECORD, files, waiting::removeSegment, lost::add, ROOMY);
         evictor.makeRoom(RECORD);
         assertEquals(List.of(), lost);
         assertEquals(0, evictor.evictedRecords());
@@ -89,7 +90,7 @@ class SpoolEvictorTest {
     @Test
     void aRecordLargerThanTheBoundIsNotAdmittedAndCounted() throws IOException {
         SegmentFiles files = filesWith(0);
-        SpoolEvictor evictor = new SpoolEvictor(RECORD, files, waiting::removeSegment, lost::add);
+        SpoolEvictor evictor = new SpoolEvictor(RECORD, files, waiting::removeSegment, lost::add, ROOMY);
         assertTrue(evictor.admit("fits", RECORD));
         assertFalse(evictor.admit("big", RECORD + 1));
         assertEquals(List.of("big"), lost);
@@ -162,5 +163,91 @@ class SpoolEvictorTest {
             assertEquals(again.pendingBytes(), live, "the figure the spool kept is what a fresh count of the disk"
                     + " finds");
         }
+    }
+
+    /**
+     * A fake disk of {@code size} bytes holding the spool's files and {@code others} bytes of another writer's:
+     * what it has free follows what the spool writes and deletes.
+     */
+    private static SpoolEvictor.DiskSpace disk(SegmentFiles files, long size, long[] others) {
+        return () -> size - others[0] - files.diskBytes();
+    }
+
+    /**
+     * Defect (chaos soak, issue 17 follow-up): a disk that filled before {@code spool.max_bytes} was reached made
+     * every new record fail instead of evicting the oldest. Failed before: nothing was evicted (the evictor knew
+     * only the bound).
+     */
+    @Test
+    void aDiskSmallerThanTheBoundEvictsTheOldestSegmentsUntilTheRecordFitsWithTheReserve() throws IOException {
+        SegmentFiles files = filesWith(6); // segments 0 (r0 r1), 1 (r2 r3), 2 (r4 r5): 696 bytes
+        long size = SpoolEvictor.DISK_RESERVE + 6 * RECORD; // full: the reserve is all that is free
+        SpoolEvictor evictor = new SpoolEvictor(1L << 30, files, waiting::removeSegment, lost::add,
+                disk(files, size, new long[1]));
+
+        evictor.makeRoom(RECORD); // segment 0 goes: 2 records free
+        assertEquals(List.of("r0", "r1"), lost);
+        assertEquals(2, evictor.evictedRecords());
+        assertFalse(Files.exists(segmentFile(0)));
+        evictor.makeRoom(RECORD); // fits now: nothing more goes
+        assertEquals(2, evictor.evictedRecords());
+        assertEquals(4, waiting.size());
+        files.closeAll();
+    }
+
+    @Test
+    void anotherWriterFillingTheDiskMakesTheSpoolEvictAfterTheFailedWriteAndOnlyThen() throws IOException {
+        SegmentFiles files = filesWith(4);
+        long[] others = {0};
+        long size = SpoolEvictor.DISK_RESERVE + 10 * RECORD;
+        SpoolEvictor evictor = new SpoolEvictor(1L << 30, files, waiting::removeSegment, lost::add,
+                disk(files, size, others));
+        assertFalse(evictor.evictAfterFailedWrite(RECORD), "room on the disk: the failure was something else");
+        assertEquals(List.of(), lost);
+
+        others[0] = 6 * RECORD; // the disk is full now
+        assertTrue(evictor.evictAfterFailedWrite(RECORD), "evicting makes room: write again");
+        assertEquals(List.of("r0", "r1"), lost);
+        assertFalse(evictor.evictAfterFailedWrite(RECORD), "room again");
+        files.closeAll();
+    }
+
+    @Test
+    void aRecordThatWouldNotFitOnTheDiskEvenWithTheSpoolEmptyEvictsNothing() throws IOException {
+        SegmentFiles files = filesWith(4);
+        long size = SpoolEvictor.DISK_RESERVE + 5 * RECORD;
+        SpoolEvictor evictor = new SpoolEvictor(1L << 30, files, waiting::removeSegment, lost::add,
+                disk(files, size, new long[1]));
+        evictor.makeRoom(6 * RECORD);
+        assertFalse(evictor.evictAfterFailedWrite(6 * RECORD));
+        assertEquals(List.of(), lost, "evicting all would not make room: nothing is thrown away for it");
+        assertEquals(4, waiting.size());
+        files.closeAll();
+    }
+
+    /**
+     * Defect (chaos soak): segments were an eighth of the bound (64 MiB at the default 1 GiB), so on a 32 MB disk the
+     * whole spool was one segment and a full disk could only free all of it. Failed before: there was no sizing by
+     * the disk.
+     */
+    @Test
+    void newSegmentsAreAnEighthOfWhatTheSpoolCanHoldTheBoundOrTheDisk() throws IOException {
+        SegmentFiles files = filesWith(0);
+        long mib = 1 << 20;
+        long[] others = {0};
+        SpoolEvictor small = new SpoolEvictor(1L << 30, files, waiting::removeSegment, lost::add,
+                disk(files, 32 * mib + SpoolEvictor.DISK_RESERVE, others));
+        assertEquals(4 * mib, small.segmentBytes(64 * mib), "a 32 MiB disk: 4 MiB segments");
+        others[0] = 32 * mib; // another writer took the disk
+        assertEquals(SpoolEvictor.MIN_SEGMENT, small.segmentBytes(64 * mib), "never below the minimum");
+        assertEquals(100, small.segmentBytes(100), "nor above the configured size");
+
+        SpoolEvictor bounded = new SpoolEvictor(8 * mib, files, waiting::removeSegment, lost::add, ROOMY);
+        assertEquals(mib, bounded.segmentBytes(64 * mib), "a roomy disk: an eighth of the bound");
+        SpoolEvictor blind = new SpoolEvictor(8 * mib, files, waiting::removeSegment, lost::add, () -> {
+            throw new IOException("statfs failed");
+        });
+        assertEquals(64 * mib, blind.segmentBytes(64 * mib), "the disk cannot be asked: the configured size");
+        files.closeAll();
     }
 }
