@@ -84,6 +84,9 @@ final class DetectorStage implements Supervisor.StageBody {
     private final RateLimitedLog log = new RateLimitedLog(LOG);
     private boolean dead;
     private long abandoned;
+    /** Batches run and the images in them (pipeline.batch above 1), for the line at the worker's end. */
+    private long batchesRun;
+    private long imagesRun;
 
     /**
      * @param first the worker's first session of each key; the worker owns them (and those it opens) and closes them
@@ -215,6 +218,8 @@ final class DetectorStage implements Supervisor.StageBody {
             }
             s.budget.succeeded();
             observer.detectorBatch(to - from, size);
+            batchesRun++;
+            imagesRun += to - from;
             for (int i = 0; i < results.size(); i++) {
                 in.get(i).results().add(results.get(i));
             }
@@ -252,6 +257,10 @@ final class DetectorStage implements Supervisor.StageBody {
     /** The worker ended (its queue ended, or an Error): closes its sessions and tells the cascade. */
     @Override
     public void end() {
+        if (batchesRun > 0) {
+            LOG.info("{}: {} batch(es) of up to {} image(s) run, {} image(s) per batch on average", name, batchesRun,
+                    batch, String.format(java.util.Locale.ROOT, "%.2f", (double) imagesRun / batchesRun));
+        }
         if (abandoned > 0) {
             LOG.warn("{}: {} frame(s) were not detected: the shutdown deadline had passed", name, abandoned);
         }
