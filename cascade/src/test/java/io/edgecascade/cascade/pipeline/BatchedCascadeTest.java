@@ -56,7 +56,7 @@ class BatchedCascadeTest {
 
     @BeforeAll
     static void clip() throws Exception {
-        clip = TestAssets.personClip(dir, 20, 12); // 120 frames of 768x432, one person walking through
+        clip = TestAssets.personClip(dir, 20, 8); // 80 frames of 768x432, one person walking through
     }
 
     /** What one run gave each camera: positive frames in the order the sink got them, and event lines. */
@@ -73,8 +73,10 @@ class BatchedCascadeTest {
     private static Run run(String name, List<ObjectDetector> workers, int batch, PipelineObserver extra)
             throws Exception {
         List<CameraSettings> cams = new ArrayList<>();
-        CAMERAS.forEach(id -> cams.add(new CameraSettings(id, clip.toString(), false, MotionSettings.DEFAULTS,
-                PERSON)));
+        // gate off: every frame is detected, so what each camera gets does not hang on how far its capture thread
+        // ran ahead of the detectors (the gate's hold and hurry read the tracks as they are at capture time)
+        CAMERAS.forEach(id -> cams.add(new CameraSettings(id, clip.toString(), false,
+                MotionSettings.DEFAULTS.withEnabled(false), PERSON)));
         Map<String, List<Long>> order = new ConcurrentHashMap<>();
         Map<String, Map<Long, List<Detection>>> detections = new ConcurrentHashMap<>();
         FrameSink collect = p -> {
@@ -120,7 +122,8 @@ class BatchedCascadeTest {
         assertTrue(batched.batches().stream().anyMatch(n -> n > 1),
                 "frames of several cameras ran together: " + batched.batches());
         for (String id : CAMERAS) {
-            assertEquals(120, batched.summary().cameras().get(id).decoded());
+            assertEquals(80, batched.summary().cameras().get(id).decoded());
+            assertEquals(80, batched.summary().cameras().get(id).detected());
             assertEquals(single.summary().cameras().get(id).detected(),
                     batched.summary().cameras().get(id).detected(), id + ": frames detected");
             assertEquals(0, batched.summary().cameras().get(id).detectorErrors());
@@ -240,7 +243,7 @@ class BatchedCascadeTest {
             for (int i = 1; order != null && i < order.size(); i++) {
                 assertTrue(order.get(i) > order.get(i - 1), id + ": capture order kept " + order);
             }
-            assertEquals(120, run.summary().cameras().get(id).decoded());
+            assertEquals(80, run.summary().cameras().get(id).decoded());
         }
         assertEquals(failed, errors, "an error on a batch counts for each frame in it");
         assertEquals(failed, errorOutcomes, "each of its frames is a detector_error");
