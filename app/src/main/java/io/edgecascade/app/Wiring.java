@@ -2,13 +2,15 @@ package io.edgecascade.app;
 
 import io.edgecascade.app.cli.UserError;
 import io.edgecascade.app.config.AppConfig;
+import io.edgecascade.cascade.api.Area;
 import io.edgecascade.cascade.api.FrameSink;
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.TrackEvent;
+import io.edgecascade.cascade.api.UseCase;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.detect.Labels;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
-import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.events.EventLog;
 import io.edgecascade.cascade.events.Uplink;
@@ -18,24 +20,23 @@ import io.edgecascade.cascade.forward.ForwardStats;
 import io.edgecascade.cascade.forward.Forwarder;
 import io.edgecascade.cascade.metrics.ForwardMetrics;
 import io.edgecascade.cascade.metrics.ForwardResult;
-import io.edgecascade.cascade.pipeline.Cascade;
-import io.edgecascade.cascade.api.Area;
-import io.edgecascade.cascade.api.UseCase;
 import io.edgecascade.cascade.pipeline.CameraSettings;
+import io.edgecascade.cascade.pipeline.Cascade;
 import io.edgecascade.cascade.pipeline.DetectorFactory;
 import io.edgecascade.cascade.pipeline.Detectors;
-import io.edgecascade.cascade.pipeline.UseCaseMaker;
-import io.edgecascade.cascade.pipeline.UseCaseSpec;
-import io.edgecascade.cascade.usecase.PolygonArea;
-import io.edgecascade.cascade.usecase.SettingsView;
-import io.edgecascade.cascade.usecase.UseCaseRegistry;
 import io.edgecascade.cascade.pipeline.RunSummary;
 import io.edgecascade.cascade.pipeline.SourceFactory;
+import io.edgecascade.cascade.pipeline.UseCaseMaker;
+import io.edgecascade.cascade.pipeline.UseCaseSpec;
+import io.edgecascade.cascade.quantize.BatchRewrite;
 import io.edgecascade.cascade.quantize.PrecisionChoice;
 import io.edgecascade.cascade.quantize.QuantizeException;
 import io.edgecascade.cascade.quantize.QuantizedModels;
 import io.edgecascade.cascade.quantize.Quantizer;
 import io.edgecascade.cascade.source.InterruptibleFfmpegSource;
+import io.edgecascade.cascade.usecase.PolygonArea;
+import io.edgecascade.cascade.usecase.SettingsView;
+import io.edgecascade.cascade.usecase.UseCaseRegistry;
 import io.edgecascade.cloud.CloudServer;
 import io.edgecascade.engines.EngineException;
 import io.edgecascade.engines.EngineOptions;
@@ -149,8 +150,8 @@ public final class Wiring {
             String engine = m.engineOr(config.engine());
             String signature = String.join("|", file.toAbsolutePath().toString(), engine, m.type(),
                     m.labels().toAbsolutePath().toString(), m.input().toString());
-            bySignature.computeIfAbsent(signature, k -> new Session(m.name(), m, file, engine, labels(m)))
-                    .models.add(m.name());
+            bySignature.computeIfAbsent(signature, k -> new Session(m.name(), m, file, batched(config, m, file), engine,
+                    labels(m))).models.add(m.name());
         }
         if (bySignature.isEmpty()) {
             throw new UserError("no camera uses a model; list one in a camera's detect:", UserError.USAGE, null);
@@ -163,16 +164,39 @@ public final class Wiring {
         final String key;
         final AppConfig.ModelConfig model;
         final Path file;
+        /** What the engine loads: {@link #file}, or its copy rewritten to {@code pipeline.batch}. */
+        final Path runFile;
         final String engine;
         final List<String> labels;
         final List<String> models = new ArrayList<>();
 
-        Session(String key, AppConfig.ModelConfig model, Path file, String engine, List<String> labels) {
+        Session(String key, AppConfig.ModelConfig model, Path file, Path runFile, String engine,
+                List<String> labels) {
             this.key = key;
             this.model = model;
             this.file = file;
+            this.runFile = runFile;
             this.engine = engine;
             this.labels = labels;
+        }
+    }
+
+    /**
+     * The file a session of model {@code m} loads: with {@code pipeline.batch} above 1, a YOLOX model's copy rewritten
+     * to that batch (written once to the engine cache folder); other models (classifiers, run box by box) as they are.
+     */
+    private static Path batched(AppConfig config, AppConfig.ModelConfig m, Path file) {
+        int batch = config.pipeline().detectorBatch();
+        if (batch == 1 || !ModelTypes.YOLOX.equals(m.type())) {
+            return file;
+        }
+        try {
+            Path out = BatchRewrite.file(file, batch, config.engineSettings().cacheDir());
+            LOG.info("model {}: pipeline.batch {}: running {}", m.name(), batch, out);
+            return out;
+        } catch (QuantizeException e) {
+            throw new UserError("model " + m.name() + ": pipeline.batch " + batch + ": " + e.getMessage()
+                    + " (or set pipeline.batch: 1)", UserError.FAILED, e);
         }
     }
 
@@ -258,7 +282,7 @@ public final class Wiring {
             AppConfig config) {
         try {
             ObjectDetector detector = openDetector(session, engines, engineName, threads, config);
-            LOG.info("detector: {} model {} ({}) on {}", session.model.type(), session.file,
+            LOG.info("detector: {} model {} ({}) on {}", session.model.type(), session.runFile,
                     String.join(", ", session.models.isEmpty() ? List.of(session.key) : session.models),
                     detector.engine());
             return detector;
@@ -279,7 +303,7 @@ public final class Wiring {
     private static ObjectDetector openDetector(Session session, EngineRegistry engines, String engineName,
             int threads, AppConfig config) throws EngineException {
         AppConfig.EngineSettings es = config.engineSettings();
-        InferenceEngine engine = engines.open(engineName, new EngineOptions(session.file, threads, es.device(),
+        InferenceEngine engine = engines.open(engineName, new EngineOptions(session.runFile, threads, es.device(),
                 es.fp16(), es.int8(), es.cacheDir()));
         try {
             return ModelTypes.detector(session.model.type(), engine, session.labels, session.model.input());

@@ -6,9 +6,9 @@ import io.edgecascade.app.config.ConfigLoader;
 import io.edgecascade.cascade.motion.Zone;
 import io.edgecascade.cascade.pipeline.CameraAnalytics;
 import io.edgecascade.cascade.pipeline.CameraSettings;
+import io.edgecascade.cascade.pipeline.CascadeOptions;
 import io.edgecascade.cascade.pipeline.DetectEntry;
 import io.edgecascade.cascade.pipeline.UseCaseSpec;
-import io.edgecascade.cascade.pipeline.CascadeOptions;
 import io.edgecascade.cascade.source.FfmpegFrameSource;
 import io.edgecascade.cascade.source.FrameSource;
 import io.edgecascade.cascade.source.HardwareDecoders;
@@ -244,6 +244,11 @@ final class ConfigCommand implements Runnable {
             if (config.detectorWorkers() != AppConfig.AUTO_WORKERS) {
                 parts.add("pipeline.detector_workers " + config.detectorWorkers() + " x " + config.threads()
                         + " thread(s)");
+            }
+            int batch = config.pipeline().detectorBatch();
+            if (batch != CascadeOptions.DEFAULT_BATCH) {
+                parts.add("pipeline.batch " + batch + " (each worker runs the frames of up to " + batch + " cameras as"
+                        + " one inference, on YOLOX models rewritten to batch " + batch + " on first start)");
             }
             if (!parts.isEmpty()) {
                 out.println("detector: " + String.join("; ", parts));

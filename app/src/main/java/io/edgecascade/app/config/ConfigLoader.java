@@ -158,7 +158,8 @@ public final class ConfigLoader {
                         CascadeOptions.DEFAULT_STAGE_TIMEOUT.toSeconds(), 1, 86400)),
                 pipeline.integer("sink_memory_mb", CascadeOptions.DEFAULT_SINK_MEMORY_BYTES >> 20, 1, 65_536) << 20,
                 pipeline.integer("detector_queue_mb", CascadeOptions.DEFAULT_DETECTOR_MEMORY_BYTES >> 20, 1, 65_536)
-                        << 20);
+                        << 20,
+                (int) pipeline.integer("batch", CascadeOptions.DEFAULT_BATCH, 1, CascadeOptions.MAX_BATCH));
         int detectorWorkers = readWorkers(pipeline);
         pipeline.finish();
 

@@ -37,6 +37,8 @@ class PipelineConfigTest {
         assertEquals(8, d.outputQueue());
         assertEquals(32L << 20, d.sinkMemoryBytes());
         assertEquals(64L << 20, d.detectorMemoryBytes());
+        assertEquals(1, d.detectorBatch(), "frame by frame unless pipeline.batch says otherwise");
+        assertEquals(4, LOADER.parse(config("  batch: 4\n"), "test.yaml").pipeline().detectorBatch());
         CascadeOptions c = LOADER.parse(config("  error_budget: 3\n  shutdown_timeout_s: 8\n  stage_timeout_s: 30\n"
                 + "  sink_queue: 2\n  sink_memory_mb: 100\n  detector_queue_mb: 200\n"), "test.yaml").pipeline();
         assertEquals(100L << 20, c.sinkMemoryBytes());
@@ -51,7 +53,7 @@ class PipelineConfigTest {
     void badValuesNameTheKeyAndWhatIsAllowed() {
         List<String> p = assertThrows(ConfigException.class, () -> LOADER.parse(config("  error_budget: 0\n"
                 + "  shutdown_timeout_s: forever\n  stage_timeout_s: 0\n  sink_queue: 1000\n  sink_memory_mb: 0\n"
-                + "  detector_queue_mb: -1\n"),
+                + "  detector_queue_mb: -1\n  batch: 17\n"),
                 "test.yaml"))
                 .problems();
         assertTrue(p.contains("pipeline.error_budget: 0 is out of range; allowed 1..10000"), p.toString());
@@ -61,6 +63,23 @@ class PipelineConfigTest {
         assertTrue(p.contains("pipeline.sink_queue: 1000 is out of range; allowed 1..256"), p.toString());
         assertTrue(p.contains("pipeline.sink_memory_mb: 0 is out of range; allowed 1..65536"), p.toString());
         assertTrue(p.contains("pipeline.detector_queue_mb: -1 is out of range; allowed 1..65536"), p.toString());
+        assertTrue(p.contains("pipeline.batch: 17 is out of range; allowed 1..16"), p.toString());
+        List<String> zero = assertThrows(ConfigException.class, () -> LOADER.parse(config("  batch: 0\n"),
+                "test.yaml")).problems();
+        assertEquals(List.of("pipeline.batch: 0 is out of range; allowed 1..16"), zero);
+        List<String> word = assertThrows(ConfigException.class, () -> LOADER.parse(config("  batch: four\n"),
+                "test.yaml")).problems();
+        assertEquals(List.of("pipeline.batch: 'four' is not a whole number; allowed 1..16"), word);
+    }
+
+    @Test
+    void configValidateShowsTheBatch(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("c.yaml"), config("  batch: 4\n")
+                .replace("${EDGE_CASCADE_ASSETS}", TestAssets.root().toString()));
+        MainRunner.Result r = MainRunner.run("config", "validate", file.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("detector: ") && l.contains("pipeline.batch 4 (each"
+                + " worker runs the frames of up to 4 cameras as one inference")), r.toString());
     }
 
     @Test

@@ -22,6 +22,13 @@ public interface PipelineObserver {
     default void modelRun(String camera, String model) {
     }
 
+    /**
+     * A detector worker ran one batch ({@code pipeline.batch} above 1): {@code images} frames or regions, of cameras
+     * whose frames it took together, on a model of batch {@code batch} (a partial batch is padded).
+     */
+    default void detectorBatch(int images, int batch) {
+    }
+
     /** {@code camera} started ({@code up}) or stopped delivering frames. */
     default void cameraState(String camera, boolean up) {
     }
@@ -96,6 +103,11 @@ public interface PipelineObserver {
                 for (PipelineObserver o : all) {
                     o.modelRun(camera, model);
                 }
+            }
+
+            @Override
+            public void detectorBatch(int images, int batch) {
+                all.forEach(o -> o.detectorBatch(images, batch));
             }
 
             @Override

@@ -19,6 +19,27 @@ public interface ObjectDetector extends AutoCloseable {
     DetectionResult detect(Mat bgr, float minScore, float nmsIou) throws EngineException;
 
     /**
+     * Images one engine run takes ({@code pipeline.batch}, for a model rewritten to that batch): 1 for most models.
+     * A detector of batch N runs a partial batch padded to N (the engine's shapes are fixed).
+     */
+    default int batch() {
+        return 1;
+    }
+
+    /**
+     * Detects on up to {@link #batch()} images in one engine run; the results in the order of {@code images}, each
+     * image's inference time its share of the run's. The default runs them one by one (a model of batch 1). An engine
+     * failure fails the whole batch.
+     */
+    default List<DetectionResult> detectBatch(List<DetectRequest> images) throws EngineException {
+        List<DetectionResult> out = new java.util.ArrayList<>(images.size());
+        for (DetectRequest r : images) {
+            out.add(detect(r.bgr(), r.minScore(), r.nmsIou()));
+        }
+        return out;
+    }
+
+    /**
      * The side of the model's square input in pixels, for detection on regions; 0 when the model's input is not
      * square or not known (the detector then always sees the whole frame).
      */

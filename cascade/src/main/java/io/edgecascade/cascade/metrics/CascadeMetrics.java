@@ -49,6 +49,8 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
     /** Histogram buckets from 0.1 ms (decode, gate) to 1 s (inference on a slow CPU, a cloud round trip). */
     static final double[] STAGE_BUCKETS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
         0.25, 0.5, 1.0};
+    /** Buckets of {@code detector_batch_images}: every size up to 8, then up to {@code pipeline.batch}'s 16. */
+    static final double[] BATCH_BUCKETS = {1, 2, 3, 4, 5, 6, 7, 8, 12, 16};
     /** Default: a camera with no decoded frame for this long is not ready. */
     public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(10);
     /** Window of {@code camera_fps}. */
@@ -106,6 +108,7 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
     private volatile Supplier<Map<String, Map<String, Integer>>> queueDepths = Map::of;
     private volatile Supplier<Map<String, Map<String, Map<String, Long>>>> useCaseCounts = Map::of;
     private final Counter modelRuns;
+    private final Histogram detectorBatch;
     private volatile java.util.function.LongSupplier sinkPixelBytes;
     private volatile EngineInfo engine;
     private volatile boolean forwarderReporting;
@@ -188,6 +191,10 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
                 .help("Runs of each detect entry per camera: once per frame for an entry that finds boxes (all its"
                         + " regions together), once per box for an entry that runs after another (detect[].after)")
                 .labelNames("camera", "model").register(registry);
+        detectorBatch = Histogram.builder().name(PREFIX + "detector_batch_images")
+                .help("Images (frames or regions) in each batch a detector worker ran, by the model's batch"
+                        + " (pipeline.batch; only above 1): _sum/_count is the mean fill, a partial batch is padded")
+                .labelNames("batch").classicOnly().classicUpperBounds(BATCH_BUCKETS).register(registry);
         GaugeWithCallback.builder().name(PREFIX + "use_case_count")
                 .help("What each use case counted (use_cases[]): line_crossing forward/backward, occupancy per label"
                         + " now and the day's maximum, loitering, a plug-in's own keys")
@@ -264,6 +271,11 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
     @Override
     public void modelRun(String camera, String model) {
         modelRuns.labelValues(camera, model).inc();
+    }
+
+    @Override
+    public void detectorBatch(int images, int batch) {
+        detectorBatch.labelValues(Integer.toString(batch)).observe(images);
     }
 
     /** Where {@code sink_pixels_bytes} reads from at each scrape. */

@@ -212,7 +212,8 @@ public final class Cascade implements AutoCloseable {
         AtomicInteger workersLeft = new AtomicInteger(detectors.workers().size());
         for (int i = 0; i < detectors.workers().size(); i++) {
             supervisor.add("detector-" + i, new DetectorStage("detector-" + i, detectors.workers().get(i), detectors,
-                    detectorQueue, orders, tracking, step, observer, supervisor, stop, options.errorBudget(), () -> {
+                    detectorQueue, orders, tracking, step, observer, supervisor, stop, options.errorBudget(),
+                    options.detectorBatch(), () -> {
                         if (workersLeft.decrementAndGet() == 0) {
                             workersEnded();
                         }

@@ -20,10 +20,12 @@ import java.time.Duration;
  * @param detectorMemoryBytes bytes of pixels gated frames may hold while they wait for a detector worker
  *                         ({@code pipeline.detector_queue_mb}), shared out over the cameras; each camera's slot
  *                         always takes one frame, however large
+ * @param detectorBatch    frames (one per camera) a detector worker takes at once and runs as one batch on a model
+ *                         rewritten to that batch ({@code pipeline.batch}, 1..{@value #MAX_BATCH}); 1 runs frame by frame
  */
 public record CascadeOptions(int detectorQueue, int outputQueue, Duration progressInterval, int errorBudget,
         Duration shutdownTimeout, int sinkQueue, Duration stageTimeout, long sinkMemoryBytes,
-        long detectorMemoryBytes) {
+        long detectorMemoryBytes, int detectorBatch) {
 
     public static final int DEFAULT_ERROR_BUDGET = 10;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
@@ -40,6 +42,14 @@ public record CascadeOptions(int detectorQueue, int outputQueue, Duration progre
      */
     public static final long DEFAULT_DETECTOR_MEMORY_BYTES = 64L << 20;
 
+    /**
+     * Frame by frame: on a CPU a batch runs no faster per frame than one image (docs/BENCHMARKS.md, "Detector
+     * throughput by batch size"); batches pay on GPU engines.
+     */
+    public static final int DEFAULT_BATCH = 1;
+    /** The largest {@code pipeline.batch}. */
+    public static final int MAX_BATCH = 16;
+
     public static final CascadeOptions DEFAULTS = new CascadeOptions(8, 8, Duration.ofSeconds(10));
 
     public CascadeOptions {
@@ -48,6 +58,9 @@ public record CascadeOptions(int detectorQueue, int outputQueue, Duration progre
         }
         if (sinkMemoryBytes < 1 || detectorMemoryBytes < 1) {
             throw new IllegalArgumentException("the queues' pixel memory must be at least 1 byte");
+        }
+        if (detectorBatch < 1 || detectorBatch > MAX_BATCH) {
+            throw new IllegalArgumentException("detector batch must be 1.." + MAX_BATCH + ", got " + detectorBatch);
         }
         if (errorBudget < 1) {
             throw new IllegalArgumentException("error budget must be at least 1");
@@ -62,42 +75,48 @@ public record CascadeOptions(int detectorQueue, int outputQueue, Duration progre
     public CascadeOptions(int detectorQueue, int outputQueue, Duration progressInterval) {
         this(detectorQueue, outputQueue, progressInterval, DEFAULT_ERROR_BUDGET, DEFAULT_SHUTDOWN_TIMEOUT,
                 DEFAULT_SINK_QUEUE, DEFAULT_STAGE_TIMEOUT, DEFAULT_SINK_MEMORY_BYTES,
-                DEFAULT_DETECTOR_MEMORY_BYTES);
+                DEFAULT_DETECTOR_MEMORY_BYTES, DEFAULT_BATCH);
     }
 
     /** These options with another error budget. */
     public CascadeOptions withErrorBudget(int budget) {
         return new CascadeOptions(detectorQueue, outputQueue, progressInterval, budget, shutdownTimeout, sinkQueue,
-                stageTimeout, sinkMemoryBytes, detectorMemoryBytes);
+                stageTimeout, sinkMemoryBytes, detectorMemoryBytes, detectorBatch);
     }
 
     /** These options with another shutdown deadline. */
     public CascadeOptions withShutdownTimeout(Duration timeout) {
         return new CascadeOptions(detectorQueue, outputQueue, progressInterval, errorBudget, timeout, sinkQueue,
-                stageTimeout, sinkMemoryBytes, detectorMemoryBytes);
+                stageTimeout, sinkMemoryBytes, detectorMemoryBytes, detectorBatch);
     }
 
     /** These options with another stage timeout. */
     public CascadeOptions withStageTimeout(Duration timeout) {
         return new CascadeOptions(detectorQueue, outputQueue, progressInterval, errorBudget, shutdownTimeout,
-                sinkQueue, timeout, sinkMemoryBytes, detectorMemoryBytes);
+                sinkQueue, timeout, sinkMemoryBytes, detectorMemoryBytes, detectorBatch);
     }
 
     /** These options with another sink queue size. */
     public CascadeOptions withSinkQueue(int size) {
         return new CascadeOptions(detectorQueue, outputQueue, progressInterval, errorBudget, shutdownTimeout, size,
-                stageTimeout, sinkMemoryBytes, detectorMemoryBytes);
+                stageTimeout, sinkMemoryBytes, detectorMemoryBytes, detectorBatch);
     }
 
     /** These options with another bound on the pixels frames hold on their way to the sinks. */
     public CascadeOptions withSinkMemory(long bytes) {
         return new CascadeOptions(detectorQueue, outputQueue, progressInterval, errorBudget, shutdownTimeout, sinkQueue,
-                stageTimeout, bytes, detectorMemoryBytes);
+                stageTimeout, bytes, detectorMemoryBytes, detectorBatch);
     }
 
     /** These options with another bound on the pixels gated frames hold while they wait for a detector. */
     public CascadeOptions withDetectorMemory(long bytes) {
         return new CascadeOptions(detectorQueue, outputQueue, progressInterval, errorBudget, shutdownTimeout, sinkQueue,
-                stageTimeout, sinkMemoryBytes, bytes);
+                stageTimeout, sinkMemoryBytes, bytes, detectorBatch);
+    }
+
+    /** These options with another detector batch ({@code pipeline.batch}). */
+    public CascadeOptions withDetectorBatch(int frames) {
+        return new CascadeOptions(detectorQueue, outputQueue, progressInterval, errorBudget, shutdownTimeout, sinkQueue,
+                stageTimeout, sinkMemoryBytes, detectorMemoryBytes, frames);
     }
 }

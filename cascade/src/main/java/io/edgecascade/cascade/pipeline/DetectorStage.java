@@ -7,6 +7,7 @@ import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.Stage;
 import io.edgecascade.cascade.api.TrackEvent;
 import io.edgecascade.cascade.detect.Crops;
+import io.edgecascade.cascade.detect.DetectRequest;
 import io.edgecascade.cascade.detect.DetectionResult;
 import io.edgecascade.cascade.detect.ObjectDetector;
 import io.edgecascade.cascade.detect.RegionDetector;
@@ -14,9 +15,11 @@ import io.edgecascade.cascade.tracking.CameraTracks;
 import io.edgecascade.cascade.tracking.EntryResult;
 import io.edgecascade.engines.EngineException;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +31,14 @@ import org.slf4j.LoggerFactory;
  * its classes at its least score that pass the camera's filters; an {@code after:} entry then runs on each of those
  * boxes and its answer becomes an attribute of the object. The frame goes back to its camera's order
  * ({@link CameraOrder}), where it is tracked and passed on in capture order.
+ *
+ * <p>With {@code pipeline.batch} N above 1 the worker takes up to N frames at once, one per camera, those that are
+ * ready ({@link StageQueue#takeUpTo}: the round robin goes on, nothing waits for a batch to fill), and first runs the
+ * looks of their entries that find boxes together: the images (whole frames, or the regions of a frame) of each engine
+ * session go through it in batches of the session's size (a partial batch padded), and each frame gets back its own
+ * detections; then each frame goes on alone as above ({@code after:} entries run box by box). An engine failure on a
+ * batch fails the entry on every frame in it (each counted for its camera) and counts once towards the session's
+ * {@code error_budget}.
  *
  * <p>Failures, by kind: an {@link EngineException} or RuntimeException of one entry on one frame drops that entry's
  * results for the frame (counted as {@code detector_error} and in {@code errors_total{stage="detector"}}, logged
@@ -59,6 +70,8 @@ final class DetectorStage implements Supervisor.StageBody {
     private final String name;
     private final Detectors models;
     private final Map<String, Session> sessions = new LinkedHashMap<>();
+    /** Frames taken at once ({@code pipeline.batch}). */
+    private final int batch;
     private final StageQueue<GatedFrame> in;
     private final Map<String, CameraOrder> orders;
     private final Map<String, CameraTracks> tracking;
@@ -71,17 +84,23 @@ final class DetectorStage implements Supervisor.StageBody {
     private final RateLimitedLog log = new RateLimitedLog(LOG);
     private boolean dead;
     private long abandoned;
+    /** Batches run and the images in them (pipeline.batch above 1), for the line at the worker's end. */
+    private long batchesRun;
+    private long imagesRun;
 
     /**
      * @param first the worker's first session of each key; the worker owns them (and those it opens) and closes them
      *              at its end
+     * @param batch frames taken at once, one per camera ({@code pipeline.batch})
      * @param onEnd called once when the worker ends, whatever the reason
      */
     DetectorStage(String name, Map<String, ObjectDetector> first, Detectors models, StageQueue<GatedFrame> in,
             Map<String, CameraOrder> orders, Map<String, CameraTracks> tracking, TrackingStep step,
-            PipelineObserver observer, Supervisor supervisor, StopSignal stop, int errorBudget, Runnable onEnd) {
+            PipelineObserver observer, Supervisor supervisor, StopSignal stop, int errorBudget, int batch,
+            Runnable onEnd) {
         this.name = name;
         this.models = models;
+        this.batch = batch;
         first.forEach((key, d) -> sessions.put(key, new Session(key, d, errorBudget)));
         this.in = in;
         this.orders = orders;
@@ -96,15 +115,152 @@ final class DetectorStage implements Supervisor.StageBody {
 
     @Override
     public void run() throws InterruptedException {
-        GatedFrame g;
-        while ((g = in.take()) != null) {
-            handle(g);
+        if (batch <= 1) {
+            GatedFrame g;
+            while ((g = in.take()) != null) {
+                handle(g, Map.of());
+            }
+            return;
+        }
+        List<GatedFrame> frames;
+        while (!(frames = in.takeUpTo(batch)).isEmpty()) {
+            int started = 0;
+            try {
+                Map<GatedFrame, Map<String, Optional<DetectionResult>>> looked = lookTogether(frames);
+                for (GatedFrame g : frames) {
+                    started++; // from here on handle() frees the frame, whatever happens
+                    handle(g, looked.getOrDefault(g, Map.of()));
+                }
+            } finally {
+                for (GatedFrame g : frames.subList(started, frames.size())) { // an Error or an interrupt
+                    g.frame().close();
+                    orders.get(g.camera().id()).skip(g.ticket());
+                }
+            }
+        }
+    }
+
+    /** One look of a batch: a frame's entry, planned, and the results of its images so far. */
+    private record Pending(GatedFrame frame, DetectEntry entry, RegionDetector.Look look,
+            List<DetectionResult> results) {
+    }
+
+    /**
+     * The looks of the frames' entries that find boxes on a batched session ({@link ObjectDetector#batch()} above 1),
+     * run together; per frame, per entry name, its result, or empty when its batch failed (counted). Entries on a
+     * session of batch 1, and frames that are not to be detected, are left to {@link #handle}.
+     */
+    private Map<GatedFrame, Map<String, Optional<DetectionResult>>> lookTogether(List<GatedFrame> frames)
+            throws InterruptedException {
+        Map<GatedFrame, Map<String, Optional<DetectionResult>>> out = new IdentityHashMap<>();
+        if (dead || stop.pastDeadline()) {
+            return out;
+        }
+        Map<Session, List<Pending>> bySession = new LinkedHashMap<>();
+        try {
+            for (GatedFrame g : frames) {
+                DetectorSettings settings = g.camera().detector();
+                if (g.offline() || !settings.enabled()) {
+                    continue;
+                }
+                for (DetectEntry e : g.entries()) {
+                    Session s = e.secondary() ? null : session(e);
+                    if (s == null || s.detector.batch() <= 1) {
+                        continue;
+                    }
+                    RegionDetector.Look look = RegionDetector.Look.plan(s.detector, g.frame().image(),
+                            settings.regions(), RegionDetector.interest(g.motion(),
+                                    tracking.get(g.camera().id()).boxes(e.name())),
+                            e.minScore(settings.confidence()), settings.nmsIou());
+                    bySession.computeIfAbsent(s, k -> new ArrayList<>()).add(new Pending(g, e, look,
+                            new ArrayList<>()));
+                }
+            }
+            for (Map.Entry<Session, List<Pending>> e : bySession.entrySet()) {
+                runBatches(e.getKey(), e.getValue(), out);
+            }
+        } finally {
+            bySession.values().forEach(list -> list.forEach(p -> p.look().close()));
+        }
+        return out;
+    }
+
+    /** Runs the images of {@code looks} on session {@code s} in batches of its size; puts each look's result. */
+    private void runBatches(Session s, List<Pending> looks, Map<GatedFrame, Map<String, Optional<DetectionResult>>> out)
+            throws InterruptedException {
+        List<DetectRequest> images = new ArrayList<>();
+        List<Pending> owners = new ArrayList<>();
+        for (Pending p : looks) {
+            for (DetectRequest r : p.look().images()) {
+                images.add(r);
+                owners.add(p);
+            }
+        }
+        int size = s.detector.batch();
+        Set<Pending> failed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int from = 0; from < images.size() && !dead; from += size) {
+            int to = Math.min(images.size(), from + size);
+            List<Pending> in = owners.subList(from, to);
+            Set<String> cameras = new java.util.TreeSet<>();
+            in.forEach(p -> cameras.add(p.frame().camera().id()));
+            watch.begin("inference of a batch of " + (to - from) + " image(s) on camera(s) "
+                    + String.join(", ", cameras));
+            List<DetectionResult> results;
+            try {
+                results = s.detector.detectBatch(images.subList(from, to));
+            } catch (EngineException | RuntimeException ex) {
+                watch.end(); // the restart that may follow is not an inference
+                batchFailed(s, in, ex);
+                failed.addAll(in);
+                continue;
+            } finally {
+                watch.end();
+            }
+            s.budget.succeeded();
+            observer.detectorBatch(to - from, size);
+            batchesRun++;
+            imagesRun += to - from;
+            for (int i = 0; i < results.size(); i++) {
+                in.get(i).results().add(results.get(i));
+            }
+        }
+        for (Pending p : looks) {
+            Optional<DetectionResult> r;
+            if (failed.contains(p)) {
+                r = Optional.empty();
+            } else if (p.results().size() == p.look().images().size()) {
+                r = Optional.of(p.look().merge(p.results()));
+            } else {
+                continue; // the worker died before its batch ran: handle() drops the frame
+            }
+            out.computeIfAbsent(p.frame(), k -> new LinkedHashMap<>()).put(p.entry().name(), r);
+        }
+    }
+
+    /** A batch failed: the per-frame case for each frame's entry in it, one failure towards the budget. */
+    private void batchFailed(Session s, List<Pending> in, Exception ex) throws InterruptedException {
+        Set<Pending> each = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        each.addAll(in);
+        for (Pending p : each) {
+            String id = p.frame().camera().id();
+            observer.error(id, "detector");
+            log.warn(name + "/" + id + "/" + p.entry().name(), String.format("camera %s: %s failed on frame %d in a"
+                    + " batch of %d (%s, entry %s); the entry's results for the frame are skipped (%d batch(es) in a"
+                    + " row)", id, name, p.frame().frame().sequence(), in.size(), StageFailure.describe(ex),
+                    p.entry().name(), s.budget.inARow() + 1), ex);
+        }
+        if (s.budget.failed()) {
+            restart(s, ex);
         }
     }
 
     /** The worker ended (its queue ended, or an Error): closes its sessions and tells the cascade. */
     @Override
     public void end() {
+        if (batchesRun > 0) {
+            LOG.info("{}: {} batch(es) of up to {} image(s) run, {} image(s) per batch on average", name, batchesRun,
+                    batch, String.format(java.util.Locale.ROOT, "%.2f", (double) imagesRun / batchesRun));
+        }
         if (abandoned > 0) {
             LOG.warn("{}: {} frame(s) were not detected: the shutdown deadline had passed", name, abandoned);
         }
@@ -115,7 +271,8 @@ final class DetectorStage implements Supervisor.StageBody {
         onEnd.run();
     }
 
-    private void handle(GatedFrame g) throws InterruptedException {
+    /** @param looked what {@link #lookTogether} found for the frame's entries (the others run here) */
+    private void handle(GatedFrame g, Map<String, Optional<DetectionResult>> looked) throws InterruptedException {
         String id = g.camera().id();
         CameraOrder order = orders.get(id);
         if (g.offline()) { // the live camera has been silent for max_age: its events end, in their place in order
@@ -141,7 +298,7 @@ final class DetectorStage implements Supervisor.StageBody {
                 order.complete(g.ticket(), () -> step.detected(g, none));
                 return;
             }
-            Map<String, EntryResult> found = detect(g);
+            Map<String, EntryResult> found = detect(g, looked);
             if (dead || found.isEmpty()) {
                 return; // no entry could look at it (each failure counted)
             }
@@ -157,7 +314,8 @@ final class DetectorStage implements Supervisor.StageBody {
     }
 
     /** Runs the frame's due entries; per entry that could look at it (in order), what it found. */
-    private Map<String, EntryResult> detect(GatedFrame g) throws InterruptedException {
+    private Map<String, EntryResult> detect(GatedFrame g, Map<String, Optional<DetectionResult>> looked)
+            throws InterruptedException {
         String id = g.camera().id();
         DetectorSettings settings = g.camera().detector();
         CameraAnalytics analytics = g.camera().analytics();
@@ -168,9 +326,11 @@ final class DetectorStage implements Supervisor.StageBody {
             if (e.secondary()) {
                 continue;
             }
-            DetectionResult r = attempt(g, e, "", d -> RegionDetector.detect(d, g.frame().image(),
-                    settings.regions(), RegionDetector.interest(g.motion(), tracking.get(id).boxes(e.name())),
-                    e.minScore(settings.confidence()), settings.nmsIou()));
+            Optional<DetectionResult> batched = looked.get(e.name());
+            DetectionResult r = batched != null ? batched.orElse(null) // a failed batch was counted there
+                    : attempt(g, e, "", d -> RegionDetector.detect(d, g.frame().image(), settings.regions(),
+                            RegionDetector.interest(g.motion(), tracking.get(id).boxes(e.name())),
+                            e.minScore(settings.confidence()), settings.nmsIou()));
             if (r == null) {
                 failed = true;
                 if (dead) {

@@ -250,38 +250,62 @@ public final class StageQueue<T> {
 
     /** The next item, waiting for one; null once the queue has ended and is empty. */
     public T take() throws InterruptedException {
+        List<T> one = takeUpTo(1);
+        return one.isEmpty() ? null : one.get(0);
+    }
+
+    /**
+     * Up to {@code max} items, waiting for the first only: the rest are those waiting now, never waited for (a
+     * detector worker batches what is ready, it does not add latency to fill a batch). Fair mode: at most one item
+     * per key, taken in the round-robin order {@link #take} follows (a batch is one turn of the round); FIFO: the
+     * oldest. Empty once the queue has ended and is empty.
+     */
+    public List<T> takeUpTo(int max) throws InterruptedException {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1, got " + max);
+        }
         lock.lockInterruptibly();
         try {
             while (size == 0) {
                 if (ended) {
-                    return null;
+                    return List.of();
                 }
                 notEmpty.await();
             }
-            T item = removeNext();
-            size--;
-            count(item, -1);
+            List<T> out = removeUpTo(max);
+            size -= out.size();
+            for (T item : out) {
+                count(item, -1);
+            }
             notFull.signalAll(); // in fair mode the waiting producer may be another key's
-            return item;
+            return out;
         } finally {
             lock.unlock();
         }
     }
 
-    /** FIFO: the oldest item; fair: the oldest of the next key (after the one served last) that has one. */
-    private T removeNext() {
+    /** FIFO: the oldest items; fair: the oldest of each key that has one, from the one after the key served last. */
+    private List<T> removeUpTo(int max) {
+        List<T> out = new ArrayList<>(Math.min(max, size));
         if (slots == null) {
-            return items.removeFirst();
+            while (out.size() < max && !items.isEmpty()) {
+                out.add(items.removeFirst());
+            }
+            return out;
         }
-        for (int i = 0; i < keys.size(); i++) {
-            int k = (next + i) % keys.size();
+        int start = next;
+        for (int i = 0; i < keys.size() && out.size() < max; i++) {
+            int k = (start + i) % keys.size();
             ArrayDeque<T> slot = slots.get(keys.get(k));
             if (!slot.isEmpty()) {
                 next = (k + 1) % keys.size();
-                return slot.removeFirst();
+                out.add(slot.removeFirst());
             }
         }
-        throw new IllegalStateException("queue " + name + " counted items it does not hold");
+        if (out.isEmpty()) {
+            throw new IllegalStateException("queue " + name + " counted items it does not hold");
+        }
+        return out;
     }
 
     private void count(T item, int delta) {

@@ -2,9 +2,13 @@ package io.edgecascade.cascade.quantize;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
+import io.edgecascade.engines.ModelHash;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,6 +29,9 @@ public final class BatchRewrite {
     private static final Map<String, Integer> SHAPE_INPUT = Map.of("Reshape", 1, "Expand", 1, "Tile", 1,
             "ConstantOfShape", 0);
 
+    /** Bumped when the rewrite's output changes, so old copies are not reused. */
+    static final String VERSION = "batch-1";
+
     private BatchRewrite() {
     }
 
@@ -36,6 +43,40 @@ public final class BatchRewrite {
     /** The model file {@code model} (FP32 or quantized) with batch {@code batch}, as bytes to load into a runtime. */
     public static byte[] withBatch(Path model, int batch) throws QuantizeException {
         return withBatch(OnnxGraphs.read(model), batch).toByteArray();
+    }
+
+    /**
+     * The model file {@code model} with batch {@code batch}, written on first use to {@code cacheDir/batched/} as
+     * {@code <stem>.batch<N>-<key>.onnx} (the key a hash of the model's bytes, so a new model is rewritten again and an
+     * unchanged one reused); batch 1 gives {@code model} itself.
+     */
+    public static Path file(Path model, int batch, Path cacheDir) throws QuantizeException {
+        if (batch == 1) {
+            return model;
+        }
+        String name = model.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        Path out;
+        try {
+            String key = ModelHash.sha256(ModelHash.sha256(model) + "|" + VERSION).substring(0, 16);
+            out = cacheDir.resolve("batched").resolve((dot > 0 ? name.substring(0, dot) : name) + ".batch" + batch
+                    + "-" + key + ".onnx");
+            if (Files.isRegularFile(out)) {
+                return out;
+            }
+            Files.createDirectories(out.getParent());
+            Path tmp = Files.createTempFile(out.getParent(), out.getFileName().toString(), ".tmp");
+            try {
+                Files.write(tmp, withBatch(model, batch));
+                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new QuantizeException("cannot write the batch-" + batch + " copy of " + model + " under " + cacheDir
+                    + ": " + e.getMessage() + "; check that engine.cache_dir is writable", e);
+        }
+        return out;
     }
 
     /** {@code model} with batch {@code batch}; batch 1 gives the model as it is. */

@@ -2,7 +2,6 @@ package io.edgecascade.cascade.detect;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.edgecascade.cascade.TestAssets;
 import io.edgecascade.engines.EngineException;
 import io.edgecascade.engines.EngineOptions;
@@ -23,7 +22,7 @@ class ModelChecksTest {
         try (InferenceEngine engine = OnnxRuntimeCpuEngine.open(new EngineOptions(model, 1))) {
             EngineException e = assertThrows(EngineException.class,
                     () -> ModelTypes.detector("yolox", engine, List.of("person")));
-            assertTrue(e.getMessage().contains("input 'x' is [1, 16], expected [1,3,H,W]"), e.getMessage());
+            assertTrue(e.getMessage().contains("input 'x' is [1, 16], expected [N,3,H,W]"), e.getMessage());
         }
     }
 

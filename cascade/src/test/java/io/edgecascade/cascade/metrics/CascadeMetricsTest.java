@@ -113,6 +113,23 @@ class CascadeMetricsTest {
     }
 
     @Test
+    void batchSizesShowWhetherBatchingHappens() throws IOException {
+        CascadeMetrics m = metrics(false, "lobby");
+        assertFalse(scrape(m).hasMetricStartingWith("edge_cascade_detector_batch_images_count"),
+                "no series before a batch runs (pipeline.batch 1 runs none)");
+        m.detectorBatch(4, 4);
+        m.detectorBatch(3, 4);
+        m.detectorBatch(1, 4);
+        Scrape s = scrape(m);
+        assertEquals(3.0, s.value("edge_cascade_detector_batch_images_count{batch=\"4\"}"));
+        assertEquals(8.0, s.value("edge_cascade_detector_batch_images_sum{batch=\"4\"}"), "mean fill 8/3");
+        assertEquals(1.0, s.value("edge_cascade_detector_batch_images_bucket{batch=\"4\",le=\"1.0\"}"));
+        assertEquals(1.0, s.value("edge_cascade_detector_batch_images_bucket{batch=\"4\",le=\"2.0\"}"));
+        assertEquals(2.0, s.value("edge_cascade_detector_batch_images_bucket{batch=\"4\",le=\"3.0\"}"));
+        assertEquals(3.0, s.value("edge_cascade_detector_batch_images_bucket{batch=\"4\",le=\"4.0\"}"));
+    }
+
+    @Test
     void detectEntryRunsAndUseCaseCountsHaveTheirSeries() throws IOException {
         CascadeMetrics m = metrics(false, "lobby");
         m.modelRun("lobby", "people");
