@@ -46,22 +46,10 @@ class CameraOrderTest {
         for (int i = 0; i < 5; i++) {
             order.next();
         }
-        CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch unblock = new CountDownLatch(1);
-        Thread runner = new Thread(() -> order.complete(0, () -> {
-            blocked.countDown();
-            await(unblock);
-            ran.add(0L);
-        }), "runner");
-        runner.start();
-        assertTrue(blocked.await(30, TimeUnit.SECONDS));
+        Thread runner = blockedRunner(order, unblock, true);
 
-        Thread worker = new Thread(() -> {
-            for (long t = 1; t <= 1 + CameraOrder.MAX_WAITING; t++) {
-                order.complete(t, record(t));
-            }
-        }, "worker");
-        worker.start();
+        Thread worker = worker(order, 1 + CameraOrder.MAX_WAITING, null);
         assertEquals(Thread.State.WAITING, settledState(worker), "the worker's last hand-in waits for room");
         order.skip(4); // a skip holds no frame and never waits
         assertEquals(List.of(), ran);
@@ -80,23 +68,10 @@ class CameraOrderTest {
         for (int i = 0; i < 4; i++) {
             order.next();
         }
-        CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch unblock = new CountDownLatch(1);
-        Thread runner = new Thread(() -> order.complete(0, () -> {
-            blocked.countDown();
-            await(unblock);
-            ran.add(0L);
-        }), "runner");
-        runner.start();
-        assertTrue(blocked.await(30, TimeUnit.SECONDS));
+        Thread runner = blockedRunner(order, unblock, true);
         boolean[] interruptKept = new boolean[1];
-        Thread worker = new Thread(() -> {
-            for (long t = 1; t <= 3; t++) {
-                order.complete(t, record(t));
-            }
-            interruptKept[0] = Thread.currentThread().isInterrupted();
-        }, "worker");
-        worker.start();
+        Thread worker = worker(order, 3, interruptKept);
         assertEquals(Thread.State.WAITING, settledState(worker));
         worker.interrupt();
         worker.join(30_000);
@@ -113,26 +88,48 @@ class CameraOrderTest {
         for (int i = 0; i < 4; i++) {
             order.next();
         }
-        CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch unblock = new CountDownLatch(1);
-        Thread runner = new Thread(() -> order.complete(0, () -> {
-            blocked.countDown();
-            await(unblock);
-        }), "runner");
-        runner.start();
-        assertTrue(blocked.await(30, TimeUnit.SECONDS));
-        Thread worker = new Thread(() -> {
-            for (long t = 1; t <= 3; t++) {
-                order.complete(t, record(t));
-            }
-        }, "worker");
-        worker.start();
+        Thread runner = blockedRunner(order, unblock, false);
+        Thread worker = worker(order, 3, null);
         assertEquals(Thread.State.WAITING, settledState(worker));
         order.flush();
         worker.join(30_000);
         assertEquals(List.of(1L, 2L, 3L), ran, "the waiting lines run at the flush, the late one as it comes");
         unblock.countDown();
         runner.join(30_000);
+    }
+
+    /**
+     * A thread that hands in ticket 0 with work that blocks until {@code unblock} (and then records 0 when
+     * {@code records}); returns once that work is running.
+     */
+    private Thread blockedRunner(CameraOrder order, CountDownLatch unblock, boolean records)
+            throws InterruptedException {
+        CountDownLatch blocked = new CountDownLatch(1);
+        Thread runner = new Thread(() -> order.complete(0, () -> {
+            blocked.countDown();
+            await(unblock);
+            if (records) {
+                ran.add(0L);
+            }
+        }), "runner");
+        runner.start();
+        assertTrue(blocked.await(30, TimeUnit.SECONDS));
+        return runner;
+    }
+
+    /** A started thread that hands in tickets 1..last in order; sets {@code interrupted[0]} at its end if given. */
+    private Thread worker(CameraOrder order, long last, boolean[] interrupted) {
+        Thread worker = new Thread(() -> {
+            for (long t = 1; t <= last; t++) {
+                order.complete(t, record(t));
+            }
+            if (interrupted != null) {
+                interrupted[0] = Thread.currentThread().isInterrupted();
+            }
+        }, "worker");
+        worker.start();
+        return worker;
     }
 
     /** The thread's state once it waits or has ended (whichever comes first; a generous deadline). */
