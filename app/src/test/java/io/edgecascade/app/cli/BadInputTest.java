@@ -72,7 +72,7 @@ class BadInputTest {
     void modelWhoseInputIsNotAnImage() throws Exception {
         Path model = TinyModels.identity(dir.resolve("vector.onnx"), 1, 16);
         Cli r = Cli.run("run", "--config", config(model.toString(), goodClip().toString(), "").toString());
-        assertOneLineError(r, 1, "expected [1,3,H,W]");
+        assertOneLineError(r, 1, "expected [N,3,H,W]");
     }
 
     @Test

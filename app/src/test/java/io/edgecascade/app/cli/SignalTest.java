@@ -191,7 +191,8 @@ class SignalTest {
                 """.formatted(TestAssets.model(), TestAssets.labels(), SlowOpeningEngine.NAME, dir.resolve("e.jsonl"),
                 metricsPort, shutdownTimeout, io.edgecascade.cascade.testing.TestMedia.video()));
         io.edgecascade.app.testing.AgentProcess agent = io.edgecascade.app.testing.AgentProcess.run(config,
-                dir.resolve("summary.json"));
+                dir.resolve("summary.json"), java.util.Map.of("EDGE_CASCADE_CLASSPATH",
+                        SlowOpeningEngine.register(dir.resolve("engine")).toString()));
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!healthy(metricsPort)) {
             if (System.nanoTime() >= until) {

@@ -39,11 +39,17 @@ public final class AgentProcess implements AutoCloseable {
         return run(config, summary, java.util.Map.of(), options);
     }
 
-    /** Like {@link #run(Path, Path, String...)}, with {@code env} added to its environment (e.g. its tokens). */
+    /**
+     * Like {@link #run(Path, Path, String...)}, with {@code env} added to its environment (e.g. its tokens); an
+     * {@code EDGE_CASCADE_CLASSPATH} there is added to the class path, as the distribution's launcher adds it.
+     */
     public static AgentProcess run(Path config, Path summary, java.util.Map<String, String> env, String... options)
             throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        String extra = env.get("EDGE_CASCADE_CLASSPATH");
+        String classPath = System.getProperty("java.class.path")
+                + (extra == null ? "" : System.getProperty("path.separator") + extra);
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", classPath,
                 "io.edgecascade.app.cli.Main", "run", "--config", config.toString(), "--summary", summary.toString()));
         command.addAll(List.of(options));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
