@@ -22,6 +22,13 @@ public interface PipelineObserver {
     default void modelRun(String camera, String model) {
     }
 
+    /**
+     * A look of the detector at a frame of {@code camera} was skipped, or narrowed to new motion, because the camera's
+     * tracked objects explained the rest ({@code tracking.look_again_max_s}).
+     */
+    default void lookSkipped(String camera, LookSkip why) {
+    }
+
     /** {@code camera} started ({@code up}) or stopped delivering frames. */
     default void cameraState(String camera, boolean up) {
     }
@@ -95,6 +102,13 @@ public interface PipelineObserver {
             public void modelRun(String camera, String model) {
                 for (PipelineObserver o : all) {
                     o.modelRun(camera, model);
+                }
+            }
+
+            @Override
+            public void lookSkipped(String camera, LookSkip why) {
+                for (PipelineObserver o : all) {
+                    o.lookSkipped(camera, why);
                 }
             }
 

@@ -28,6 +28,8 @@ final class CameraOrder {
     private final Map<Long, Runnable> done = new HashMap<>();
     private long nextTicket;
     private long head;
+    /** Tickets whose work has run (or was skipped), all below this one. */
+    private long ran;
     private boolean draining;
     private boolean flushed;
 
@@ -76,6 +78,8 @@ final class CameraOrder {
             while (true) {
                 Runnable next;
                 synchronized (this) {
+                    ran = head;
+                    notifyAll();
                     next = done.remove(head);
                     if (next == null) {
                         draining = false;
@@ -114,7 +118,31 @@ final class CameraOrder {
             LOG.warn("camera {}: {} frame(s) never came back from the detector; their place in the order is skipped",
                     camera, missing);
         }
-        left.forEach(Runnable::run);
+        try {
+            left.forEach(Runnable::run);
+        } finally {
+            synchronized (this) {
+                ran = nextTicket;
+                notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until the work of every ticket handed out so far has run (the camera's tracker has seen every frame sent to
+     * the detector), at most {@code maxMillis}; false when it timed out.
+     */
+    synchronized boolean awaitRun(long maxMillis) throws InterruptedException {
+        long target = nextTicket;
+        long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+        while (ran < target) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
     }
 
     /** Tickets handed out and not yet run (for tests and metrics). */

@@ -2,6 +2,7 @@ package io.edgecascade.cascade.pipeline;
 
 import io.edgecascade.cascade.api.Attribute;
 import io.edgecascade.cascade.api.Detection;
+import io.edgecascade.cascade.api.LookSkip;
 import io.edgecascade.cascade.api.Outcome;
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.Stage;
@@ -164,13 +165,20 @@ final class DetectorStage implements Supervisor.StageBody {
         long[] nanos = new long[3];
         boolean failed = false;
         Map<String, List<Detection>> boxes = new LinkedHashMap<>();
+        boolean[] narrowed = new boolean[1];
         for (DetectEntry e : g.entries()) {
             if (e.secondary()) {
                 continue;
             }
-            DetectionResult r = attempt(g, e, "", d -> RegionDetector.detect(d, g.frame().image(),
-                    settings.regions(), RegionDetector.interest(g.motion(), tracking.get(id).boxes(e.name())),
-                    e.minScore(settings.confidence()), settings.nmsIou()));
+            // a look at new motion only leaves out the tracked objects: they are not due (tracking.look_again_max_s)
+            List<float[]> interest = RegionDetector.interest(g.motion(),
+                    g.newMotionOnly() ? List.of() : tracking.get(id).boxes(e.name()));
+            DetectionResult r = attempt(g, e, "", d -> {
+                narrowed[0] |= g.newMotionOnly() && RegionDetector.onRegions(d, g.frame().image(), settings.regions(),
+                        interest);
+                return RegionDetector.detect(d, g.frame().image(), settings.regions(), interest,
+                        e.minScore(settings.confidence()), settings.nmsIou());
+            });
             if (r == null) {
                 failed = true;
                 if (dead) {
@@ -220,6 +228,9 @@ final class DetectorStage implements Supervisor.StageBody {
         }
         if (failed) {
             observer.frame(id, Outcome.DETECTOR_ERROR);
+        }
+        if (narrowed[0]) {
+            observer.lookSkipped(id, LookSkip.REGION_ONLY);
         }
         if (!boxes.isEmpty()) {
             observer.stage(id, Stage.PREPROCESS, nanos[0]);

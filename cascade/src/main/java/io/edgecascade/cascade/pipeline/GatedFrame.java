@@ -12,12 +12,19 @@ import io.edgecascade.cascade.api.VideoFrame;
  * @param offline a pixel-less marker rather than a frame: the live camera has delivered nothing for
  *                {@code tracking.max_age_s}, its open events end in order
  * @param entries the detect entries due on this frame (their cadence says so), those that find boxes first
+ * @param newMotionOnly look only at {@code motion} (the new motion): the tracked objects are not due for a look
  */
 public record GatedFrame(CameraSettings camera, VideoFrame frame, MotionResult motion, long ticket, boolean mayDrop,
-        boolean offline, java.util.List<DetectEntry> entries) {
+        boolean offline, java.util.List<DetectEntry> entries, boolean newMotionOnly) {
 
     public GatedFrame {
         entries = java.util.List.copyOf(entries);
+    }
+
+    /** A frame to look at whole (its motion and the tracked objects). */
+    public GatedFrame(CameraSettings camera, VideoFrame frame, MotionResult motion, long ticket, boolean mayDrop,
+            boolean offline, java.util.List<DetectEntry> entries) {
+        this(camera, frame, motion, ticket, mayDrop, offline, entries, false);
     }
 
     /** A frame to detect with every entry that finds boxes, or a marker. */
