@@ -2,7 +2,6 @@ package io.edgecascade.app.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import io.edgecascade.cascade.TestAssets;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,9 @@ class TrackedLooksConfigTest {
 
     private static String config(String defaults, String camera) {
         return """
-                model: { path: ${EDGE_CASCADE_ASSETS}/models/yolox_nano.onnx, labels: ${EDGE_CASCADE_ASSETS}/models/coco_classes.txt }
+                model:
+                  path: ${EDGE_CASCADE_ASSETS}/models/yolox_nano.onnx
+                  labels: ${EDGE_CASCADE_ASSETS}/models/coco_classes.txt
                 defaults: { tracking: { %s } }
                 cameras:
                   - id: lobby

@@ -65,6 +65,14 @@ class TrackedLooksTest {
             assertEquals(0, offCounts.looksSkipped(w), "with look_again_max_s 0 nothing is skipped: " + w);
         }
         assertTrue(onCounts.looksSkipped(LookSkip.EXPLAINED_BY_TRACKS) > 0, onCounts.looksSkipped().toString());
+        assertEquals(0, onCounts.looksSkipped(LookSkip.REGION_ONLY), "the whole 432p frame fits the model: no regions");
+        @SuppressWarnings("unchecked")
+        var looks = (java.util.Map<String, Object>) ((java.util.Map<String, Object>) ((java.util.Map<String, Object>)
+                on.summary().toJsonTree().get("cameras")).get("lobby")).get("looks");
+        assertEquals(Math.round(onCounts.looksPerSecond() * 1000) / 1000.0, looks.get("per_second"));
+        assertEquals(java.util.Map.of("explained_by_tracks", onCounts.looksSkipped(LookSkip.EXPLAINED_BY_TRACKS),
+                "tracks_not_due", onCounts.looksSkipped(LookSkip.TRACKS_NOT_DUE), "region_only", 0L),
+                looks.get("skipped"));
         // 136 against 211 when written (the gate's decisions on a file do not depend on the machine's speed)
         assertTrue(onCounts.detected() <= 0.8 * offCounts.detected(), onCounts.detected() + " looks with it on, "
                 + offCounts.detected() + " off");
