@@ -143,6 +143,17 @@ public final class MotionGate implements AutoCloseable {
     }
 
     /**
+     * The frame at {@code ptsMillis} this gate passed never reached the detector (a live camera's newer frame took its
+     * place): if it was the last look at the known objects, they are judged from when they were last found again, so a
+     * look that is due is not put off by one that never happened.
+     */
+    public void lookDropped(long ptsMillis) {
+        if (ptsMillis == lastFullLookPtsMillis) {
+            lastFullLookPtsMillis = Long.MIN_VALUE;
+        }
+    }
+
+    /**
      * Uses new {@code threshold} and {@code min_area} (and the other per-frame values) from the next frame on,
      * keeping the background learnt so far. The frame height and mask stay as they were.
      */

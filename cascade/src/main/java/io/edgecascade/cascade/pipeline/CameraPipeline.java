@@ -59,6 +59,8 @@ final class CameraPipeline implements Supervisor.StageBody {
     private volatile boolean stopRequested;
     private volatile FrameSource source;
     private volatile boolean live;
+    /** The camera's gate while the capture loop runs (capture thread only): told about the looks dropped. */
+    private MotionGate gate;
     /** When the source last delivered a frame (System.nanoTime), or when it was opened. */
     private volatile long lastFrameNanos = System.nanoTime();
 
@@ -154,7 +156,10 @@ final class CameraPipeline implements Supervisor.StageBody {
                 observer.cameraState(id, true);
             }
             try (MotionGate gate = MotionGate.create(camera.motion(), hold, misfit(source.isLive()))) {
+                this.gate = gate;
                 loop(source, gate);
+            } finally {
+                this.gate = null;
             }
         } catch (SourceException e) {
             stats.failed(id, e.getMessage());
@@ -324,6 +329,10 @@ final class CameraPipeline implements Supervisor.StageBody {
         if (!g.offline()) {
             observer.frame(camera.id(), Outcome.DROPPED);
             cadence.owe(g.entries()); // a newer frame takes its place: the entries due on it run there
+            MotionGate gate = this.gate;
+            if (gate != null) {
+                gate.lookDropped(g.frame().ptsMillis());
+            }
         }
     }
 

@@ -85,6 +85,24 @@ class MotionGateKnownObjectsTest {
     }
 
     @Test
+    void aLookThatNeverReachedTheDetectorDoesNotPutOffTheNext() {
+        ScriptedHold hold = new ScriptedHold();
+        hold.known = List.of(at(100, 0, 1000));
+        try (MotionGate kept = MotionGate.create(SETTINGS, hold); MotionGate dropped = MotionGate.create(SETTINGS,
+                hold)) {
+            for (MotionGate gate : List.of(kept, dropped)) {
+                gate.decide(scene(100), 0);
+                assertTrue(gate.decide(scene(104), 1000).passes(), "due 1000 ms after it was found");
+            }
+            dropped.lookDropped(1000); // a newer frame of the live camera took its place in the detector's slot
+            // the tracker has not seen a look since 0 ms: with the look in flight the object waits for its answer
+            MotionGate.Decision waiting = kept.decide(scene(100), 1500);
+            assertTrue(waiting.verdict().known(), waiting.verdict().toString());
+            assertTrue(dropped.decide(scene(100), 1500).passes(), "the dropped look does not count");
+        }
+    }
+
+    @Test
     void aConfirmingLookAndAGateWithoutKnownObjectsPassAsBefore() {
         ScriptedHold hold = new ScriptedHold();
         try (MotionGate gate = MotionGate.create(SETTINGS, hold); MotionGate plain = MotionGate.create(SETTINGS)) {
