@@ -17,25 +17,33 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * <p>When the hold knows confirmed objects ({@link GateHold#known}), a frame that would pass is first put to
  * {@link TrackedMotion}: motion inside their predicted boxes, or none at all, is no reason to look before one of them
  * is due ({@link Verdict#EXPLAINED}, {@link Verdict#NOT_DUE}); motion elsewhere passes at once, to be looked at alone
- * ({@link Decision#newMotionOnly}) while no known object is due.
+ * ({@link Decision#newMotion}) while no known object is due.
  */
 public final class MotionGate implements AutoCloseable {
 
     /**
      * The gate's verdict on one frame.
      *
-     * @param motion        what the motion detector saw; for a {@code newMotionOnly} pass, only the regions the known
-     *                      objects do not explain
-     * @param newMotionOnly a pass to look only at new motion: the known objects are not due (their regions are left
-     *                      out of the look)
+     * @param motion    what the motion detector saw
+     * @param newMotion for a pass to look only at new motion (the known objects are not due, their regions are left
+     *                  out of the look): the regions they do not explain; null for a full look
      */
-    public record Decision(Verdict verdict, MotionResult motion, boolean newMotionOnly) {
+    public record Decision(Verdict verdict, MotionResult motion, List<MotionResult.Region> newMotion) {
         public Decision(Verdict verdict, MotionResult motion) {
-            this(verdict, motion, false);
+            this(verdict, motion, null);
+        }
+
+        public Decision {
+            newMotion = newMotion == null ? null : List.copyOf(newMotion);
         }
 
         public boolean passes() {
             return verdict == Verdict.PASS;
+        }
+
+        /** A pass to look only at the new motion. */
+        public boolean newMotionOnly() {
+            return newMotion != null;
         }
     }
 
@@ -133,8 +141,7 @@ public final class MotionGate implements AutoCloseable {
                 return new Decision(Verdict.NOT_DUE, motion);
             case NEW_MOTION_ONLY:
                 lastPassPtsMillis = ptsMillis;
-                return new Decision(Verdict.PASS, new MotionResult(motion.changedArea(), plan.unexplained(), false),
-                        true);
+                return new Decision(Verdict.PASS, motion, plan.unexplained());
             default:
                 lastPassPtsMillis = ptsMillis;
                 lastFullLookPtsMillis = ptsMillis;

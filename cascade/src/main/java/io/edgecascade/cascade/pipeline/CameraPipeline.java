@@ -299,7 +299,7 @@ final class CameraPipeline implements Supervisor.StageBody {
         }
         VideoFrame copy = new VideoFrame(id, f.sequence(), f.ptsMillis(), Instant.now(), f.image().clone());
         return new GatedFrame(settings, copy, gateEnabled ? decision.motion() : null, order.next(), mayDrop, false,
-                due, decision.newMotionOnly());
+                due, gateEnabled ? decision.newMotion() : null);
     }
 
     /** Queues a gated frame for the detectors; false when they are gone (the frame was freed). */

@@ -3,6 +3,7 @@ package io.edgecascade.cascade.pipeline;
 import io.edgecascade.cascade.api.Attribute;
 import io.edgecascade.cascade.api.Detection;
 import io.edgecascade.cascade.api.LookSkip;
+import io.edgecascade.cascade.api.MotionResult;
 import io.edgecascade.cascade.api.Outcome;
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.Stage;
@@ -171,8 +172,9 @@ final class DetectorStage implements Supervisor.StageBody {
                 continue;
             }
             // a look at new motion only leaves out the tracked objects: they are not due (tracking.look_again_max_s)
-            List<float[]> interest = RegionDetector.interest(g.motion(),
-                    g.newMotionOnly() ? List.of() : tracking.get(id).boxes(e.name()));
+            List<float[]> interest = g.newMotionOnly()
+                    ? RegionDetector.interest(new MotionResult(0, g.newMotion(), false), List.of())
+                    : RegionDetector.interest(g.motion(), tracking.get(id).boxes(e.name()));
             DetectionResult r = attempt(g, e, "", d -> {
                 narrowed[0] |= g.newMotionOnly() && RegionDetector.onRegions(d, g.frame().image(), settings.regions(),
                         interest);

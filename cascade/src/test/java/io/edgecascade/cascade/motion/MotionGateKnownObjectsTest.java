@@ -77,10 +77,11 @@ class MotionGateKnownObjectsTest {
             MotionGate.Decision d = gate.decide(scene(100, 500), 2200);
             assertTrue(d.passes(), d.verdict().toString());
             assertTrue(d.newMotionOnly());
-            assertFalse(d.motion().regions().isEmpty());
-            for (var r : d.motion().regions()) {
-                assertTrue(r.x() >= 400, "only the new motion is looked at: " + d.motion().regions());
+            assertFalse(d.newMotion().isEmpty());
+            for (var r : d.newMotion()) {
+                assertTrue(r.x() >= 400, "only the new motion is looked at: " + d.newMotion());
             }
+            assertTrue(d.motion().regions().containsAll(d.newMotion()), "the motion seen stays whole for the sinks");
         }
     }
 
