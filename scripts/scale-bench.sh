@@ -7,6 +7,8 @@
 #   scripts/scale-bench.sh N [432p|1080p] [seconds]      e.g. scripts/scale-bench.sh 16 432p 60
 # 432p is the sample video as it is (768x432, 10 fps); 1080p is it scaled to 1920x1080 at 15 fps (made here with
 # ffmpeg). Needs python3-gi, gir1.2-gst-rtsp-server-1.0, the gstreamer1.0 plugins (see .ci/run) and the shared data.
+# SCALE_BENCH_DEFAULTS adds a defaults: section to the agent's config, e.g.
+#   SCALE_BENCH_DEFAULTS='tracking: { look_again_max_s: 0 }' scripts/scale-bench.sh 48 432p 60
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 n="${1:?usage: scale-bench.sh N [432p|1080p] [seconds]}"
@@ -30,6 +32,9 @@ start_server "$video" "$(seq -s, -f 'cam%g' 0 $((n - 1)))"
   echo "events: { path: $work/events.jsonl }"
   echo "metrics: { listen: \"0\" }"
   echo "pipeline: { progress_interval_s: 0 }"
+  if [[ -n "${SCALE_BENCH_DEFAULTS:-}" ]]; then
+    echo "defaults: { $SCALE_BENCH_DEFAULTS }"
+  fi
   echo "cameras:"
   for i in $(seq 0 $((n - 1))); do
     echo "  - { id: cam$i, source: \"rtsp://127.0.0.1:$port/cam$i\" }"
@@ -63,9 +68,17 @@ worst = max((c["dropped"] / (c["dropped"] + c["frames_detected"]) if c["dropped"
             for c in cams)
 events = [c["events"] for c in cams]
 cpu_share = (float(c1) - float(c0)) / float(ticks) / (float(t1) - float(t0)) / int(cores)
+looks = [c["looks"]["per_second"] for c in cams if "looks" in c]
+skipped = {}
+for c in cams:
+    for k, v in c.get("looks", {}).get("skipped", {}).items():
+        skipped[k] = skipped.get(k, 0) + v
 print("| N | size | s | fps/camera (min/median) | drops (all / worst camera) | detector runs | positives |"
-      " events/camera (min..max) | CPU share of %s cores | peak RSS MB |" % cores)
-print("| %s | %s | %s | %.1f / %.1f | %.1f%% / %.1f%% | %d | %d | %d..%d | %.0f%% | %.0f |" % (
+      " events/camera (min..max) | CPU share of %s cores | peak RSS MB | looks/s per camera (median) |"
+      " looks skipped |" % cores)
+print("| %s | %s | %s | %.1f / %.1f | %.1f%% / %.1f%% | %d | %d | %d..%d | %.0f%% | %.0f | %s | %s |" % (
     n, size, seconds, min(fps), statistics.median(fps), 100 * ratio, 100 * worst, runs,
-    sum(c["frames_positive"] for c in cams), min(events), max(events), 100 * cpu_share, int(hwm) / 1024))
+    sum(c["frames_positive"] for c in cams), min(events), max(events), 100 * cpu_share, int(hwm) / 1024,
+    "%.2f" % statistics.median(looks) if looks else "-",
+    ", ".join("%s %d" % kv for kv in skipped.items()) or "-"))
 PY

@@ -4,6 +4,7 @@ import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.config.ConfigException;
 import io.edgecascade.app.config.ConfigLoader;
 import io.edgecascade.cascade.motion.Zone;
+import io.edgecascade.cascade.tracking.TrackingSettings;
 import io.edgecascade.cascade.pipeline.CameraAnalytics;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.CascadeOptions;
@@ -231,6 +232,23 @@ final class ConfigCommand implements Runnable {
             return parts;
         }
 
+        /**
+         * How often tracked objects are looked at again ({@code tracking.look_again_max_s}), when it is away from the
+         * default; null otherwise.
+         */
+        private static String describeLooks(CameraSettings c) {
+            long ms = c.tracking().lookAgainMaxMs();
+            if (ms == Math.min(TrackingSettings.DEFAULT_LOOK_AGAIN_MAX_MS, c.tracking().maxAgeMs() / 2)) {
+                return null;
+            }
+            if (ms == 0 || !c.motion().enabled()) {
+                return "looks: every motion.min_interval_ms while motion goes on, tracked or not"
+                        + (ms == 0 ? " (tracking.look_again_max_s 0)" : " (the motion gate is off)");
+            }
+            return String.format(java.util.Locale.ROOT, "looks: a tracked object that moves as predicted again"
+                    + " within %.1f s, motion it explains skipped (tracking.look_again_max_s)", ms / 1000.0);
+        }
+
         /** The detector's precision and workers, when the config sets them away from FP32 and auto. */
         private static void describeDetector(AppConfig config, PrintWriter out) {
             List<String> parts = new ArrayList<>();
@@ -321,6 +339,10 @@ final class ConfigCommand implements Runnable {
                 parts.add("zone " + z.name() + ": " + z.polygon().describe());
             }
             parts.addAll(describeStream(c));
+            String looks = describeLooks(c);
+            if (looks != null) {
+                parts.add(looks);
+            }
             parts.addAll(describeAnalytics(c));
             if (!parts.isEmpty()) {
                 out.println("camera " + c.id() + ": " + String.join("; ", parts));

@@ -8,9 +8,10 @@ import io.edgecascade.app.UiEndpoint;
 import io.edgecascade.app.Wiring;
 import io.edgecascade.app.config.AppConfig;
 import io.edgecascade.app.config.ConfigException;
-import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.api.FrameSink;
+import io.edgecascade.cascade.api.LookSkip;
 import io.edgecascade.cascade.api.PipelineObserver;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.pipeline.CameraSettings;
 import io.edgecascade.cascade.pipeline.Cascade;
 import io.edgecascade.cascade.pipeline.RunSummary;
@@ -240,6 +241,11 @@ final class RunCommand implements Callable<Integer> {
                         + " %d decode errors, %d detector errors", id, c.decoded(), c.detected(),
                 c.decoded() == 0 ? 0.0 : 100.0 * c.detected() / c.decoded(), c.positive(), c.dropped(),
                 c.decodeErrors(), c.detectorErrors())));
+        result.cameras().forEach((id, c) -> LOG.info(String.format(java.util.Locale.ROOT,
+                "camera %s looks: %.2f per second of stream; skipped: %d explained by tracks, %d tracks not due,"
+                        + " %d on new motion only", id, c.looksPerSecond(),
+                c.looksSkipped(LookSkip.EXPLAINED_BY_TRACKS), c.looksSkipped(LookSkip.TRACKS_NOT_DUE),
+                c.looksSkipped(LookSkip.REGION_ONLY))));
         result.events().forEach((id, n) -> LOG.info("camera {}: {} events{}", id, n, result.framesForwarded() == null
                 ? "" : ", " + result.framesForwarded().getOrDefault(id, 0L) + " frames chosen for the cloud"));
         if (result.forwarding() != null) {

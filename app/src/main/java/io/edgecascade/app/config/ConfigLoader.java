@@ -585,7 +585,23 @@ public final class ConfigLoader {
         double confirm = s.number("confirm_score", base.confirmScore(), 0, 1, false);
         long maxAge = Math.round(1000 * s.number("max_age_s", base.maxAgeMs() / 1000.0, 0, 3600, false));
         double minIou = s.number("min_iou", base.minIou(), 0, 1, true);
-        return new TrackingSettings(minHits, confirm, maxAge, minIou, base.updateIntervalMs());
+        // a tracked object must get another look (and a spare one) before max_age_s ends it
+        long lookAgain = Math.min(base.lookAgainMaxMs(), maxAge / 2);
+        if (s.has("look_again_max_s")) {
+            lookAgain = Math.round(1000 * s.number("look_again_max_s", lookAgain / 1000.0, 0, 1800, false));
+            if (lookAgain > maxAge / 2) {
+                s.problem("look_again_max_s", String.format(java.util.Locale.ROOT, "%s s is more than half of"
+                        + " tracking.max_age_s (%s s): an object must be looked at again before its event ends; use"
+                        + " at most %s, or 0 to look every motion.min_interval_ms", seconds(lookAgain),
+                        seconds(maxAge), seconds(maxAge / 2)));
+                lookAgain = maxAge / 2;
+            }
+        }
+        return new TrackingSettings(minHits, confirm, maxAge, minIou, base.updateIntervalMs(), lookAgain);
+    }
+
+    private static String seconds(long ms) {
+        return java.math.BigDecimal.valueOf(ms, 3).stripTrailingZeros().toPlainString();
     }
 
     /** Detector values before they become settings, so defaults can carry classes unchecked by labels. */

@@ -55,6 +55,34 @@ class ConfigValidateLiveTest {
     }
 
     @Test
+    void showsHowOftenTrackedObjectsAreLookedAtWhenAwayFromTheDefault(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("c.yaml"), """
+                model: { path: %s, labels: %s }
+                cameras:
+                  - id: hall
+                    source: %s
+                    hwaccel: none
+                    tracking: { look_again_max_s: 0 }
+                  - id: yard
+                    source: %s
+                    hwaccel: none
+                    tracking: { max_age_s: 8, look_again_max_s: 4 }
+                  - id: desk
+                    source: %s
+                    hwaccel: none
+                """.formatted(TestAssets.model(), TestAssets.labels(), TestAssets.personVideo(),
+                TestAssets.personVideo(), TestAssets.personVideo()));
+        Cli r = Cli.run("config", "validate", config.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(List.of("camera hall: decoder: software (hwaccel: none); looks: every motion.min_interval_ms while"
+                + " motion goes on, tracked or not (tracking.look_again_max_s 0)",
+                "camera yard: decoder: software (hwaccel: none); looks: a tracked object that moves as predicted again"
+                        + " within 4.0 s, motion it explains skipped (tracking.look_again_max_s)",
+                "camera desk: decoder: software (hwaccel: none)",
+                "ok"), r.out().lines().toList(), r.toString());
+    }
+
+    @Test
     void showsTheMemoryBoundsOfBestFramesAndClips(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("c.yaml"), """
                 model: { path: %s, labels: %s }

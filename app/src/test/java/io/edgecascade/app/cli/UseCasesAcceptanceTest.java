@@ -191,9 +191,10 @@ class UseCasesAcceptanceTest {
                 """.formatted(parked, parked));
         long standing = cameras.get("standing").get("models").get("yolox_nano").get("runs").asLong();
         long watched = cameras.get("watched").get("models").get("yolox_nano").get("runs").asLong();
-        // held open without motion the gate passes a frame every 2 x min_interval_ms (1 s): ~40 looks; stationary
-        // after 5 s, then every 10 s: ~2 while it moves in + ~5 + 35 s / 10 s
-        assertTrue(watched >= 30, "without stationary objects: a look a second: " + watched);
+        // held open without motion, a tracked object found where predicted is looked at every
+        // tracking.look_again_max_s (1.5 s): ~27 looks in 40 s (28 when written; a look a second, ~40, before issue
+        // 21); stationary after 5 s, then every 10 s: ~2 while it moves in + ~5 + 35 s / 10 s
+        assertTrue(watched >= 20, "without stationary objects: a look every 1.5 s: " + watched);
         assertTrue(standing <= 2 + 6 + 4 + 3, "stationary: a look every 10 s: " + standing + " (watched " + watched
                 + ")");
         List<JsonNode> lines = EventLines.read(events);

@@ -29,6 +29,13 @@ public interface PipelineObserver {
     default void detectorBatch(int images, int batch) {
     }
 
+    /**
+     * A look of the detector at a frame of {@code camera} was skipped, or narrowed to new motion, because the camera's
+     * tracked objects explained the rest ({@code tracking.look_again_max_s}).
+     */
+    default void lookSkipped(String camera, LookSkip why) {
+    }
+
     /** {@code camera} started ({@code up}) or stopped delivering frames. */
     default void cameraState(String camera, boolean up) {
     }
@@ -108,6 +115,13 @@ public interface PipelineObserver {
             @Override
             public void detectorBatch(int images, int batch) {
                 all.forEach(o -> o.detectorBatch(images, batch));
+            }
+
+            @Override
+            public void lookSkipped(String camera, LookSkip why) {
+                for (PipelineObserver o : all) {
+                    o.lookSkipped(camera, why);
+                }
             }
 
             @Override

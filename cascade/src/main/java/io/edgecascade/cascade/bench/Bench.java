@@ -2,10 +2,10 @@ package io.edgecascade.cascade.bench;
 
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.Stage;
+import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.detect.DetectionResult;
 import io.edgecascade.cascade.detect.ModelTypes;
 import io.edgecascade.cascade.detect.ObjectDetector;
-import io.edgecascade.cascade.bestframe.BestFrames;
 import io.edgecascade.cascade.events.EventForwarding;
 import io.edgecascade.cascade.events.UplinkMeter;
 import io.edgecascade.cascade.forward.CloudSettings;
@@ -18,6 +18,7 @@ import io.edgecascade.cascade.pipeline.CascadeStats;
 import io.edgecascade.cascade.pipeline.SourceFactory;
 import io.edgecascade.cascade.source.FrameSource;
 import io.edgecascade.cascade.source.SourceException;
+import io.edgecascade.cascade.tracking.TrackingSettings;
 import io.edgecascade.engines.EngineException;
 import io.edgecascade.engines.EngineOptions;
 import io.edgecascade.engines.EngineRegistry;
@@ -243,8 +244,10 @@ public final class Bench {
     /** Runs the cascade, as {@code run} does, on the first {@code limit} frames; the cascade closes the detector. */
     private PipelineRun runPipeline(List<ObjectDetector> detectors, long limit, PipelineObserver observer)
             throws SourceException, EngineException, InterruptedException {
+        // The standalone pass has no tracker: tracked objects must not save looks here either
+        // (tracking.look_again_max_s 0), so both passes time the detector on the same frames.
         CameraSettings camera = new CameraSettings(CAMERA, options.source(), false, options.motion(),
-                options.detector());
+                options.detector(), TrackingSettings.DEFAULTS.withLookAgainMaxMs(0), List.of());
         SourceFactory limited = s -> new LimitedFrameSource(sources.create(s), limit);
         CascadeOptions cascadeOptions = new CascadeOptions(CascadeOptions.DEFAULTS.detectorQueue(),
                 CascadeOptions.DEFAULTS.outputQueue(), Duration.ZERO);

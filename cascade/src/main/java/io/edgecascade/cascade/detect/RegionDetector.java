@@ -34,6 +34,11 @@ public final class RegionDetector {
         return boxes;
     }
 
+    /** True when {@link #detect} would look at regions of the frame rather than the whole of it. */
+    public static boolean onRegions(ObjectDetector detector, Mat frame, RegionMode mode, List<float[]> boxes) {
+        return !RegionPlanner.plan(mode, frame.cols(), frame.rows(), detector.inputSide(), boxes).isEmpty();
+    }
+
     /**
      * @param boxes boxes of interest {x1, y1, x2, y2} in frame pixels (motion regions, tracked objects)
      */

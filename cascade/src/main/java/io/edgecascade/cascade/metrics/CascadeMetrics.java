@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.metrics;
 
+import io.edgecascade.cascade.api.LookSkip;
 import io.edgecascade.cascade.api.Outcome;
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.Stage;
@@ -62,6 +63,8 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
         final EnumMap<Outcome, CounterDataPoint> outcomes = new EnumMap<>(Outcome.class);
         final EnumMap<Stage, DistributionDataPoint> stages = new EnumMap<>(Stage.class);
         final FrameRateWindow fps = new FrameRateWindow(FPS_WINDOW.toNanos());
+        final FrameRateWindow looks = new FrameRateWindow(FPS_WINDOW.toNanos());
+        final EnumMap<LookSkip, CounterDataPoint> skipped = new EnumMap<>(LookSkip.class);
         volatile boolean up;
         volatile boolean started;
         volatile boolean stopped;
@@ -77,6 +80,9 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
             }
             for (Stage s : Stage.values()) {
                 stages.put(s, stageDuration.labelValues(id, s.label()));
+            }
+            for (LookSkip w : LookSkip.values()) {
+                skipped.put(w, looksSkipped.labelValues(id, w.label()));
             }
             cameraUp.labelValues(id).set(0);
             for (String stage : List.of("decode", "capture", "detector", "tracking")) {
@@ -109,6 +115,7 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
     private volatile Supplier<Map<String, Map<String, Map<String, Long>>>> useCaseCounts = Map::of;
     private final Counter modelRuns;
     private final Histogram detectorBatch;
+    private final Counter looksSkipped;
     private volatile java.util.function.LongSupplier sinkPixelBytes;
     private volatile EngineInfo engine;
     private volatile boolean forwarderReporting;
@@ -162,6 +169,22 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
                         cb.call(cameras.get(id).fps.rate(now), id);
                     }
                 }).register(registry);
+        GaugeWithCallback.builder().name(PREFIX + "looks_per_second")
+                .help("Looks of the detector at the camera's frames (frames detected) per second over the last "
+                        + FPS_WINDOW.toSeconds() + " s")
+                .labelNames("camera")
+                .callback(cb -> {
+                    long now = clock.getAsLong();
+                    for (String id : cameraIds()) {
+                        cb.call(cameras.get(id).looks.rate(now), id);
+                    }
+                }).register(registry);
+        looksSkipped = Counter.builder().name(PREFIX + "looks_skipped_total")
+                .help("Looks of the detector the camera's tracked objects made unnecessary"
+                        + " (tracking.look_again_max_s), by reason: explained_by_tracks (all motion inside the"
+                        + " predicted boxes of objects not due for a look), tracks_not_due (held open without motion,"
+                        + " no object due), region_only (the look covered only new motion, tracked objects left out)")
+                .labelNames("camera", "reason").register(registry);
         GaugeWithCallback.builder().name(PREFIX + "queue_depth")
                 .help("Frames of the camera waiting in a queue: detector (gated frames before the detector),"
                         + " output (positive frames before the event log and forwarder)")
@@ -315,7 +338,14 @@ public final class CascadeMetrics implements PipelineObserver, ForwardMetrics {
             long now = clock.getAsLong();
             c.lastFrameNanos = now;
             c.fps.record(now);
+        } else if (outcome == Outcome.DETECTED) {
+            c.looks.record(clock.getAsLong());
         }
+    }
+
+    @Override
+    public void lookSkipped(String camera, LookSkip why) {
+        camera(camera).skipped.get(why).inc();
     }
 
     @Override

@@ -31,4 +31,13 @@ public interface GateHold {
     default long heldIntervalMs() {
         return -1;
     }
+
+    /**
+     * The confirmed objects followed, with their predicted boxes and their schedule of looks, so the gate can skip
+     * looks at motion they explain ({@link TrackedMotion}); empty when there are none or the schedule is off
+     * ({@code tracking.look_again_max_s: 0}).
+     */
+    default java.util.List<KnownObject> known() {
+        return java.util.List.of();
+    }
 }

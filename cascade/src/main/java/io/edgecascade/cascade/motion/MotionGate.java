@@ -1,6 +1,7 @@
 package io.edgecascade.cascade.motion;
 
 import io.edgecascade.cascade.api.MotionResult;
+import java.util.List;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 /**
@@ -12,18 +13,53 @@ import org.bytedeco.opencv.opencv_core.Mat;
  * the same decisions as the live camera would. A {@link GateHold} (the camera's tracked objects) can hold the gate
  * open without motion (then it passes a frame every {@value #HELD_INTERVAL_FACTOR} intervals, or every
  * {@code stationary.interval} when every object it follows is stationary) or let the next frame through early. Not thread-safe: one per camera.
+ *
+ * <p>When the hold knows confirmed objects ({@link GateHold#known}), a frame that would pass is first put to
+ * {@link TrackedMotion}: motion inside their predicted boxes, or none at all, is no reason to look before one of them
+ * is due ({@link Verdict#EXPLAINED}, {@link Verdict#NOT_DUE}); motion elsewhere passes at once, to be looked at alone
+ * ({@link Decision#newMotion}) while no known object is due.
  */
 public final class MotionGate implements AutoCloseable {
 
-    /** The gate's verdict on one frame. */
-    public record Decision(Verdict verdict, MotionResult motion) {
+    /**
+     * The gate's verdict on one frame.
+     *
+     * @param motion    what the motion detector saw
+     * @param newMotion for a pass to look only at new motion (the known objects are not due, their regions are left
+     *                  out of the look): the regions they do not explain; null for a full look
+     */
+    public record Decision(Verdict verdict, MotionResult motion, List<MotionResult.Region> newMotion) {
+        public Decision(Verdict verdict, MotionResult motion) {
+            this(verdict, motion, null);
+        }
+
+        public Decision {
+            newMotion = newMotion == null ? null : List.copyOf(newMotion);
+        }
+
         public boolean passes() {
             return verdict == Verdict.PASS;
         }
+
+        /** A pass to look only at the new motion. */
+        public boolean newMotionOnly() {
+            return newMotion != null;
+        }
     }
 
-    /** PASS: to the detector; THROTTLED: motion, but too soon after the last pass; STILL: no motion. */
-    public enum Verdict { PASS, THROTTLED, STILL }
+    /**
+     * PASS: to the detector; THROTTLED: motion, but too soon after the last pass; STILL: no motion; EXPLAINED: motion,
+     * all of it inside the predicted boxes of tracked objects not yet due for a look; NOT_DUE: held open (or cooling
+     * down) without motion, no tracked object due for a look.
+     */
+    public enum Verdict {
+        PASS, THROTTLED, STILL, EXPLAINED, NOT_DUE;
+
+        /** A look the tracked objects made unnecessary. */
+        public boolean known() {
+            return this == EXPLAINED || this == NOT_DUE;
+        }
+    }
 
     /** Without motion, a gate held open by tracked objects passes a frame every this many min_interval_ms. */
     static final int HELD_INTERVAL_FACTOR = 2;
@@ -33,6 +69,8 @@ public final class MotionGate implements AutoCloseable {
     private final GateHold hold;
     private long framesSinceMotion = Long.MAX_VALUE;
     private long lastPassPtsMillis = Long.MIN_VALUE;
+    /** The last pass that looked at the known objects too (not a new-motion-only one). */
+    private long lastFullLookPtsMillis = Long.MIN_VALUE;
 
     public MotionGate(MotionSettings settings, MotionDetector detector) {
         this(settings, detector, GateHold.NONE);
@@ -93,8 +131,33 @@ public final class MotionGate implements AutoCloseable {
                 && !hold.hurry()) {
             return new Decision(Verdict.THROTTLED, motion);
         }
-        lastPassPtsMillis = ptsMillis;
-        return new Decision(Verdict.PASS, motion);
+        List<KnownObject> known = hold.hurry() ? List.of() : hold.known(); // a confirming look is a full one
+        TrackedMotion.Plan plan = TrackedMotion.plan(moving ? motion.regions() : List.of(), known, ptsMillis,
+                lastFullLookPtsMillis);
+        switch (plan.look()) {
+            case EXPLAINED:
+                return new Decision(Verdict.EXPLAINED, motion);
+            case NOT_DUE:
+                return new Decision(Verdict.NOT_DUE, motion);
+            case NEW_MOTION_ONLY:
+                lastPassPtsMillis = ptsMillis;
+                return new Decision(Verdict.PASS, motion, plan.unexplained());
+            default:
+                lastPassPtsMillis = ptsMillis;
+                lastFullLookPtsMillis = ptsMillis;
+                return new Decision(Verdict.PASS, motion);
+        }
+    }
+
+    /**
+     * The frame at {@code ptsMillis} this gate passed never reached the detector (a live camera's newer frame took its
+     * place): if it was the last look at the known objects, they are judged from when they were last found again, so a
+     * look that is due is not put off by one that never happened.
+     */
+    public void lookDropped(long ptsMillis) {
+        if (ptsMillis == lastFullLookPtsMillis) {
+            lastFullLookPtsMillis = Long.MIN_VALUE;
+        }
     }
 
     /**

@@ -38,6 +38,8 @@ final class CameraOrder {
     private final Map<Long, Runnable> done = new HashMap<>();
     private long nextTicket;
     private long head;
+    /** Tickets whose work has run (or was skipped), all below this one. */
+    private long ran;
     private boolean draining;
     private boolean flushed;
     private boolean flushRan;
@@ -98,15 +100,16 @@ final class CameraOrder {
             while (true) {
                 Runnable next;
                 synchronized (this) {
+                    ran = head;
+                    // wakes awaitRun, and a worker waiting for room in the line (or to run the line itself)
+                    notifyAll();
                     next = done.remove(head);
                     if (next == null) {
                         draining = false;
                         finished = true;
-                        notifyAll(); // a worker waiting for room may run the line itself now
                         return;
                     }
                     head++;
-                    notifyAll(); // room in the line
                 }
                 next.run();
             }
@@ -143,10 +146,28 @@ final class CameraOrder {
             left.forEach(Runnable::run);
         } finally {
             synchronized (this) {
+                ran = nextTicket;
                 flushRan = true;
                 notifyAll();
             }
         }
+    }
+
+    /**
+     * Waits until the work of every ticket handed out so far has run (the camera's tracker has seen every frame sent to
+     * the detector), at most {@code maxMillis}; false when it timed out.
+     */
+    synchronized boolean awaitRun(long maxMillis) throws InterruptedException {
+        long target = nextTicket;
+        long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+        while (ran < target) {
+            long left = (deadline - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
     }
 
     /** Tickets handed out and not yet run (for tests and metrics). */

@@ -1,6 +1,7 @@
 package io.edgecascade.cascade.pipeline;
 
 import io.edgecascade.cascade.api.CameraState;
+import io.edgecascade.cascade.api.LookSkip;
 import io.edgecascade.cascade.api.Outcome;
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.Stage;
@@ -38,6 +39,8 @@ import org.slf4j.LoggerFactory;
 final class CameraPipeline implements Supervisor.StageBody {
 
     private static final Logger LOG = LoggerFactory.getLogger(CameraPipeline.class);
+    /** The longest a file's gate waits for its tracker (a detector stuck this long is the watchdog's business). */
+    static final long TRACKS_WAIT_MS = 10_000;
 
     private final CameraSettings camera;
     /** The settings the gate and detector use now: {@link #retune} replaces them, the capture loop picks them up. */
@@ -56,6 +59,8 @@ final class CameraPipeline implements Supervisor.StageBody {
     private volatile boolean stopRequested;
     private volatile FrameSource source;
     private volatile boolean live;
+    /** The camera's gate while the capture loop runs (capture thread only): told about the looks dropped. */
+    private MotionGate gate;
     /** When the source last delivered a frame (System.nanoTime), or when it was opened. */
     private volatile long lastFrameNanos = System.nanoTime();
 
@@ -151,7 +156,10 @@ final class CameraPipeline implements Supervisor.StageBody {
                 observer.cameraState(id, true);
             }
             try (MotionGate gate = MotionGate.create(camera.motion(), hold, misfit(source.isLive()))) {
+                this.gate = gate;
                 loop(source, gate);
+            } finally {
+                this.gate = null;
             }
         } catch (SourceException e) {
             stats.failed(id, e.getMessage());
@@ -197,6 +205,10 @@ final class CameraPipeline implements Supervisor.StageBody {
         boolean mayDrop = source.isLive() || camera.realtime();
         boolean pace = !source.isLive() && camera.realtime();
         boolean gateEnabled = camera.motion().enabled();
+        // A file read at full speed runs ahead of its detector: the gate waits for the tracker to see the looks already
+        // sent, so it decides on what the tracker knows at the frame's time (tracking.look_again_max_s), and a file gets
+        // the same decisions on every machine, as a live camera would with a fast detector.
+        boolean awaitTracks = !mayDrop && gateEnabled && camera.tracking().lookAgainMaxMs() > 0;
         FrameSampler sampler = new FrameSampler(camera.sampling(), hold);
         long startNanos = System.nanoTime();
         long reportedErrors = 0;
@@ -223,6 +235,7 @@ final class CameraPipeline implements Supervisor.StageBody {
                 return;
             }
             lastFrameNanos = t1;
+            stats.streamAt(id, f.ptsMillis());
             observer.stage(id, Stage.DECODE, t1 - t0);
             observer.frame(id, Outcome.DECODED);
             if (pace) {
@@ -235,6 +248,10 @@ final class CameraPipeline implements Supervisor.StageBody {
             if (!sampler.take(f.ptsMillis())) {
                 observer.frame(id, Outcome.SAMPLED_OUT);
                 continue;
+            }
+            if (awaitTracks && !order.awaitRun(TRACKS_WAIT_MS)) {
+                LOG.debug("camera {}: the tracker did not catch up within {} ms; the gate decides without it", id,
+                        TRACKS_WAIT_MS);
             }
             GatedFrame gated;
             try {
@@ -270,6 +287,10 @@ final class CameraPipeline implements Supervisor.StageBody {
         }
         if (!decision.passes()) {
             observer.frame(id, Outcome.MOTION_SKIPPED);
+            if (decision.verdict().known()) {
+                observer.lookSkipped(id, decision.verdict() == MotionGate.Verdict.EXPLAINED
+                        ? LookSkip.EXPLAINED_BY_TRACKS : LookSkip.TRACKS_NOT_DUE);
+            }
             return null;
         }
         List<DetectEntry> due = cadence.due(f.ptsMillis());
@@ -278,7 +299,7 @@ final class CameraPipeline implements Supervisor.StageBody {
         }
         VideoFrame copy = new VideoFrame(id, f.sequence(), f.ptsMillis(), Instant.now(), f.image().clone());
         return new GatedFrame(settings, copy, gateEnabled ? decision.motion() : null, order.next(), mayDrop, false,
-                due);
+                due, gateEnabled ? decision.newMotion() : null);
     }
 
     /** Queues a gated frame for the detectors; false when they are gone (the frame was freed). */
@@ -308,6 +329,10 @@ final class CameraPipeline implements Supervisor.StageBody {
         if (!g.offline()) {
             observer.frame(camera.id(), Outcome.DROPPED);
             cadence.owe(g.entries()); // a newer frame takes its place: the entries due on it run there
+            MotionGate gate = this.gate;
+            if (gate != null) {
+                gate.lookDropped(g.frame().ptsMillis());
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.edgecascade.cascade.pipeline;
 
+import io.edgecascade.cascade.api.LookSkip;
 import io.edgecascade.cascade.api.Outcome;
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.Stage;
@@ -19,7 +20,31 @@ public final class CascadeStats implements PipelineObserver {
     /** One camera's counters at one moment. */
     public record CameraCounts(long decoded, long motion, long motionSkipped, long detected, long positive,
             long dropped, long decodeErrors, long detectorErrors, long reconnects, long stalls, String state,
-            String lastError) {
+            String lastError, long streamMs, Map<LookSkip, Long> looksSkipped) {
+
+        public CameraCounts {
+            Map<LookSkip, Long> m = new EnumMap<>(LookSkip.class);
+            m.putAll(looksSkipped);
+            looksSkipped = java.util.Collections.unmodifiableMap(m);
+        }
+
+        /** Counts without stream time and skipped looks. */
+        public CameraCounts(long decoded, long motion, long motionSkipped, long detected, long positive,
+                long dropped, long decodeErrors, long detectorErrors, long reconnects, long stalls, String state,
+                String lastError) {
+            this(decoded, motion, motionSkipped, detected, positive, dropped, decodeErrors, detectorErrors, reconnects,
+                    stalls, state, lastError, 0, Map.of());
+        }
+
+        /** Looks of the detector (frames detected) per second of the camera's stream time; 0 before a second. */
+        public double looksPerSecond() {
+            return streamMs < 1000 ? 0 : detected * 1000.0 / streamMs;
+        }
+
+        /** Looks skipped (or narrowed) for {@code why}. */
+        public long looksSkipped(LookSkip why) {
+            return looksSkipped.getOrDefault(why, 0L);
+        }
 
         /** Counts of a camera without connection health (a file). */
         public CameraCounts(long decoded, long motion, long motionSkipped, long detected, long positive,
@@ -37,6 +62,10 @@ public final class CascadeStats implements PipelineObserver {
         final AtomicReference<String> error = new AtomicReference<>();
         final AtomicLong reconnects = new AtomicLong();
         final AtomicLong stalls = new AtomicLong();
+        final EnumMap<LookSkip, AtomicLong> skipped = new EnumMap<>(LookSkip.class);
+        /** Stream time seen so far (a file that loops adds each pass) and the last frame's, written by one thread. */
+        volatile long streamMs;
+        volatile long lastPtsMs = Long.MIN_VALUE;
         volatile String state;
         volatile String lastError;
 
@@ -44,6 +73,9 @@ public final class CascadeStats implements PipelineObserver {
             this.entries = List.copyOf(entries);
             for (Outcome o : Outcome.values()) {
                 outcomes.put(o, new AtomicLong());
+            }
+            for (LookSkip w : LookSkip.values()) {
+                skipped.put(w, new AtomicLong());
             }
             entries.forEach(e -> runs.put(e, new AtomicLong()));
         }
@@ -90,6 +122,24 @@ public final class CascadeStats implements PipelineObserver {
     }
 
     @Override
+    public void lookSkipped(String camera, LookSkip why) {
+        cameras.get(camera).skipped.get(why).incrementAndGet();
+    }
+
+    /**
+     * The camera's capture thread read a frame at {@code ptsMs}: stream time adds up from frame to frame (a stream that
+     * starts again, a looped file, adds nothing for its jump back).
+     */
+    void streamAt(String camera, long ptsMs) {
+        Camera c = cameras.get(camera);
+        long last = c.lastPtsMs;
+        if (last != Long.MIN_VALUE && ptsMs > last) {
+            c.streamMs += ptsMs - last;
+        }
+        c.lastPtsMs = ptsMs;
+    }
+
+    @Override
     public void cameraHealth(String camera, io.edgecascade.cascade.api.CameraState state, String lastError) {
         Camera c = cameras.get(camera);
         c.state = state.label();
@@ -122,7 +172,13 @@ public final class CascadeStats implements PipelineObserver {
         return new CameraCounts(c.get(Outcome.DECODED), c.get(Outcome.MOTION), c.get(Outcome.MOTION_SKIPPED),
                 c.get(Outcome.DETECTED), c.get(Outcome.POSITIVE), c.get(Outcome.DROPPED),
                 c.get(Outcome.DECODE_ERROR), c.get(Outcome.DETECTOR_ERROR), c.reconnects.get(), c.stalls.get(),
-                c.state, c.lastError);
+                c.state, c.lastError, c.streamMs, skipped(c));
+    }
+
+    private static Map<LookSkip, Long> skipped(Camera c) {
+        Map<LookSkip, Long> out = new EnumMap<>(LookSkip.class);
+        c.skipped.forEach((w, n) -> out.put(w, n.get()));
+        return out;
     }
 
     /** The error that ended the camera, or null. */

@@ -2,6 +2,8 @@ package io.edgecascade.cascade.pipeline;
 
 import io.edgecascade.cascade.api.Attribute;
 import io.edgecascade.cascade.api.Detection;
+import io.edgecascade.cascade.api.LookSkip;
+import io.edgecascade.cascade.api.MotionResult;
 import io.edgecascade.cascade.api.Outcome;
 import io.edgecascade.cascade.api.PipelineObserver;
 import io.edgecascade.cascade.api.Stage;
@@ -169,9 +171,8 @@ final class DetectorStage implements Supervisor.StageBody {
                         continue;
                     }
                     RegionDetector.Look look = RegionDetector.Look.plan(s.detector, g.frame().image(),
-                            settings.regions(), RegionDetector.interest(g.motion(),
-                                    tracking.get(g.camera().id()).boxes(e.name())),
-                            e.minScore(settings.confidence()), settings.nmsIou());
+                            settings.regions(), interest(g, e), e.minScore(settings.confidence()),
+                            settings.nmsIou());
                     bySession.computeIfAbsent(s, k -> new ArrayList<>()).add(new Pending(g, e, look,
                             new ArrayList<>()));
                 }
@@ -271,6 +272,16 @@ final class DetectorStage implements Supervisor.StageBody {
         onEnd.run();
     }
 
+    /**
+     * Where an entry looks on a frame: the frame's motion and the entry's tracked boxes; a look at new motion only
+     * leaves out the tracked objects, which are not due ({@code tracking.look_again_max_s}).
+     */
+    private List<float[]> interest(GatedFrame g, DetectEntry e) {
+        return g.newMotionOnly()
+                ? RegionDetector.interest(new MotionResult(0, g.newMotion(), false), List.of())
+                : RegionDetector.interest(g.motion(), tracking.get(g.camera().id()).boxes(e.name()));
+    }
+
     /** @param looked what {@link #lookTogether} found for the frame's entries (the others run here) */
     private void handle(GatedFrame g, Map<String, Optional<DetectionResult>> looked) throws InterruptedException {
         String id = g.camera().id();
@@ -322,15 +333,20 @@ final class DetectorStage implements Supervisor.StageBody {
         long[] nanos = new long[3];
         boolean failed = false;
         Map<String, List<Detection>> boxes = new LinkedHashMap<>();
+        boolean[] narrowed = new boolean[1];
         for (DetectEntry e : g.entries()) {
             if (e.secondary()) {
                 continue;
             }
+            List<float[]> interest = interest(g, e);
             Optional<DetectionResult> batched = looked.get(e.name());
             DetectionResult r = batched != null ? batched.orElse(null) // a failed batch was counted there
-                    : attempt(g, e, "", d -> RegionDetector.detect(d, g.frame().image(), settings.regions(),
-                            RegionDetector.interest(g.motion(), tracking.get(id).boxes(e.name())),
-                            e.minScore(settings.confidence()), settings.nmsIou()));
+                    : attempt(g, e, "", d -> {
+                        narrowed[0] |= g.newMotionOnly() && RegionDetector.onRegions(d, g.frame().image(),
+                                settings.regions(), interest);
+                        return RegionDetector.detect(d, g.frame().image(), settings.regions(), interest,
+                                e.minScore(settings.confidence()), settings.nmsIou());
+                    });
             if (r == null) {
                 failed = true;
                 if (dead) {
@@ -380,6 +396,9 @@ final class DetectorStage implements Supervisor.StageBody {
         }
         if (failed) {
             observer.frame(id, Outcome.DETECTOR_ERROR);
+        }
+        if (narrowed[0]) {
+            observer.lookSkipped(id, LookSkip.REGION_ONLY);
         }
         if (!boxes.isEmpty()) {
             observer.stage(id, Stage.PREPROCESS, nanos[0]);

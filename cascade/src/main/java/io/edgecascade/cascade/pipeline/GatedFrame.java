@@ -12,12 +12,26 @@ import io.edgecascade.cascade.api.VideoFrame;
  * @param offline a pixel-less marker rather than a frame: the live camera has delivered nothing for
  *                {@code tracking.max_age_s}, its open events end in order
  * @param entries the detect entries due on this frame (their cadence says so), those that find boxes first
+ * @param newMotion the motion regions to look at alone (the tracked objects are not due for a look: their regions are
+ *                  left out); null for a full look
  */
 public record GatedFrame(CameraSettings camera, VideoFrame frame, MotionResult motion, long ticket, boolean mayDrop,
-        boolean offline, java.util.List<DetectEntry> entries) {
+        boolean offline, java.util.List<DetectEntry> entries, java.util.List<MotionResult.Region> newMotion) {
 
     public GatedFrame {
         entries = java.util.List.copyOf(entries);
+        newMotion = newMotion == null ? null : java.util.List.copyOf(newMotion);
+    }
+
+    /** A look at the new motion alone (the tracked objects are not due). */
+    public boolean newMotionOnly() {
+        return newMotion != null;
+    }
+
+    /** A frame to look at whole (its motion and the tracked objects). */
+    public GatedFrame(CameraSettings camera, VideoFrame frame, MotionResult motion, long ticket, boolean mayDrop,
+            boolean offline, java.util.List<DetectEntry> entries) {
+        this(camera, frame, motion, ticket, mayDrop, offline, entries, null);
     }
 
     /** A frame to detect with every entry that finds boxes, or a marker. */

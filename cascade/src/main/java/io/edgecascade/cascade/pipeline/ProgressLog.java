@@ -1,12 +1,16 @@
 package io.edgecascade.cascade.pipeline;
 
+import io.edgecascade.cascade.api.LookSkip;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Logs one line per camera with what happened since the last line: fps, gate pass ratio, detector work. */
+/**
+ * Logs one line per camera with what happened since the last line: fps, gate pass ratio, detector work, and the looks
+ * its tracked objects saved.
+ */
 final class ProgressLog implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProgressLog.class);
@@ -31,11 +35,15 @@ final class ProgressLog implements Runnable {
             last.put(id, c);
             long decoded = c.decoded() - p.decoded();
             long detected = c.detected() - p.detected();
+            long known = 0;
+            for (LookSkip w : LookSkip.values()) {
+                known += c.looksSkipped(w) - p.looksSkipped(w);
+            }
             LOG.info(String.format(Locale.ROOT,
                     "camera %s: %.1f fps, gate passed %.1f%%, %d detector runs, %d positive, %d dropped,"
-                            + " %d decode errors", id, decoded / seconds,
+                            + " %d decode errors, %d looks skipped for tracked objects", id, decoded / seconds,
                     decoded == 0 ? 0.0 : 100.0 * detected / decoded, detected, c.positive() - p.positive(),
-                    c.dropped() - p.dropped(), c.decodeErrors() - p.decodeErrors()));
+                    c.dropped() - p.dropped(), c.decodeErrors() - p.decodeErrors(), known));
         }
     }
 }

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * What a run did, written as the {@code --summary} JSON:
- * {@code {"wall_seconds", "model", "engine", "cameras": {id: {"frames_decoded", ..., "models": {entry: {"runs"}},
+ * {@code {"wall_seconds", "model", "engine", "cameras": {id: {"frames_decoded", ..., "looks": {"per_second",
+ * "stream_seconds", "skipped": {reason: count}}, "models": {entry: {"runs"}},
  * "use_cases": {name: {key: count}}}}}}, and {@code "fatal": {"stage", "error"}} when a fatal failure stopped the run.
  */
 public record RunSummary(double wallSeconds, String model, String engine, Map<String, CascadeStats.CameraCounts> cameras,
@@ -147,6 +148,7 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
             m.put("detector_errors", c.detectorErrors());
             m.put("dropped", c.dropped());
             m.put("events", events.getOrDefault(id, 0L));
+            m.put("looks", looks(c));
             if (c.state() != null) { // live and looped cameras: their connection's health
                 m.put("state", c.state());
                 m.put("reconnects", c.reconnects());
@@ -190,6 +192,22 @@ public record RunSummary(double wallSeconds, String model, String engine, Map<St
             root.put("forward_timing_ms", forwarding.timingMillis());
         }
         return root;
+    }
+
+    /**
+     * The detector's looks at a camera: per second of its stream time, and those the tracked objects made unnecessary
+     * (or narrowed to new motion), by reason.
+     */
+    private static Map<String, Object> looks(CascadeStats.CameraCounts c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("per_second", Math.round(c.looksPerSecond() * 1000) / 1000.0);
+        m.put("stream_seconds", Math.round(c.streamMs() / 100.0) / 10.0);
+        Map<String, Long> skipped = new LinkedHashMap<>();
+        for (io.edgecascade.cascade.api.LookSkip w : io.edgecascade.cascade.api.LookSkip.values()) {
+            skipped.put(w.label(), c.looksSkipped(w));
+        }
+        m.put("skipped", skipped);
+        return m;
     }
 
     public String toJson() {

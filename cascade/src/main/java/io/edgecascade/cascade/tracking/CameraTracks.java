@@ -5,6 +5,7 @@ import io.edgecascade.cascade.api.TrackEvent;
 import io.edgecascade.cascade.api.TrackedObject;
 import io.edgecascade.cascade.api.VideoFrame;
 import io.edgecascade.cascade.motion.GateHold;
+import io.edgecascade.cascade.motion.KnownObject;
 import io.edgecascade.cascade.motion.Zone;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -146,6 +147,16 @@ public final class CameraTracks implements GateHold {
             }
         }
         return false;
+    }
+
+    /** Every entry's confirmed objects with their schedule of looks. */
+    @Override
+    public List<KnownObject> known() {
+        List<KnownObject> all = new ArrayList<>();
+        for (ObjectEvents e : entries.values()) {
+            all.addAll(e.known());
+        }
+        return all;
     }
 
     /** The stationary interval only when every entry that follows something follows only stationary objects. */

@@ -101,6 +101,12 @@ final class KalmanBoxFilter {
                 (float) (position[0] + w / 2), (float) (position[1] + h / 2)};
     }
 
+    /** How fast the corners move {x1, y1, x2, y2}, in pixels per second. */
+    float[] cornerRates() {
+        return new float[] {(float) (velocity[0] - velocity[2] / 2), (float) (velocity[1] - velocity[3] / 2),
+            (float) (velocity[0] + velocity[2] / 2), (float) (velocity[1] + velocity[3] / 2)};
+    }
+
     /** Velocity of the centre in pixels per second {vx, vy}. */
     double[] centreVelocity() {
         return new double[] {velocity[0], velocity[1]};

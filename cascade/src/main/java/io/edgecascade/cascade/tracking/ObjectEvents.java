@@ -7,6 +7,7 @@ import io.edgecascade.cascade.api.TrackEvent;
 import io.edgecascade.cascade.api.TrackedObject;
 import io.edgecascade.cascade.api.VideoFrame;
 import io.edgecascade.cascade.motion.GateHold;
+import io.edgecascade.cascade.motion.KnownObject;
 import io.edgecascade.cascade.motion.Zone;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,6 +67,7 @@ public final class ObjectEvents implements GateHold {
     private volatile boolean confirming;
     private volatile long heldIntervalMs = -1;
     private volatile List<float[]> boxes = List.of();
+    private volatile List<KnownObject> known = List.of();
     private FrameRef lastFrame;
     /** The zones that fit the frames now; rechecked when the frame size changes. */
     private List<Zone> fitting;
@@ -285,9 +287,24 @@ public final class ObjectEvents implements GateHold {
             allStanding &= t.confirmed() && t.stationary();
         }
         boxes = List.copyOf(b);
+        known = knownObjects();
         active = !b.isEmpty();
         confirming = tracker.tracks().stream().anyMatch(t -> !t.confirmed());
         heldIntervalMs = active && allStanding ? stationary.intervalMs() : -1;
+    }
+
+    /** The confirmed tracks with their schedule of looks; none when {@code tracking.look_again_max_s} is 0. */
+    private List<KnownObject> knownObjects() {
+        if (settings.lookAgainMaxMs() <= 0) {
+            return List.of();
+        }
+        List<KnownObject> out = new ArrayList<>();
+        for (Track t : tracker.tracks()) {
+            if (t.confirmed()) {
+                out.add(new KnownObject(t.box(), t.rates(), tracker.lastPtsMs(), t.lastSeenMs(), t.lookAgainMs()));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** True while any object is tracked: the gate keeps sending frames so a still object is not lost. */
@@ -306,6 +323,12 @@ public final class ObjectEvents implements GateHold {
     @Override
     public long heldIntervalMs() {
         return heldIntervalMs;
+    }
+
+    /** The confirmed objects with their predicted boxes and schedule of looks, as of the last detected frame. */
+    @Override
+    public List<KnownObject> known() {
+        return known;
     }
 
     /** The tracked objects' boxes {x1, y1, x2, y2} as of the last detected frame (regions to keep looking at). */

@@ -21,6 +21,11 @@ public final class Track {
     private float[] anchor;
     private long anchorPtsMs;
     private boolean stationary;
+    /** How long after it was last found the track wants another look ({@code tracking.look_again_max_s}). */
+    private long lookAgainMs;
+
+    /** A detection overlapping the predicted box at least this much: the track moves as predicted. */
+    static final double BEHAVES_IOU = 0.5;
 
     Track(long id, Detection d, long ptsMs, TrackingSettings settings) {
         this.id = id;
@@ -41,6 +46,10 @@ public final class Track {
     }
 
     void hit(Detection d, long ptsMs, TrackingSettings settings) {
+        // Found where predicted after a gap: the next look may wait twice as long (up to look_again_max_s); found
+        // elsewhere: the next look comes at the gate's own pace.
+        long gap = ptsMs - lastSeenMs;
+        lookAgainMs = gap > 0 && iou(d) >= BEHAVES_IOU ? Math.min(settings.lookAgainMaxMs(), 2 * gap) : 0;
         filter.update(d.x1(), d.y1(), d.x2(), d.y2());
         lastSeenMs = Math.max(lastSeenMs, ptsMs);
         hits++;
@@ -89,6 +98,19 @@ public final class Track {
     /** The filtered box {x1, y1, x2, y2} (predicted to the last update's time). */
     public float[] box() {
         return filter.box();
+    }
+
+    /** How fast the box's corners move {x1, y1, x2, y2}, pixels per second of stream time. */
+    public float[] rates() {
+        return filter.cornerRates();
+    }
+
+    /**
+     * How long after {@link #lastSeenMs} the track wants another look: twice the gap after which it was last found
+     * where it was predicted (up to {@code tracking.look_again_max_s}), 0 when it was found elsewhere or is new.
+     */
+    public long lookAgainMs() {
+        return lookAgainMs;
     }
 
     /** The last detection matched to this track. */

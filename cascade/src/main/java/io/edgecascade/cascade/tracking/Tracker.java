@@ -166,6 +166,11 @@ public final class Tracker {
         return all;
     }
 
+    /** The stream time of the last update (Long.MIN_VALUE before the first). */
+    public long lastPtsMs() {
+        return lastPtsMs;
+    }
+
     /** The tracks alive now (tentative and confirmed). */
     public List<Track> tracks() {
         return Collections.unmodifiableList(tracks);

@@ -3,6 +3,7 @@ package io.edgecascade.cascade.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.edgecascade.cascade.api.LookSkip;
 import io.edgecascade.cascade.api.Outcome;
 import io.edgecascade.cascade.api.Stage;
 import io.edgecascade.cascade.testing.Promtool;
@@ -97,6 +98,32 @@ class CascadeMetricsTest {
         assertEquals(10.0, s.value("edge_cascade_camera_fps{camera=\"lobby\"}"), 0.5);
         m.cameraState("lobby", false);
         assertEquals(0.0, scrape(m).value("edge_cascade_camera_up{camera=\"lobby\"}"));
+    }
+
+    /** Issue 21: the detector's looks per camera per second, and the looks its tracked objects saved, by reason. */
+    @Test
+    void looksPerSecondAndSkippedLooksByReason() throws IOException {
+        CascadeMetrics m = metrics(false, "lobby");
+        Scrape before = scrape(m);
+        for (LookSkip w : LookSkip.values()) {
+            assertEquals(0.0, before.value("edge_cascade_looks_skipped_total{camera=\"lobby\",reason=\"" + w.label()
+                    + "\"}"), w.label() + " exists at 0");
+        }
+        for (int i = 0; i < 40; i++) { // 4 s at 10 fps, a look every other frame
+            clock.addAndGet(SECOND / 10);
+            m.frame("lobby", Outcome.DECODED);
+            if (i % 2 == 0) {
+                m.frame("lobby", Outcome.DETECTED);
+            } else {
+                m.lookSkipped("lobby", i % 4 == 1 ? LookSkip.EXPLAINED_BY_TRACKS : LookSkip.TRACKS_NOT_DUE);
+            }
+        }
+        m.lookSkipped("lobby", LookSkip.REGION_ONLY);
+        Scrape s = scrape(m);
+        assertEquals(5.0, s.value("edge_cascade_looks_per_second{camera=\"lobby\"}"), 0.5);
+        assertEquals(10.0, s.value("edge_cascade_looks_skipped_total{camera=\"lobby\",reason=\"explained_by_tracks\"}"));
+        assertEquals(10.0, s.value("edge_cascade_looks_skipped_total{camera=\"lobby\",reason=\"tracks_not_due\"}"));
+        assertEquals(1.0, s.value("edge_cascade_looks_skipped_total{camera=\"lobby\",reason=\"region_only\"}"));
     }
 
     @Test

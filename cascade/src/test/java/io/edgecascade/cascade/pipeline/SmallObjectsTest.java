@@ -80,8 +80,9 @@ class SmallObjectsTest {
         assertTrue(withRegions.byPositive() >= 5, "regions caught " + withRegions.byPositive() + " of 6");
         assertTrue(withRegions.byEvent() >= 5, "events started for " + withRegions.byEvent() + " of 6");
         // On the whole frame the people are ~30 px tall in the model's input: a few weak detections (under the
-        // confirm score, never seen twice in a row), so no event starts.
-        assertTrue(withFullFrame.byEvent() <= 1, "the whole frame started events for " + withFullFrame.byEvent()
+        // confirm score), and only some confirmed by the look that follows (3 events of 6 when written; 0 or 1 before
+        // a file's gate waited for its tracker, when that confirming look came too late at full speed).
+        assertTrue(withFullFrame.byEvent() <= 3, "the whole frame started events for " + withFullFrame.byEvent()
                 + " of 6: the test no longer shows what regions add");
     }
 }
