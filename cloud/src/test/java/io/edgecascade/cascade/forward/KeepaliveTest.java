@@ -137,15 +137,20 @@ class KeepaliveTest {
 
     /**
      * One frame opens the stream; then nothing is sent until the client has pinged {@code pings} times (or got a
-     * GOAWAY); then one more frame, whose answer comes after anything the server sent before it. Returns after the
-     * second frame was answered.
+     * GOAWAY, and then until the server has ended that stream: a frame sent in between may still be answered on it);
+     * then one more frame, whose answer comes after anything the server sent before it. Returns after the second
+     * frame was answered.
      */
-    private void idleStream(Forwarder f, AtomicInteger acked, int port, long pings, Duration limit)
+    private void idleStream(Forwarder f, AtomicInteger acked, CCoreServer server, long pings, Duration limit)
             throws Exception {
+        int port = server.port();
         f.accept(positive(1));
         await(() -> acked.get() == 1, Duration.ofSeconds(30), "the first answer");
         long before = pingsTo(port);
         await(() -> pingsTo(port) >= before + pings || goawaysFrom(port) > 0, limit, pings + " pings");
+        if (goawaysFrom(port) > 0) {
+            await(() -> server.streamsEnded() >= 1, Duration.ofSeconds(60), "the server to end the stream");
+        }
         f.accept(positive(2));
         await(() -> acked.get() == 2, Duration.ofSeconds(60), "the answer after the idle time");
     }
@@ -160,13 +165,13 @@ class KeepaliveTest {
             Forwarder control = forwarder("control", strict.port(), Duration.ofSeconds(11), ackedControl);
             Thread negative = new Thread(() -> {
                 try {
-                    idleStream(control, ackedControl, strict.port(), 5, Duration.ofSeconds(150));
+                    idleStream(control, ackedControl, strict, 5, Duration.ofSeconds(150));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             }, "negative-control");
             negative.start();
-            idleStream(ok, ackedOk, scaled.port(), 5, Duration.ofSeconds(150));
+            idleStream(ok, ackedOk, scaled, 5, Duration.ofSeconds(150));
             negative.join(180_000);
             ok.close();
             control.close();
@@ -195,7 +200,7 @@ class KeepaliveTest {
             AtomicInteger acked = new AtomicInteger();
             Forwarder f = forwarder("real", server.port(), CloudSettings.DEFAULT_KEEPALIVE, acked);
             long t0 = System.nanoTime();
-            idleStream(f, acked, server.port(), 5, Duration.ofMinutes(45));
+            idleStream(f, acked, server, 5, Duration.ofMinutes(45));
             f.close();
             System.out.printf("keepalive-check: %d pings over %.1f min of idle stream at keepalive %d s against"
                     + " C-core's default policy; GOAWAY %d; streams opened %d%n", pingsTo(server.port()),
