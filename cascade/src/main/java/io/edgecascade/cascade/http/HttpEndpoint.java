@@ -10,7 +10,9 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 
@@ -21,7 +23,31 @@ import org.slf4j.Logger;
  */
 public final class HttpEndpoint {
 
+    /**
+     * Seconds a client may take to send its request line and headers before its connection is closed: the JDK's
+     * server reads them on one of its few threads, so a client that dribbles its request (slowloris, a stuck proxy)
+     * would hold that thread for as long as it likes. Read by the JDK once, when its first server is made; a value
+     * set on the command line ({@code -Dsun.net.httpserver.maxReqTime=...}) wins.
+     */
+    public static final int MAX_REQUEST_SECONDS = 10;
+
+    static {
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
+        }
+    }
+
     private HttpEndpoint() {
+    }
+
+    /** The fixed pool of daemon threads ({@code name-1}, ...) that serves one of the agent's HTTP servers. */
+    public static ExecutorService threads(String name, int count) {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(count, r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true); // never keeps a finished run alive
+            return t;
+        });
     }
 
     /**

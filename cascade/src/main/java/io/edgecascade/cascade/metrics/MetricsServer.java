@@ -14,7 +14,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +40,9 @@ public final class MetricsServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
+    /** Threads that answer requests. */
+    static final int THREADS = 4;
+
     private final ExecutorService executor;
     private final Map<String, ReadinessCheck> checks;
     private final AccessFilter access;
@@ -65,11 +67,9 @@ public final class MetricsServer implements AutoCloseable {
             throw new IllegalArgumentException("metrics endpoint is disabled");
         }
         HttpServer server = HttpEndpoint.bind("metrics.listen", settings.host(), settings.port(), 8);
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "metrics-http");
-            t.setDaemon(true); // never keeps a finished run alive
-            return t;
-        });
+        // a few threads: one client that is slow to send its request or to read the answer must not hold up the
+        // scrapes (HttpEndpoint.MAX_REQUEST_SECONDS cuts the slow senders off)
+        ExecutorService executor = HttpEndpoint.threads("metrics-http", THREADS);
         // every path passes the Host and token checks first (/healthz is open, /readyz shows details with the token)
         AccessFilter access = AccessFilter.forMetrics(settings.access(), settings.host(),
                 server.getAddress().getPort());

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
@@ -108,12 +107,7 @@ public final class UiServer implements AutoCloseable {
             }
         }
         HttpServer server = HttpEndpoint.bind("ui.listen", settings.host(), settings.port(), 16, tls);
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
-            Thread t = new Thread(r, "ui-http-" + n.incrementAndGet());
-            t.setDaemon(true); // never keeps a finished run alive
-            return t;
-        });
+        ExecutorService executor = HttpEndpoint.threads("ui-http", THREADS);
         UiServer s = new UiServer(server, executor, cameraIds, cameras, live, events, activity, tuner,
                 clips);
         // every request passes the Host, Origin and token checks before it reaches the page
