@@ -56,6 +56,7 @@ final class CloudCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        LargeBlocks.mapOnTheirOwn(); // freed frames go back to the system (see there)
         int colon = listen.lastIndexOf(':');
         int port;
         try {

@@ -76,6 +76,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        LargeBlocks.mapOnTheirOwn(); // freed frames go back to the system (see there)
         PrintWriter out = spec.commandLine().getOut();
         Path dir = assetsDir();
         List<Asset> missing = AssetDownloader.missing(ModelCatalog.standard(), dir);

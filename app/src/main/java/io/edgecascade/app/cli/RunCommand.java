@@ -60,6 +60,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        LargeBlocks.mapOnTheirOwn(); // freed frames go back to the system (see there)
         AppConfig cfg = load(config);
         // SIGINT/SIGTERM are the agent's from here: a stop while it starts waits for the cascade, not the JVM's exit
         try (CascadeRun signals = CascadeRun.handlingSignals(cfg.pipeline().shutdownTimeout())) {

@@ -1,13 +1,12 @@
 package io.edgecascade.cascade.forward;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
-import static org.bytedeco.opencv.global.opencv_imgcodecs.imdecode;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import io.edgecascade.cascade.bestframe.JpegCodec;
 import io.edgecascade.cascade.detect.Letterbox;
 import io.edgecascade.cascade.kserve.InferParameter;
 import io.edgecascade.cascade.kserve.InferTensorContents;
@@ -66,10 +65,13 @@ final class RequestEncoder {
                     .setContents(InferTensorContents.newBuilder().addBytesContents(ByteString.copyFrom(item.jpeg()))));
             return b.build();
         }
-        try (Mat encoded = new Mat(item.jpeg()); Mat bgr = imdecode(encoded, IMREAD_COLOR)) {
-            if (bgr.empty()) {
-                throw new UnusableRecord("its stored JPEG does not decode");
-            }
+        Mat decoded;
+        try {
+            decoded = JpegCodec.decode(item.jpeg(), reduction(item.jpeg(), spec));
+        } catch (IllegalArgumentException e) {
+            throw new UnusableRecord("its stored JPEG does not decode");
+        }
+        try (Mat bgr = decoded) {
             List<Long> s = spec.shape();
             List<Long> shape;
             ByteString raw;
@@ -89,6 +91,33 @@ final class RequestEncoder {
             b.addRawInputContents(raw);
             return b.build();
         }
+    }
+
+    /**
+     * The reduction to decode the stored JPEG at for a tensor of a fixed size: the largest at which the image still
+     * covers the part of the tensor it fills (libjpeg scales while it decodes). A 3072x1728 frame for a 416x416 input
+     * decodes at 768x432 (1 MB instead of 16 MB, and a fraction of the time), and the resize from there averages
+     * the pixels a direct linear resize from full size would skip. 1 for an input of the frame's own size, or when
+     * the stored bytes name no size.
+     */
+    static int reduction(byte[] jpeg, InputSpec spec) {
+        List<Long> s = spec.shape();
+        long h;
+        long w;
+        if ("FP32".equals(spec.datatype())) {
+            h = s.get(2);
+            w = s.get(3);
+        } else {
+            h = s.get(1);
+            w = s.get(2);
+        }
+        int[] size = JpegCodec.size(jpeg);
+        if (size == null || h <= 0 || w <= 0) {
+            return 1;
+        }
+        double ratio = Math.min((double) h / size[1], (double) w / size[0]);
+        return JpegCodec.reductionToCover(size[0], size[1], (int) Math.ceil(size[0] * ratio),
+                (int) Math.ceil(size[1] * ratio));
     }
 
     /** Letterboxed planar float32 BGR, little-endian as KServe's raw contents are. */

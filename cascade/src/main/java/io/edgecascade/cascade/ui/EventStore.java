@@ -84,34 +84,20 @@ public final class EventStore implements FrameSink {
         }
 
         /**
-         * One picture at a time, whichever page request asks, into one canvas kept for it: a full frame decoded is 16
-         * MB at 3072x1728, and the page must neither take cores from the pipeline by drawing many at once nor leave a
-         * freed 16 MB block behind in the allocator of each request thread it ran on.
+         * Decodes the kept JPEG (at 1/{@code reduction}), draws the box and encodes the result. A full frame decoded
+         * is 16 MB at 3072x1728, freed at once: the agent has the C library map such blocks on their own, so that
+         * memory goes back to the system. The page draws one picture at a time, on a thread of its own.
          */
         private byte[] draw(int reduction) {
-            synchronized (Snapshot.class) {
-                int slot = Integer.numberOfTrailingZeros(reduction);
-                if (CANVASES[slot] == null) {
-                    CANVASES[slot] = new Mat();
+            try (Mat image = JpegCodec.decode(frame.jpeg(), reduction)) {
+                float[] box = frame.box(trackId);
+                if (box != null) {
+                    Overlay.box(image, box, 1.0 / reduction, Math.max(reduction == 1 ? 2 : 1, image.cols() / 320));
                 }
-                try (Mat image = JpegCodec.decode(frame.jpeg(), reduction, CANVASES[slot])) {
-                    float[] box = frame.box(trackId);
-                    if (box != null) {
-                        Overlay.box(image, box, 1.0 / reduction, Math.max(reduction == 1 ? 2 : 1,
-                                image.cols() / 320));
-                    }
-                    return Jpeg.encode(image);
-                }
+                return Jpeg.encode(image);
             }
         }
     }
-
-    /**
-     * Where snapshots are drawn, one at a time (guarded by {@code Snapshot.class}): one canvas per reduction (1, 2, 4,
-     * 8), each the size of the last picture drawn at it, so that thumbnails and full pictures do not reallocate each
-     * other's.
-     */
-    private static final Mat[] CANVASES = new Mat[4];
 
     private static final class Entry {
         final String id;

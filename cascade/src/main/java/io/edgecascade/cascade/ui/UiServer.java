@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: {@link #start} binds and serves on a small pool of its own threads ({@value #THREADS}; a live
  * stream holds one while it is watched, so at most {@value #MAX_STREAMS} streams are served at once and the rest of
- * the page stays responsive); {@link #close} stops it and ends the streams.
+ * the page stays responsive) and one that draws the events' pictures; {@link #close} stops it and ends the streams.
  */
 public final class UiServer implements AutoCloseable {
 
@@ -68,6 +68,12 @@ public final class UiServer implements AutoCloseable {
     private final Tuner tuner;
     private final Function<String, java.nio.file.Path> clips;
     private final AtomicInteger streams = new AtomicInteger();
+    /**
+     * Where event pictures are drawn (decoded, boxed, encoded), one at a time: a full frame is 16 MB at 3072x1728,
+     * and the page must neither take the pipeline's cores by drawing many at once nor spread the C allocator's blocks
+     * over the arenas of all its request threads (each keeps what it once held).
+     */
+    private final ExecutorService drawing = HttpEndpoint.threads("ui-draw", 1);
     private volatile boolean closed;
 
     private UiServer(HttpServer server, ExecutorService executor, List<String> cameraIds,
@@ -205,9 +211,10 @@ public final class UiServer implements AutoCloseable {
                 text(ex, 404, "no snapshot of event '" + decode(parts[1]) + "'; /events lists the events (a best"
                         + " frame is kept while its event is recent and within events.best_frames_mb)\n");
             } else if (thumbnail) {
-                Responses.revalidated(ex, snapshot.tag() + "-thumbnail", "image/jpeg", snapshot::thumbnail);
+                Responses.revalidated(ex, snapshot.tag() + "-thumbnail", "image/jpeg",
+                        () -> drawn(snapshot::thumbnail));
             } else {
-                Responses.revalidated(ex, snapshot.tag(), "image/jpeg", snapshot::render);
+                Responses.revalidated(ex, snapshot.tag(), "image/jpeg", () -> drawn(snapshot::render));
             }
             return;
         }
@@ -415,5 +422,23 @@ public final class UiServer implements AutoCloseable {
         closed = true;
         live.close(); // wakes the streams waiting for a frame
         HttpEndpoint.stop(server, executor);
+        drawing.shutdownNow();
+    }
+
+    /** A picture drawn on the drawing thread; the request's thread waits for it. */
+    private byte[] drawn(java.util.function.Supplier<byte[]> picture) {
+        try {
+            return drawing.submit(picture::get).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the picture was drawn", e);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IllegalStateException("the page is closing", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 }
