@@ -9,8 +9,11 @@
 #   scripts/memory-bench.sh [SECONDS]    SECONDS of the video in the mosaic (default: all of it, 139 s)
 # Needs ffmpeg, curl, /usr/bin/time, python3 and the shared data (EDGE_CASCADE_ASSETS, else ../shared/data).
 # MOSAIC=FILE reuses a mosaic made before (it is written there when missing). JAVA_OPTS applies to both runs, and
-# so do PIPELINE (keys of pipeline:, e.g. PIPELINE="output_queue: 2") and CAMERA (keys of the camera, e.g.
+# so do PIPELINE (keys of pipeline:, e.g. PIPELINE="output_queue: 2"), EVENTS (keys of events:, e.g.
+# EVENTS="best_frames_mb: 16") and CAMERA (keys of the camera, e.g.
 # CAMERA="realtime: true": read at the video's frame rate, as a live camera). KEEP=DIR keeps the runs' files there.
+# ROUNDS=N runs N pairs (off, on, off, on...) and prints each and the medians: one pair's difference moves by tens of
+# MB from run to run (when the JVM grows its heap, which frames are in flight at the peak), so compare medians.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-}"
@@ -66,7 +69,7 @@ metrics_port="$(free_port)"
 config() { # NAME EXTRA-YAML
   cat >"$work/$1.yaml" <<EOF
 model: { path: $assets/models/yolox_nano.onnx, labels: $assets/models/coco_classes.txt }
-events: { path: $work/$1-events.jsonl }
+events: { path: $work/$1-events.jsonl${EVENTS:+, $EVENTS} }
 metrics: { listen: "127.0.0.1:$metrics_port" }
 pipeline: { progress_interval_s: 0${PIPELINE:+, $PIPELINE} }
 $2
@@ -119,21 +122,26 @@ run() { # NAME
   kill "$sampler" 2>/dev/null || true
 }
 
-config off ""
-run off
+rounds="${ROUNDS:-1}"
+[[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "error: ROUNDS must be a whole number from 1, got '$rounds'" >&2; exit 1; }
+for i in $(seq 1 "$rounds"); do
+  ui_port="$(free_port)"
+  config "off-$i" ""
+  run "off-$i"
+  config "on-$i" "ui: { listen: 127.0.0.1:$ui_port }
+cloud: { url: 127.0.0.1:$cloud_port, model: yolox, drain_seconds: 120, results_path: $work/results-$i.jsonl }
+spool: { dir: $work/spool-$i }"
+  before=$(cat "$work/record.txt" 2>/dev/null | wc -l)
+  (sleep 5; poll_page "$ui_port") >/dev/null 2>&1 &
+  poll_pid=$!
+  run "on-$i"
+  kill "$poll_pid" 2>/dev/null || true
+  poll_pid=""
+  echo $(( $(cat "$work/record.txt" 2>/dev/null | wc -l) - before )) >"$work/on-$i.uploads"
+done
 
-ui_port="$(free_port)"
-config on "ui: { listen: 127.0.0.1:$ui_port }
-cloud: { url: 127.0.0.1:$cloud_port, model: yolox, drain_seconds: 120, results_path: $work/results.jsonl }
-spool: { dir: $work/spool }"
-(sleep 5; poll_page "$ui_port") >/dev/null 2>&1 &
-poll_pid=$!
-run on
-kill "$poll_pid" 2>/dev/null || true
-poll_pid=""
-
-python3 - "$work" <<'PY'
-import json, sys
+python3 - "$work" "$rounds" <<'PY'
+import json, statistics, sys
 work = sys.argv[1]
 def figures(name):
     rss_kb, wall = open(f"{work}/{name}.time").read().split()
@@ -154,17 +162,26 @@ def figures(name):
         without = max(without, rss / 1024 - frames * frame_mb)
     return int(rss_kb) / 1024, float(wall), cam, peak, queued, without
 frame_mb = 3072 * 1728 * 3 / 2**20
-off = figures("off")
-on = figures("on")
-uploads = sum(1 for _ in open(f"{work}/record.txt"))
-print("| run | peak RSS MB | wall s | frames | detector runs | events | most tracks at once | frames to the cloud"
-      " | best frames given up | most frames in the pipeline's queues (MB) | peak RSS less the queued frames MB |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-for name, (rss, wall, cam, peak, queued, without) in (("page and forwarding off", off),
-                                                      ("page on, forwarding to a cloud process", on)):
-    print(f"| {name} | {rss:.0f} | {wall:.1f} | {cam['frames_decoded']} | {cam['frames_detected']} | {cam['events']}"
-          f" | {peak} | {cam.get('frames_forwarded', '-')} | {cam.get('best_frames_dropped', '-')}"
-          f" | {queued} ({queued * frame_mb:.0f}) | {without:.0f} |")
-print(f"\npeak RSS difference: {on[0] - off[0]:.0f} MB (on - off); less the frames in the pipeline's queues:"
-      f" {on[5] - off[5]:.0f} MB; the cloud server received {uploads} frames")
+rounds = int(sys.argv[2])
+print("| round | run | peak RSS MB | wall s | frames | detector runs | events | most tracks at once | frames to the"
+      " cloud | best frames given up | most frames in the pipeline's queues (MB) | peak RSS less the queued frames MB |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+pairs = []
+for i in range(1, rounds + 1):
+    off = figures(f"off-{i}")
+    on = figures(f"on-{i}")
+    uploads = int(open(f"{work}/on-{i}.uploads").read())
+    for name, (rss, wall, cam, peak, queued, without) in (("page and forwarding off", off),
+                                                          ("page on, forwarding to a cloud process", on)):
+        print(f"| {i} | {name} | {rss:.0f} | {wall:.1f} | {cam['frames_decoded']} | {cam['frames_detected']}"
+              f" | {cam['events']} | {peak} | {uploads if name.startswith('page on') else '-'}"
+              f" | {cam.get('best_frames_dropped', '-')} | {queued} ({queued * frame_mb:.0f}) | {without:.0f} |")
+    pairs.append((off[0], on[0], on[0] - off[0], on[5] - off[5]))
+    print(f"<!-- round {i}: peak RSS difference {on[0] - off[0]:.0f} MB; the cloud server received {uploads} frames"
+          " -->")
+med = lambda xs: statistics.median(xs)
+print(f"\npeak RSS, median of {rounds} round(s): off {med([p[0] for p in pairs]):.0f} MB, on"
+      f" {med([p[1] for p in pairs]):.0f} MB; difference (on - off) {med([p[2] for p in pairs]):.0f} MB"
+      f" (each round: {', '.join(f'{p[2]:.0f}' for p in pairs)}); less the frames in the pipeline's queues:"
+      f" {med([p[3] for p in pairs]):.0f} MB")
 PY

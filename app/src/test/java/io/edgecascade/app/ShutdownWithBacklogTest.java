@@ -103,7 +103,13 @@ class ShutdownWithBacklogTest {
                 if (outage.equals("killed")) {
                     try (CloudProcess cloud = CloudProcess.start(cloudPort, model, dir.resolve("record.txt"),
                             dir.resolve("cloud-1.log"))) {
-                        Await.until("positives at the cloud", Duration.ofSeconds(120), () -> recorded().size() >= 2);
+                        try {
+                            Await.until("positives at the cloud", Duration.ofSeconds(120),
+                                    () -> recorded().size() >= 2);
+                        } catch (AssertionError e) { // what the two sides said, to tell why
+                            throw new AssertionError(e.getMessage() + "\nthe agent:\n" + agent.output()
+                                    + "\nthe cloud server:\n" + Files.readString(dir.resolve("cloud-1.log")), e);
+                        }
                     } // SIGKILL
                     int before = PositiveIds.of(events).size();
                     Await.until(BACKLOG + " positives after the kill", Duration.ofSeconds(120),
