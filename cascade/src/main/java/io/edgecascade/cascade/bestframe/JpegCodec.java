@@ -109,14 +109,6 @@ public final class JpegCodec {
      * @throws IllegalArgumentException when the bytes are not a JPEG OpenCV can read
      */
     public static Mat decode(byte[] jpeg, int reduction) {
-        return decode(jpeg, reduction, null);
-    }
-
-    /**
-     * Like {@link #decode(byte[], int)}, into {@code into} when it is not null (it is reused when it has the image's
-     * size and type: no new allocation for the pixels), else into a new image.
-     */
-    public static Mat decode(byte[] jpeg, int reduction, Mat into) {
         int flags = switch (reduction) {
             case 1 -> IMREAD_COLOR;
             case 2 -> IMREAD_REDUCED_COLOR_2;
@@ -127,10 +119,10 @@ public final class JpegCodec {
         Mat image;
         try (Mat bytes = new Mat(1, jpeg.length, org.bytedeco.opencv.global.opencv_core.CV_8UC1)) {
             bytes.data().put(jpeg);
-            image = into == null ? imdecode(bytes, flags) : imdecode(bytes, flags, into);
+            image = imdecode(bytes, flags);
         }
         if (image == null || image.empty()) {
-            if (image != null && image != into) {
+            if (image != null) {
                 image.close();
             }
             throw new IllegalArgumentException("not a readable JPEG (" + jpeg.length + " bytes)");
